@@ -1,0 +1,111 @@
+#include "api/json.hpp"
+
+#include <algorithm>
+
+#include <boost/json/parse.hpp>
+
+namespace contactd::api {
+
+domain::Result<boost::json::object> ParseObject(std::string_view body) {
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(body, ec);
+  if (ec) {
+    return std::unexpected(domain::Error::BadRequest("Request body is not valid JSON"));
+  }
+  if (!value.is_object()) {
+    return std::unexpected(domain::Error::BadRequest("Request body must be a JSON object"));
+  }
+  return std::move(value.get_object());
+}
+
+std::string ObjectReader::Path(std::string_view key) const {
+  return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
+}
+
+const boost::json::value* ObjectReader::Member(std::string_view key) {
+  read_.push_back(key);
+  return object_.if_contains(key);
+}
+
+domain::Input<std::string> ObjectReader::String(std::string_view key) {
+  domain::Input<std::string> input;
+  const boost::json::value* value = Member(key);
+  if (value == nullptr) return input;
+  input.present = true;
+  if (value->is_string()) {
+    input.value = std::string(value->get_string());
+  } else if (!value->is_null()) {
+    errors_.Add(Path(key), Path(key) + " must be a string");
+  }
+  return input;
+}
+
+domain::Input<std::int64_t> ObjectReader::Integer(std::string_view key) {
+  domain::Input<std::int64_t> input;
+  const boost::json::value* value = Member(key);
+  if (value == nullptr) return input;
+  input.present = true;
+  if (value->is_int64()) {
+    input.value = value->get_int64();
+  } else if (value->is_uint64()) {
+    errors_.Add(Path(key), Path(key) + " is out of range");
+  } else if (!value->is_null()) {
+    errors_.Add(Path(key), Path(key) + " must be an integer");
+  }
+  return input;
+}
+
+domain::Input<bool> ObjectReader::Bool(std::string_view key) {
+  domain::Input<bool> input;
+  const boost::json::value* value = Member(key);
+  if (value == nullptr) return input;
+  input.present = true;
+  if (value->is_bool()) {
+    input.value = value->get_bool();
+  } else if (!value->is_null()) {
+    errors_.Add(Path(key), Path(key) + " must be true or false");
+  }
+  return input;
+}
+
+domain::Input<std::vector<std::string>> ObjectReader::StringArray(std::string_view key) {
+  domain::Input<std::vector<std::string>> input;
+  const boost::json::value* value = Member(key);
+  if (value == nullptr) return input;
+  input.present = true;
+  if (value->is_null()) return input;
+  if (!value->is_array()) {
+    errors_.Add(Path(key), Path(key) + " must be an array of strings");
+    return input;
+  }
+  std::vector<std::string> items;
+  const boost::json::array& array = value->get_array();
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    if (!array[i].is_string()) {
+      std::string path = Path(key) + "[" + std::to_string(i) + "]";
+      errors_.Add(path, path + " must be a string");
+      return input;
+    }
+    items.emplace_back(array[i].get_string());
+  }
+  input.value = std::move(items);
+  return input;
+}
+
+void ObjectReader::ReadOnly(std::initializer_list<std::string_view> keys) {
+  for (std::string_view key : keys) {
+    read_.push_back(key);
+    if (object_.contains(key)) errors_.Add(Path(key), Path(key) + " is read-only");
+  }
+}
+
+void ObjectReader::RejectUnknown() {
+  for (const auto& member : object_) {
+    std::string_view key = member.key();
+    if (std::find(read_.begin(), read_.end(), key) == read_.end()) {
+      errors_.Add(Path(key), Path(key) + " is not a known field");
+    }
+  }
+}
+
+}  // namespace contactd::api

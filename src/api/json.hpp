@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "domain/contact.hpp"
+#include "domain/error.hpp"
+
+namespace contactd::api {
+
+// Parses a request body that must be one JSON object. kBadRequest for malformed JSON or another
+// JSON type.
+domain::Result<boost::json::object> ParseObject(std::string_view body);
+
+// Reads the members of one JSON object into domain inputs, naming each member by its path
+// ("phones[0].raw") in the errors it records. Remembers which members it read, so that
+// RejectUnknown can name the rest. JSON null reads as present without a value.
+class ObjectReader {
+ public:
+  ObjectReader(const boost::json::object& object, std::string prefix, domain::FieldErrors& errors)
+      : object_(object), prefix_(std::move(prefix)), errors_(errors) {}
+
+  domain::Input<std::string> String(std::string_view key);
+  domain::Input<std::int64_t> Integer(std::string_view key);
+  domain::Input<bool> Bool(std::string_view key);
+  domain::Input<std::vector<std::string>> StringArray(std::string_view key);
+  // Marks `key` as read and returns its value, or nullptr when absent.
+  const boost::json::value* Member(std::string_view key);
+
+  // Records "<key> is read-only" for each of `keys` present.
+  void ReadOnly(std::initializer_list<std::string_view> keys);
+  // Records "unknown field" for each member not read so far.
+  void RejectUnknown();
+
+  std::string Path(std::string_view key) const;
+  domain::FieldErrors& errors() { return errors_; }
+
+ private:
+  const boost::json::object& object_;
+  const std::string prefix_;
+  domain::FieldErrors& errors_;
+  std::vector<std::string_view> read_;
+};
+
+}  // namespace contactd::api

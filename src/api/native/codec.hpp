@@ -1,0 +1,49 @@
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "domain/company.hpp"
+#include "domain/contact.hpp"
+#include "domain/error.hpp"
+#include "domain/query.hpp"
+#include "http/message.hpp"
+#include "store/store.hpp"
+
+namespace contactd::domain {
+class CursorCodec;
+}
+
+namespace contactd::api::native {
+
+// JSON <-> domain for the native API (Lev v2 style): snake_case fields, the
+// {request_id, timestamp, data, pagination} envelope and the {error: {code, message, details}}
+// error body.
+
+// The keys of a rendered contact: what `fields` may select.
+std::span<const std::string_view> ContactOutputFields();
+
+// Reads a contact create or update body. kBadRequest when it is not a JSON object; shape errors
+// (unknown or read-only members, wrong JSON types) are left in the input's `errors` for the
+// domain to report together with its own.
+domain::Result<domain::ContactInput> ParseContactInput(std::string_view body);
+domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body);
+
+http::Response RenderContact(const http::RequestContext& context, const domain::Contact& contact,
+                             unsigned status = 200);
+http::Response RenderContactPage(const http::RequestContext& context,
+                                 const store::Page<domain::Contact>& page,
+                                 const domain::ListQuery& query,
+                                 const domain::CursorCodec& cursors);
+http::Response RenderCompany(const http::RequestContext& context, const domain::Company& company,
+                             unsigned status = 200);
+http::Response RenderCompanyPage(const http::RequestContext& context,
+                                 const store::Page<domain::Company>& page,
+                                 const domain::ListQuery& query,
+                                 const domain::CursorCodec& cursors);
+
+// Renders any error in the native format. Internal details (kInternal, kUnavailable) are logged
+// with the request id and replaced by a generic message.
+http::Response RenderError(const http::RequestContext& context, const domain::Error& error);
+
+}  // namespace contactd::api::native

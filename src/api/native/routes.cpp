@@ -1,0 +1,112 @@
+#include "api/native/routes.hpp"
+
+#include "api/native/codec.hpp"
+#include "api/params.hpp"
+#include "domain/companies.hpp"
+#include "domain/contacts.hpp"
+#include "domain/cursor.hpp"
+#include "http/router.hpp"
+
+namespace contactd::api::native {
+namespace {
+
+constexpr std::string_view kBase = "/api/external/v2";
+
+http::Response ListContacts(const Services& s, const http::Request& request,
+                            http::RequestContext& context) {
+  auto params = ParseQueryString(request.query);
+  if (!params) return RenderError(context, params.error());
+  auto query = domain::ParseContactListQuery(*params, s.cursors, ContactOutputFields());
+  if (!query) return RenderError(context, query.error());
+  auto page = s.contacts.List(context.caller(), *query);
+  if (!page) return RenderError(context, page.error());
+  return RenderContactPage(context, *page, *query, s.cursors);
+}
+
+http::Response GetContact(const Services& s, const http::Request&, http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "contact_id");
+  if (!id) return RenderError(context, id.error());
+  auto contact = s.contacts.Get(context.caller(), domain::ContactId{*id});
+  return contact ? RenderContact(context, *contact) : RenderError(context, contact.error());
+}
+
+http::Response CreateContact(const Services& s, const http::Request& request,
+                             http::RequestContext& context) {
+  auto input = ParseContactInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto contact = s.contacts.Create(context.caller(), std::move(*input));
+  return contact ? RenderContact(context, *contact, 201) : RenderError(context, contact.error());
+}
+
+http::Response UpdateContact(const Services& s, const http::Request& request,
+                             http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "contact_id");
+  if (!id) return RenderError(context, id.error());
+  auto input = ParseContactInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto contact = s.contacts.Update(context.caller(), domain::ContactId{*id}, std::move(*input));
+  return contact ? RenderContact(context, *contact) : RenderError(context, contact.error());
+}
+
+http::Response ListCompanies(const Services& s, const http::Request& request,
+                             http::RequestContext& context) {
+  auto params = ParseQueryString(request.query);
+  if (!params) return RenderError(context, params.error());
+  auto query = domain::ParsePageQuery(*params, s.cursors);
+  if (!query) return RenderError(context, query.error());
+  auto page = s.companies.List(context.caller(), *query);
+  if (!page) return RenderError(context, page.error());
+  return RenderCompanyPage(context, *page, *query, s.cursors);
+}
+
+http::Response GetCompany(const Services& s, const http::Request&, http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "company_id");
+  if (!id) return RenderError(context, id.error());
+  auto company = s.companies.Get(context.caller(), domain::CompanyId{*id});
+  return company ? RenderCompany(context, *company) : RenderError(context, company.error());
+}
+
+http::Response CreateCompany(const Services& s, const http::Request& request,
+                             http::RequestContext& context) {
+  auto input = ParseCompanyInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto company = s.companies.Create(context.caller(), std::move(*input));
+  return company ? RenderCompany(context, *company, 201) : RenderError(context, company.error());
+}
+
+http::Response Health(const Services& s, const http::Request&, http::RequestContext& context) {
+  auto ok = s.store.Ping();
+  if (!ok) return RenderError(context, ok.error());
+  http::Response response;
+  response.body = R"({"status":"ok"})";
+  return response;
+}
+
+}  // namespace
+
+void AddRoutes(http::Router& router, const Services& services) {
+  router.SetDefaultRenderer(RenderError);
+  using HandlerFn = http::Response (*)(const Services&, const http::Request&,
+                                       http::RequestContext&);
+  auto add = [&](const char* method, std::string path, HandlerFn fn, bool authenticated = true) {
+    router.Add(
+        method, path,
+        [&services, fn](const http::Request& request, http::RequestContext& context) {
+          return fn(services, request, context);
+        },
+        RenderError, authenticated);
+  };
+  std::string base(kBase);
+  for (const char* contacts : {"/contacts", "/build/contacts"}) {
+    add("GET", base + contacts, ListContacts);
+    add("POST", base + contacts, CreateContact);
+    add("GET", base + contacts + "/{contact_id}", GetContact);
+    add("PATCH", base + contacts + "/{contact_id}", UpdateContact);
+  }
+  add("GET", base + "/companies", ListCompanies);
+  add("POST", base + "/companies", CreateCompany);
+  add("GET", base + "/companies/{company_id}", GetCompany);
+  add("GET", "/healthz", Health, /*authenticated=*/false);
+}
+
+}  // namespace contactd::api::native

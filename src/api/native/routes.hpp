@@ -1,0 +1,29 @@
+#pragma once
+
+namespace contactd::domain {
+class CompanyService;
+class ContactService;
+class CursorCodec;
+}  // namespace contactd::domain
+namespace contactd::http {
+class Router;
+}
+namespace contactd::store {
+class Store;
+}
+
+namespace contactd::api::native {
+
+// What the native handlers call. Owned by app/serve; outlives the server.
+struct Services {
+  domain::ContactService& contacts;
+  domain::CompanyService& companies;
+  const domain::CursorCodec& cursors;
+  store::Store& store;  // for the health check only
+};
+
+// Registers the native API (/api/external/v2, with the /build/contacts aliases of seed 001) and
+// /healthz.
+void AddRoutes(http::Router& router, const Services& services);
+
+}  // namespace contactd::api::native

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "domain/error.hpp"
+#include "domain/query.hpp"
+
+namespace contactd::api {
+
+// Decodes a query string ("a=1&b%5B%24in%5D=x") into key/value pairs in order. kBadRequest for
+// broken percent-encoding.
+domain::Result<domain::QueryParams> ParseQueryString(std::string_view query);
+
+// Parses a positive integer path parameter. kBadRequest naming `name` otherwise.
+domain::Result<std::int64_t> ParseIdParam(const std::string& value, std::string_view name);
+
+}  // namespace contactd::api

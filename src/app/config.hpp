@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/server.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace contactd::app {
+
+// Everything `contactd serve` needs, filled from flags and CONTACTD_* variables (flags win).
+struct ServeConfig {
+  store::sqlite::SqliteOptions sqlite;
+  http::ServerOptions server;
+};
+
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// Parses "HOST:PORT" (IPv6 as "[::1]:8080"). Returns nullopt when malformed.
+std::optional<ListenAddress> ParseListen(std::string_view text);
+
+// Sets up logging: human-readable lines on stderr, the access log as JSON lines on stdout.
+void SetUpLogging();
+
+}  // namespace contactd::app

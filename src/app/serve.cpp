@@ -1,0 +1,64 @@
+#include "app/serve.hpp"
+
+#include <cstdio>
+
+#include <fmt/core.h>
+#include <spdlog/spdlog.h>
+
+#include "api/native/routes.hpp"
+#include "domain/accounts.hpp"
+#include "domain/companies.hpp"
+#include "domain/contacts.hpp"
+#include "domain/cursor.hpp"
+#include "http/middleware.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace contactd::app {
+namespace {
+
+// On the very first start there is nobody to log in as: make a demo account and show its admin
+// token once. Later starts find the account and print nothing.
+void CreateDemoAccountIfEmpty(store::Store& store, domain::AccountService& accounts) {
+  auto count = store.CountAccounts();
+  if (!count) throw std::runtime_error(count.error().message);
+  if (*count > 0) return;
+  auto account = accounts.CreateAccount("Demo");
+  if (!account) throw std::runtime_error(account.error().message);
+  auto token = accounts.CreateToken(account->id, domain::Role::kAdmin);
+  if (!token) throw std::runtime_error(token.error().message);
+  fmt::print(
+      "\nCreated demo account {} with an admin token. It is shown only this once:\n\n"
+      "    {}\n\n",
+      account->id.value, *token);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int Serve(const ServeConfig& config) {
+  store::sqlite::SqliteStore store(config.sqlite);
+  domain::AccountService accounts(store);
+  CreateDemoAccountIfEmpty(store, accounts);
+
+  auto secret = store.CursorSecret();
+  if (!secret) throw std::runtime_error(secret.error().message);
+  const domain::CursorCodec cursors(*secret);
+  domain::ContactService contacts(store);
+  domain::CompanyService companies(store);
+
+  http::Router router;
+  api::native::AddRoutes(router, {contacts, companies, cursors, store});
+  http::Pipeline pipeline(router, accounts);
+  http::Server server(config.server,
+                      [&pipeline](const http::Request& request) { return pipeline.Handle(request); });
+  server.Run([&](std::uint16_t port) {
+    spdlog::info("contactd listening on {}:{} (database {})", config.server.host, port,
+                 config.sqlite.path);
+  });
+  spdlog::info("contactd stopped");
+  return 0;
+}
+
+}  // namespace contactd::app

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "domain/ids.hpp"
+
+namespace contactd::domain {
+
+enum class Role { kAdmin, kEditor, kViewer };
+enum class Permission { kRead, kCreate, kUpdate, kDelete };
+
+// The authenticated caller of a request: a user of one account with one role.
+struct Principal {
+  UserId user;
+  AccountId account;
+  Role role = Role::kViewer;
+};
+
+// Returns whether the role grants the permission: admin all, editor all but delete, viewer read.
+bool Allows(Role role, Permission permission);
+
+std::string_view RoleName(Role role);
+std::optional<Role> ParseRole(std::string_view name);
+
+}  // namespace contactd::domain

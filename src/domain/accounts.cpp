@@ -1,0 +1,42 @@
+#include "domain/accounts.hpp"
+
+#include "domain/crypto.hpp"
+#include "domain/time.hpp"
+#include "domain/validation.hpp"
+#include "store/store.hpp"
+
+namespace contactd::domain {
+
+namespace {
+constexpr std::size_t kMaxTokenLength = 256;
+}
+
+Result<Account> AccountService::CreateAccount(std::string_view name) {
+  FieldErrors errors;
+  if (name.empty()) errors.Add("name", "name is required");
+  ValidateLength("name", std::string(name), errors);
+  if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
+  return store_.CreateAccount(Account{{}, NewUuidV4(), std::string(name), NowSeconds()});
+}
+
+Result<std::string> AccountService::CreateToken(AccountId account, Role role) {
+  auto found = store_.FindAccount(account);
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return std::unexpected(Error::NotFound("Account not found"));
+  std::string token = NewApiToken();
+  auto user = store_.CreateUser(account, role, Sha256Hex(token), NowSeconds());
+  if (!user) return std::unexpected(user.error());
+  return token;
+}
+
+Result<Principal> AccountService::Authenticate(std::string_view token) {
+  if (token.empty() || token.size() > kMaxTokenLength) {
+    return std::unexpected(Error::Unauthorized());
+  }
+  auto principal = store_.FindPrincipal(Sha256Hex(token));
+  if (!principal) return std::unexpected(principal.error());
+  if (!*principal) return std::unexpected(Error::Unauthorized());
+  return **principal;
+}
+
+}  // namespace contactd::domain

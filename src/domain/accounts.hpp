@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "domain/access.hpp"
+#include "domain/account.hpp"
+#include "domain/error.hpp"
+
+namespace contactd::store {
+class Store;
+}
+
+namespace contactd::domain {
+
+// Use cases of tenants and their credentials. Thread-safe if the store is.
+class AccountService {
+ public:
+  explicit AccountService(store::Store& store) : store_(store) {}
+
+  // Creates an account. kValidation if the name is empty or longer than 255 characters.
+  Result<Account> CreateAccount(std::string_view name);
+
+  // Creates a user of `role` in the account and returns its new token: the only time the token
+  // exists outside the caller; only its SHA-256 is stored. kNotFound for an unknown account.
+  Result<std::string> CreateToken(AccountId account, Role role);
+
+  // Resolves a bearer token to its principal. kUnauthorized if it is unknown.
+  Result<Principal> Authenticate(std::string_view token);
+
+ private:
+  store::Store& store_;
+};
+
+}  // namespace contactd::domain

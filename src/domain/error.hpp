@@ -1,0 +1,93 @@
+#pragma once
+
+#include <expected>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace contactd::domain {
+
+// Machine category of an expected failure. Each API surface maps it to its own status and body.
+enum class ErrorCode {
+  kBadRequest,            // malformed request: bad JSON, bad query parameter, bad cursor
+  kUnauthorized,          // no or unknown credentials
+  kForbidden,             // authenticated, but the role lacks the permission
+  kNotFound,              // no such resource in the caller's account
+  kMethodNotAllowed,      // the path exists, the method does not
+  kConflict,              // the change conflicts with current state
+  kPayloadTooLarge,       // request body over the limit
+  kUnsupportedMediaType,  // write without a JSON body
+  kValidation,            // well-formed request whose field values are not acceptable
+  kRateLimited,           // too many requests
+  kUnavailable,           // a dependency (the database) cannot serve now
+  kInternal,              // a bug or an unexpected failure; details go to the log only
+};
+
+// One failing field of a request, named as the client sent it ("phones[1].raw").
+struct FieldError {
+  std::string field;
+  std::string message;
+
+  bool operator==(const FieldError&) const = default;
+};
+
+// An expected failure as a value. Cheap to move; rendered by each surface's codec.
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+  std::vector<FieldError> fields;
+
+  static Error BadRequest(std::string message, std::vector<FieldError> fields = {}) {
+    return {ErrorCode::kBadRequest, std::move(message), std::move(fields)};
+  }
+  static Error Unauthorized() { return {ErrorCode::kUnauthorized, "Authentication required", {}}; }
+  static Error Forbidden(std::string message) {
+    return {ErrorCode::kForbidden, std::move(message), {}};
+  }
+  static Error NotFound(std::string message) {
+    return {ErrorCode::kNotFound, std::move(message), {}};
+  }
+  static Error Conflict(std::string message) {
+    return {ErrorCode::kConflict, std::move(message), {}};
+  }
+  // REQUIRES: !fields.empty(). The message is the first field's message.
+  static Error Validation(std::vector<FieldError> fields) {
+    std::string message = fields.empty() ? "Validation failed" : fields.front().message;
+    return {ErrorCode::kValidation, std::move(message), std::move(fields)};
+  }
+  static Error Unavailable(std::string message) {
+    return {ErrorCode::kUnavailable, std::move(message), {}};
+  }
+  static Error Internal(std::string message) {
+    return {ErrorCode::kInternal, std::move(message), {}};
+  }
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+
+// Collects field errors of one request so that all of them are reported together. Keeps only the
+// first error of each field: a field with the wrong type is not also reported as "invalid".
+class FieldErrors {
+ public:
+  void Add(std::string field, std::string message) {
+    for (const FieldError& e : errors_) {
+      if (e.field == field) return;
+    }
+    errors_.push_back({std::move(field), std::move(message)});
+  }
+  bool Has(std::string_view field) const {
+    for (const FieldError& e : errors_) {
+      if (e.field == field) return true;
+    }
+    return false;
+  }
+  bool empty() const { return errors_.empty(); }
+  std::vector<FieldError> Take() && { return std::move(errors_); }
+  const std::vector<FieldError>& list() const { return errors_; }
+
+ private:
+  std::vector<FieldError> errors_;
+};
+
+}  // namespace contactd::domain

@@ -1,0 +1,89 @@
+#include "domain/phone.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <phonenumbers/logger.h>
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
+namespace contactd::domain {
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+constexpr std::size_t kMaxRawLength = 64;
+constexpr std::size_t kMaxExtensionLength = 16;
+
+const PhoneNumberUtil& Util() {
+  // GetInstance() is thread-safe and the instance is immutable after construction; it logs parse
+  // failures through its logger, which we silence: every failure is reported to the client.
+  static const PhoneNumberUtil* util = [] {
+    PhoneNumberUtil* instance = PhoneNumberUtil::GetInstance();
+    instance->SetLogger(new i18n::phonenumbers::NullLogger());
+    return instance;
+  }();
+  return *util;
+}
+
+bool IsDigits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+}  // namespace
+
+bool IsKnownPhoneRegion(std::string_view region) {
+  if (region.size() != 2) return false;
+  return Util().GetCountryCodeForRegion(std::string(region)) != 0;
+}
+
+std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& field,
+                                    FieldErrors& errors) {
+  bool ok = true;
+  Phone phone;
+  phone.raw = input.raw;
+  phone.type = input.type.value_or("mobile");
+  if (std::find(kPhoneTypes.begin(), kPhoneTypes.end(), phone.type) == kPhoneTypes.end()) {
+    errors.Add(field + ".type", field + ".type must be one of mobile, office, fax, home");
+    ok = false;
+  }
+  phone.country = input.country.value_or("US");
+  std::transform(phone.country.begin(), phone.country.end(), phone.country.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (!IsKnownPhoneRegion(phone.country)) {
+    errors.Add(field + ".country", field + ".country must be a 2-letter ISO region code");
+    ok = false;
+  }
+  if (input.extension) {
+    if (input.extension->size() > kMaxExtensionLength || !IsDigits(*input.extension)) {
+      errors.Add(field + ".extension", field + ".extension must be at most 16 digits");
+      ok = false;
+    }
+  }
+  if (input.raw.size() > kMaxRawLength) {
+    errors.Add(field + ".raw", field + ".raw must be at most 64 characters");
+    return std::nullopt;
+  }
+  if (!ok) return std::nullopt;
+
+  const PhoneNumberUtil& util = Util();
+  PhoneNumber number;
+  if (util.Parse(input.raw, phone.country, &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
+    errors.Add(field + ".raw", field + ".raw is not a phone number");
+    return std::nullopt;
+  }
+  if (!util.IsValidNumber(number)) {
+    errors.Add(field + ".raw", field + ".raw is not a valid phone number");
+    return std::nullopt;
+  }
+  util.Format(number, PhoneNumberUtil::E164, &phone.e164);
+  if (input.extension) {
+    phone.extension = *input.extension;
+  } else if (number.has_extension()) {
+    phone.extension = number.extension();
+  }
+  return phone;
+}
+
+}  // namespace contactd::domain

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "domain/contact.hpp"
+#include "domain/error.hpp"
+
+namespace contactd::domain {
+
+// Returns whether `region` (upper case) is an ISO 3166-1 alpha-2 region libphonenumber knows.
+bool IsKnownPhoneRegion(std::string_view region);
+
+// Validates and normalizes one phone of a request. `field` names it in errors ("phones[0]").
+// Parses `raw` with libphonenumber in `country` (default US; a leading + overrides it), requires a
+// valid number and fills `e164`; an extension in `raw` is kept unless one was given explicitly.
+// Appends every problem to `errors` and returns nothing then. Thread-safe.
+std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& field,
+                                    FieldErrors& errors);
+
+}  // namespace contactd::domain

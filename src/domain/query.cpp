@@ -1,0 +1,290 @@
+#include "domain/query.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "domain/cursor.hpp"
+#include "domain/time.hpp"
+
+namespace contactd::domain {
+namespace {
+
+constexpr std::array<QueryField, 17> kContactFields = {{
+    {"id", FieldKind::kInteger},
+    {"contact_type", FieldKind::kText},
+    {"first_name", FieldKind::kText},
+    {"last_name", FieldKind::kText},
+    {"email", FieldKind::kText},
+    {"title", FieldKind::kText},
+    {"department", FieldKind::kText},
+    {"address", FieldKind::kText},
+    {"city", FieldKind::kText},
+    {"state", FieldKind::kText},
+    {"zip", FieldKind::kText},
+    {"linkedin_url", FieldKind::kText},
+    {"company_id", FieldKind::kInteger},
+    {"is_primary", FieldKind::kBool},
+    {"owner_account_id", FieldKind::kInteger},
+    {"created_at", FieldKind::kTimestamp},
+    {"updated_at", FieldKind::kTimestamp},
+}};
+
+// is_connected is also sortable, though it filters through its own parameter.
+constexpr QueryField kIsConnectedField = {"is_connected", FieldKind::kBool};
+
+const QueryField* FindField(std::string_view name) {
+  for (const QueryField& field : kContactFields) {
+    if (field.name == name) return &field;
+  }
+  return nullptr;
+}
+
+std::optional<FilterOp> ParseOp(std::string_view op) {
+  if (op == "$ne") return FilterOp::kNe;
+  if (op == "$in") return FilterOp::kIn;
+  if (op == "$nin") return FilterOp::kNin;
+  if (op == "$lt") return FilterOp::kLt;
+  if (op == "$lte") return FilterOp::kLte;
+  if (op == "$gt") return FilterOp::kGt;
+  if (op == "$gte") return FilterOp::kGte;
+  if (op == "$eq") return FilterOp::kEq;
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> ParseInt(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+std::optional<FilterValue> ParseValue(const QueryField& field, std::string_view text) {
+  switch (field.kind) {
+    case FieldKind::kText:
+      return FilterValue{std::string(text)};
+    case FieldKind::kInteger:
+      if (auto value = ParseInt(text)) return FilterValue{*value};
+      return std::nullopt;
+    case FieldKind::kBool:
+      if (text == "true") return FilterValue{std::int64_t{1}};
+      if (text == "false") return FilterValue{std::int64_t{0}};
+      return std::nullopt;
+    case FieldKind::kTimestamp:
+      if (auto value = ParseTimestamp(text)) return FilterValue{*value};
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::string_view KindDescription(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::kText:
+      return "a string";
+    case FieldKind::kInteger:
+      return "an integer";
+    case FieldKind::kBool:
+      return "true or false";
+    case FieldKind::kTimestamp:
+      return "an ISO 8601 date or date-time";
+  }
+  return "a value";
+}
+
+// Splits "a,b,,c" into non-empty trimmed parts.
+std::vector<std::string_view> SplitList(std::string_view text) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    std::string_view part = text.substr(start, comma - start);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    if (!part.empty()) parts.push_back(part);
+    start = comma + 1;
+  }
+  return parts;
+}
+
+// Handles the paging parameters shared by every list. Returns false if `key` is not one.
+bool ParsePagingParam(const std::string& key, const std::string& value, const CursorCodec& cursors,
+                      ListQuery& query, FieldErrors& errors, bool& has_cursor, bool& has_offset) {
+  if (key == "limit") {
+    auto limit = ParseInt(value);
+    if (!limit || *limit < 1 || *limit > kMaxPageSize) {
+      errors.Add("limit", "limit must be an integer between 1 and 200");
+    } else {
+      query.limit = static_cast<int>(*limit);
+    }
+    return true;
+  }
+  if (key == "cursor") {
+    has_cursor = true;
+    if (auto id = cursors.Decode(value)) {
+      query.after_id = *id;
+    } else {
+      errors.Add("cursor", "cursor is invalid; pass next_cursor from a previous page unchanged");
+    }
+    return true;
+  }
+  if (key == "offset") {
+    has_offset = true;
+    auto offset = ParseInt(value);
+    if (!offset || *offset < 0) {
+      errors.Add("offset", "offset must be a non-negative integer");
+    } else {
+      query.offset = *offset;
+    }
+    return true;
+  }
+  return false;
+}
+
+void ParseSort(const std::string& value, ListQuery& query, FieldErrors& errors) {
+  std::vector<std::string_view> keys = SplitList(value);
+  if (keys.empty()) errors.Add("sort", "sort must name at least one field");
+  for (std::string_view key : keys) {
+    bool descending = false;
+    if (key.front() == '-' || key.front() == '+') {
+      descending = key.front() == '-';
+      key.remove_prefix(1);
+    }
+    const QueryField* field = key == kIsConnectedField.name ? &kIsConnectedField : FindField(key);
+    if (field == nullptr) {
+      errors.Add("sort", "sort: unknown field '" + std::string(key) + "'");
+      continue;
+    }
+    query.sort.push_back({field, descending});
+  }
+}
+
+void ParseFields(const std::string& value, std::span<const std::string_view> output_fields,
+                 ListQuery& query, FieldErrors& errors) {
+  std::vector<std::string_view> names = SplitList(value);
+  if (names.empty()) errors.Add("fields", "fields must name at least one field");
+  query.fields.push_back("id");
+  for (std::string_view name : names) {
+    if (std::find(output_fields.begin(), output_fields.end(), name) == output_fields.end()) {
+      errors.Add("fields", "fields: unknown field '" + std::string(name) + "'");
+      continue;
+    }
+    if (std::find(query.fields.begin(), query.fields.end(), name) == query.fields.end()) {
+      query.fields.emplace_back(name);
+    }
+  }
+}
+
+void ParseFilter(const std::string& key, const std::string& value, ListQuery& query,
+                 FieldErrors& errors) {
+  std::string_view name = key;
+  FilterOp op = FilterOp::kEq;
+  if (std::size_t bracket = name.find('['); bracket != std::string_view::npos) {
+    std::string_view op_text = name.substr(bracket);
+    name = name.substr(0, bracket);
+    if (op_text.size() < 3 || op_text.back() != ']') {
+      errors.Add(key, "malformed filter parameter '" + key + "'");
+      return;
+    }
+    auto parsed = ParseOp(op_text.substr(1, op_text.size() - 2));
+    if (!parsed) {
+      errors.Add(key, "unknown filter operator in '" + key +
+                          "'; use $ne, $in, $nin, $lt, $lte, $gt or $gte");
+      return;
+    }
+    op = *parsed;
+  }
+  const QueryField* field = FindField(name);
+  if (field == nullptr) {
+    errors.Add(key, "unknown query parameter '" + key + "'");
+    return;
+  }
+  auto parsed_value = ParseValue(*field, value);
+  if (!parsed_value) {
+    errors.Add(key, key + " must be " + std::string(KindDescription(field->kind)));
+    return;
+  }
+  if (op == FilterOp::kIn || op == FilterOp::kNin) {
+    // Repeated $in / $nin parameters of one field add values to one condition.
+    for (Filter& filter : query.filters) {
+      if (filter.field == field && filter.op == op) {
+        if (filter.values.size() >= kMaxInValues) {
+          errors.Add(key, key + " takes at most 100 values");
+          return;
+        }
+        filter.values.push_back(std::move(*parsed_value));
+        return;
+      }
+    }
+  }
+  query.filters.push_back({field, op, {std::move(*parsed_value)}});
+}
+
+}  // namespace
+
+std::span<const QueryField> ContactQueryFields() { return kContactFields; }
+
+Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorCodec& cursors,
+                                        std::span<const std::string_view> output_fields) {
+  ListQuery query;
+  FieldErrors errors;
+  bool has_cursor = false;
+  bool has_offset = false;
+  bool has_sort = false;
+  for (const auto& [key, value] : params) {
+    if (ParsePagingParam(key, value, cursors, query, errors, has_cursor, has_offset)) continue;
+    if (key == "sort") {
+      has_sort = true;
+      ParseSort(value, query, errors);
+    } else if (key == "fields") {
+      ParseFields(value, output_fields, query, errors);
+    } else if (key == "is_connected") {
+      if (value == "true") {
+        query.connected = Connected::kOnlyConnected;
+      } else if (value == "false") {
+        query.connected = Connected::kOnlyUnconnected;
+      } else if (value == "all") {
+        query.connected = Connected::kAll;
+      } else {
+        errors.Add("is_connected", "is_connected must be true, false or all");
+      }
+    } else {
+      ParseFilter(key, value, query, errors);
+    }
+  }
+  if (has_cursor && has_sort) {
+    return std::unexpected(Error::BadRequest(std::string(kCursorWithSortMessage),
+                                             {{"cursor", std::string(kCursorWithSortMessage)}}));
+  }
+  if (has_cursor && has_offset) {
+    errors.Add("offset", "cursor and offset cannot be combined");
+  }
+  if (!errors.empty()) {
+    auto list = std::move(errors).Take();
+    std::string message = list.front().message;
+    return std::unexpected(Error::BadRequest(std::move(message), std::move(list)));
+  }
+  return query;
+}
+
+Result<ListQuery> ParsePageQuery(const QueryParams& params, const CursorCodec& cursors) {
+  ListQuery query;
+  query.connected = Connected::kAll;
+  FieldErrors errors;
+  bool has_cursor = false;
+  bool has_offset = false;
+  for (const auto& [key, value] : params) {
+    if (!ParsePagingParam(key, value, cursors, query, errors, has_cursor, has_offset)) {
+      errors.Add(key, "unknown query parameter '" + key + "'");
+    }
+  }
+  if (has_cursor && has_offset) errors.Add("offset", "cursor and offset cannot be combined");
+  if (!errors.empty()) {
+    auto list = std::move(errors).Take();
+    std::string message = list.front().message;
+    return std::unexpected(Error::BadRequest(std::move(message), std::move(list)));
+  }
+  return query;
+}
+
+}  // namespace contactd::domain

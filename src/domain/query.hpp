@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "domain/error.hpp"
+
+namespace contactd::domain {
+
+class CursorCodec;
+
+enum class FieldKind { kText, kInteger, kBool, kTimestamp };
+
+// A field that list queries may filter and sort on.
+struct QueryField {
+  std::string_view name;
+  FieldKind kind;
+};
+
+// The scalar fields of a contact that lists filter and sort on (is_connected has its own
+// parameter: see Connected).
+std::span<const QueryField> ContactQueryFields();
+
+enum class FilterOp { kEq, kNe, kIn, kNin, kLt, kLte, kGt, kGte };
+
+// Text for kText, unix seconds for kTimestamp, integers and 0/1 for the others.
+using FilterValue = std::variant<std::string, std::int64_t>;
+
+// One condition. All filters of a query must hold (AND); $in/$nin hold several values.
+struct Filter {
+  const QueryField* field = nullptr;  // points into ContactQueryFields()
+  FilterOp op = FilterOp::kEq;
+  std::vector<FilterValue> values;
+};
+
+struct SortKey {
+  const QueryField* field = nullptr;
+  bool descending = false;
+};
+
+enum class Connected { kOnlyConnected, kOnlyUnconnected, kAll };
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 200;
+inline constexpr std::size_t kMaxInValues = 100;
+
+// A list request: what to match, in which order, which page.
+struct ListQuery {
+  std::vector<Filter> filters;
+  std::vector<SortKey> sort;                 // empty: by id, keyset pagination
+  Connected connected = Connected::kOnlyConnected;
+  int limit = kDefaultPageSize;
+  std::int64_t offset = 0;
+  std::optional<std::int64_t> after_id;      // from a cursor: rows with a greater id
+  std::vector<std::string> fields;           // selected output fields; empty: all
+};
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// The message the native API gives when a cursor and a sort are combined.
+inline constexpr std::string_view kCursorWithSortMessage =
+    "cursor and sort cannot be combined; use offset pagination when sorting";
+
+// Parses list parameters (decoded key/value pairs, in order) of a contact list:
+// limit, cursor, offset, fields, sort, is_connected, and filters `field=v` / `field[$op]=v`.
+// `output_fields` are the names `fields` may select. Returns kBadRequest naming every bad
+// parameter.
+Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorCodec& cursors,
+                                        std::span<const std::string_view> output_fields);
+
+// Parses only the paging parameters (limit, cursor); any other parameter is an error. For lists
+// without filters, such as companies.
+Result<ListQuery> ParsePageQuery(const QueryParams& params, const CursorCodec& cursors);
+
+}  // namespace contactd::domain

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace contactd::domain {
+
+// Current time as unix seconds (UTC).
+std::int64_t NowSeconds();
+
+// Formats unix seconds as ISO 8601 UTC with second precision: "2026-03-20T15:30:45Z".
+std::string FormatTimestamp(std::int64_t unix_seconds);
+
+// Parses an ISO 8601 date or date-time into unix seconds: "2020-01-01" (midnight UTC),
+// "2020-01-01T09:15:00Z", "2020-01-01T09:15:00.250Z" (fraction dropped),
+// "2020-01-01T09:15:00-07:00". Returns nullopt for anything else or an impossible date.
+std::optional<std::int64_t> ParseTimestamp(std::string_view text);
+
+}  // namespace contactd::domain

@@ -1,0 +1,89 @@
+#include "domain/validation.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <boost/url/parse.hpp>
+
+namespace contactd::domain {
+
+std::size_t Utf8Length(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+bool IsPlausibleEmail(std::string_view email) {
+  if (email.size() > kMaxEmailLength) return false;
+  std::size_t at = email.find('@');
+  if (at == std::string_view::npos || at == 0 || at > 64) return false;
+  std::string_view local = email.substr(0, at);
+  std::string_view domain = email.substr(at + 1);
+  for (unsigned char c : local) {
+    if (c <= 0x20 || c == 0x7F || c == '@' || c == '(' || c == ')' || c == ',' || c == ';' ||
+        c == ':' || c == '<' || c == '>' || c == '[' || c == ']' || c == '\\' || c == '"') {
+      return false;
+    }
+  }
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) {
+    return false;
+  }
+  // Domain: labels of letters, digits and hyphens (or non-ASCII, for IDNs), at least two labels.
+  if (domain.empty() || domain.size() > 253 || domain.find('.') == std::string_view::npos) {
+    return false;
+  }
+  std::size_t label_start = 0;
+  for (std::size_t i = 0; i <= domain.size(); ++i) {
+    if (i == domain.size() || domain[i] == '.') {
+      std::string_view label = domain.substr(label_start, i - label_start);
+      if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+        return false;
+      }
+      label_start = i + 1;
+      continue;
+    }
+    unsigned char c = static_cast<unsigned char>(domain[i]);
+    if (!(std::isalnum(c) || c == '-' || c >= 0x80)) return false;
+  }
+  return true;
+}
+
+bool IsHttpUrl(std::string_view url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed) return false;
+  std::string scheme = std::string(parsed->scheme());
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (scheme != "http" && scheme != "https") return false;
+  return parsed->has_authority() && !parsed->encoded_host().empty();
+}
+
+void ValidateLength(std::string_view field, const std::string& value, FieldErrors& errors) {
+  if (Utf8Length(value) > kMaxTextLength) {
+    errors.Add(std::string(field), std::string(field) + " must be at most 255 characters");
+  }
+}
+
+void ValidateText(TextField field, const std::string& value, FieldErrors& errors) {
+  std::string_view name = TextFieldName(field);
+  switch (field) {
+    case TextField::kEmail:
+      if (value.size() > kMaxEmailLength) {
+        errors.Add(std::string(name), "email must be at most 254 characters");
+      } else if (!IsPlausibleEmail(value)) {
+        errors.Add(std::string(name), "email must be a valid email address");
+      }
+      return;
+    case TextField::kLinkedinUrl:
+      ValidateLength(name, value, errors);
+      if (!IsHttpUrl(value)) {
+        errors.Add(std::string(name), "linkedin_url must be an http or https URL");
+      }
+      return;
+    default:
+      ValidateLength(name, value, errors);
+      return;
+  }
+}
+
+}  // namespace contactd::domain

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/access.hpp"
+#include "domain/error.hpp"
+
+namespace contactd::http {
+
+// An HTTP request as the rest of the server sees it: no Beast types past http/server.cpp.
+struct Request {
+  std::string method;         // "GET", "POST", ...
+  std::string path;           // percent-encoded, without the query
+  std::string query;          // percent-encoded, without the '?'
+  std::string body;
+  std::string content_type;   // header values, "" when absent
+  std::string authorization;
+  std::string request_id;     // the client's X-Request-Id
+  // Set by the server when the request could not be read whole (too large, malformed): the
+  // pipeline answers with this error instead of routing.
+  std::optional<domain::Error> transport_error;
+};
+
+struct Response {
+  unsigned status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// What the pipeline knows about a request while handlers run.
+struct RequestContext {
+  std::string request_id;
+  std::int64_t received_at = 0;  // unix seconds, for body timestamps
+  std::optional<domain::Principal> principal;
+  std::vector<std::string> path_params;  // decoded {placeholders} of the route, in order
+
+  // REQUIRES: the route is authenticated (the pipeline set the principal).
+  const domain::Principal& caller() const { return *principal; }
+};
+
+}  // namespace contactd::http

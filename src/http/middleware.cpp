@@ -1,0 +1,113 @@
+#include "http/middleware.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <chrono>
+#include <exception>
+
+#include <spdlog/spdlog.h>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "domain/accounts.hpp"
+#include "domain/crypto.hpp"
+#include "domain/time.hpp"
+#include "http/auth.hpp"
+#include "http/router.hpp"
+
+namespace contactd::http {
+namespace {
+
+bool IsWrite(std::string_view method) {
+  return method == "POST" || method == "PATCH" || method == "PUT";
+}
+
+void LogAccess(const Request& request, const RequestContext& context, unsigned status,
+               double duration_ms) {
+  boost::json::object line{
+      {"time", domain::FormatTimestamp(domain::NowSeconds())},
+      {"msg", "request"},
+      {"method", request.method},
+      {"path", request.path},
+      {"status", status},
+      {"duration_ms", std::round(duration_ms * 1000) / 1000},
+      {"request_id", context.request_id},
+  };
+  if (context.principal) {
+    line["account_id"] = context.principal->account.value;
+  } else {
+    line["account_id"] = nullptr;
+  }
+  spdlog::get("access")->info(boost::json::serialize(line));
+}
+
+}  // namespace
+
+std::string RequestIdFor(std::string_view candidate) {
+  bool sane = !candidate.empty() && candidate.size() <= 128 &&
+              std::all_of(candidate.begin(), candidate.end(), [](unsigned char c) {
+                return std::isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-';
+              });
+  return sane ? std::string(candidate) : domain::NewUuidV4();
+}
+
+bool IsJsonContentType(std::string_view content_type) {
+  std::string_view media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  while (!media.empty() && media.front() == ' ') media.remove_prefix(1);
+  constexpr std::string_view kJson = "application/json";
+  return media.size() == kJson.size() &&
+         std::equal(media.begin(), media.end(), kJson.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
+
+Response Pipeline::Handle(const Request& request) {
+  auto start = std::chrono::steady_clock::now();
+  RequestContext context;
+  context.request_id = RequestIdFor(request.request_id);
+  context.received_at = domain::NowSeconds();
+  Response response;
+  try {
+    response = Dispatch(request, context);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} failed: {}", context.request_id, e.what());
+    response = router_.RendererFor(request.path)(context, domain::Error::Internal("Internal error"));
+  }
+  response.headers.emplace_back("X-Request-Id", context.request_id);
+  std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
+  LogAccess(request, context, response.status, elapsed.count());
+  return response;
+}
+
+Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
+  const ErrorRenderer& fallback = router_.RendererFor(request.path);
+  if (request.transport_error) return fallback(context, *request.transport_error);
+
+  auto found = router_.Find(request.method, request.path);
+  if (auto* error = std::get_if<domain::Error>(&found)) return fallback(context, *error);
+  auto& match = std::get<Router::Match>(found);
+  const Route& route = *match.route;
+  context.path_params = std::move(match.params);
+
+  if (route.authenticated) {
+    auto principal = Authenticate(accounts_, request.authorization);
+    if (!principal) {
+      if (principal.error().code != domain::ErrorCode::kUnauthorized) {
+        spdlog::error("request {}: authentication failed: {}", context.request_id,
+                      principal.error().message);
+      }
+      return route.render_error(context, principal.error());
+    }
+    context.principal = *principal;
+  }
+  if (IsWrite(request.method) && !IsJsonContentType(request.content_type)) {
+    return route.render_error(
+        context, domain::Error{domain::ErrorCode::kUnsupportedMediaType,
+                               "Content-Type must be application/json", {}});
+  }
+  return route.handler(request, context);
+}
+
+}  // namespace contactd::http

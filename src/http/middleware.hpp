@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string_view>
+
+#include "http/message.hpp"
+
+namespace contactd::domain {
+class AccountService;
+}
+
+namespace contactd::http {
+
+class Router;
+
+// Returns `candidate` if it is a sane client request id (1-128 of A-Z a-z 0-9 . _ : -), else a
+// new UUID v4.
+std::string RequestIdFor(std::string_view candidate);
+
+// Returns whether a Content-Type header value is JSON ("application/json", any parameters).
+bool IsJsonContentType(std::string_view content_type);
+
+// Everything between reading a request and writing its response: request id, routing,
+// authentication, content-type check, the handler, errors to responses (a throwing handler
+// answers 500, never kills the server), and one JSON access-log line. Thread-safe: the router
+// and the account service are.
+class Pipeline {
+ public:
+  Pipeline(const Router& router, domain::AccountService& accounts)
+      : router_(router), accounts_(accounts) {}
+
+  Response Handle(const Request& request);
+
+ private:
+  Response Dispatch(const Request& request, RequestContext& context);
+
+  const Router& router_;
+  domain::AccountService& accounts_;
+};
+
+}  // namespace contactd::http

@@ -1,0 +1,90 @@
+#include "http/router.hpp"
+
+#include <boost/url/pct_string_view.hpp>
+
+namespace contactd::http {
+namespace {
+
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> segments;
+  std::size_t start = path.starts_with('/') ? 1 : 0;
+  while (start <= path.size()) {
+    std::size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    segments.emplace_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  // "/contacts/" is "/contacts".
+  if (segments.size() > 1 && segments.back().empty()) segments.pop_back();
+  return segments;
+}
+
+std::optional<std::string> Decode(const std::string& segment) {
+  auto encoded = boost::urls::make_pct_string_view(segment);
+  if (!encoded) return std::nullopt;
+  return encoded->decode();
+}
+
+bool IsParam(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+void Router::Add(std::string method, std::string_view pattern, Handler handler,
+                 ErrorRenderer render_error, bool authenticated) {
+  routes_.push_back({std::move(method), SplitPath(pattern), std::move(handler),
+                     std::move(render_error), authenticated});
+}
+
+std::variant<Router::Match, domain::Error> Router::Find(std::string_view method,
+                                                        std::string_view path) const {
+  std::vector<std::string> segments;
+  for (const std::string& raw : SplitPath(path)) {
+    auto decoded = Decode(raw);
+    if (!decoded) return domain::Error::BadRequest("The request path is not valid");
+    segments.push_back(std::move(*decoded));
+  }
+  bool path_exists = false;
+  for (const Route& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    Match match{&route, {}};
+    bool matches = true;
+    for (std::size_t i = 0; i < segments.size() && matches; ++i) {
+      if (IsParam(route.segments[i])) {
+        if (segments[i].empty()) matches = false;
+        match.params.push_back(segments[i]);
+      } else {
+        matches = route.segments[i] == segments[i];
+      }
+    }
+    if (!matches) continue;
+    path_exists = true;
+    if (route.method == method) return match;
+  }
+  if (path_exists) {
+    return domain::Error{domain::ErrorCode::kMethodNotAllowed,
+                         "Method " + std::string(method) + " is not allowed on this path", {}};
+  }
+  return domain::Error::NotFound("No such endpoint: " + std::string(path));
+}
+
+const ErrorRenderer& Router::RendererFor(std::string_view path) const {
+  std::vector<std::string> segments = SplitPath(path);
+  const Route* best = nullptr;
+  std::size_t best_prefix = 0;
+  for (const Route& route : routes_) {
+    std::size_t prefix = 0;
+    while (prefix < route.segments.size() && prefix < segments.size() &&
+           !IsParam(route.segments[prefix]) && route.segments[prefix] == segments[prefix]) {
+      ++prefix;
+    }
+    if (prefix > best_prefix) {
+      best = &route;
+      best_prefix = prefix;
+    }
+  }
+  return best != nullptr ? best->render_error : default_renderer_;
+}
+
+}  // namespace contactd::http

@@ -1,0 +1,72 @@
+// contactd: a multi-tenant Contacts API server. This file only parses the command line.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "app/admin.hpp"
+#include "app/config.hpp"
+#include "app/serve.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"contactd: a fast, self-hosted, multi-tenant Contacts API server"};
+  cli.require_subcommand(1);
+  std::string db = "data/contactd.db";
+
+  auto* serve = cli.add_subcommand("serve", "Serve the HTTP API");
+  std::string listen = "127.0.0.1:8080";
+  int threads = 0;
+  serve->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB")->capture_default_str();
+  serve->add_option("--listen", listen, "HOST:PORT to listen on")
+      ->envname("CONTACTD_LISTEN")
+      ->capture_default_str();
+  serve->add_option("--threads", threads, "Worker threads (default: one per core)")
+      ->envname("CONTACTD_THREADS")
+      ->check(CLI::Range(0, 1024));
+
+  auto* accounts = cli.add_subcommand("accounts", "Manage accounts");
+  accounts->require_subcommand(1);
+  auto* accounts_create = accounts->add_subcommand("create", "Create an account");
+  std::string name;
+  accounts_create->add_option("--name", name, "Account name")->required();
+  accounts_create->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
+
+  auto* tokens = cli.add_subcommand("tokens", "Manage API tokens");
+  tokens->require_subcommand(1);
+  auto* tokens_create = tokens->add_subcommand("create", "Create a user and print its token");
+  std::int64_t account_id = 0;
+  std::string role;
+  tokens_create->add_option("--account", account_id, "Account id")->required();
+  tokens_create->add_option("--role", role, "admin, editor or viewer")
+      ->required()
+      ->check(CLI::IsMember({"admin", "editor", "viewer"}));
+  tokens_create->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    if (*serve) {
+      auto address = contactd::app::ParseListen(listen);
+      if (!address) {
+        fmt::print(stderr, "contactd: --listen must be HOST:PORT, got '{}'\n", listen);
+        return 2;
+      }
+      contactd::app::SetUpLogging();
+      contactd::app::ServeConfig config;
+      config.sqlite.path = db;
+      config.server.host = address->host;
+      config.server.port = address->port;
+      config.server.threads = threads;
+      return contactd::app::Serve(config);
+    }
+    if (*accounts_create) return contactd::app::CreateAccountCommand(db, name);
+    if (*tokens_create) return contactd::app::CreateTokenCommand(db, account_id, role);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "contactd: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

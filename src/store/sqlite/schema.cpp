@@ -1,0 +1,134 @@
+#include "store/sqlite/schema.hpp"
+
+#include <array>
+#include <string>
+
+#include "store/sqlite/statement.hpp"
+
+namespace contactd::store::sqlite {
+namespace {
+
+// Migrations are append-only: never edit one that has shipped, add the next.
+constexpr std::array<const char*, 1> kMigrations = {
+    // 1: accounts, users and tokens, companies, contacts.
+    R"sql(
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO settings (key, value) VALUES ('cursor_secret', lower(hex(randomblob(32))));
+
+CREATE TABLE accounts (
+  id         INTEGER PRIMARY KEY,
+  uid        TEXT NOT NULL UNIQUE,
+  name       TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE users (
+  id         INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  role       TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'viewer')),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX users_account ON users (account_id);
+
+-- Tokens are stored only as the SHA-256 of the secret.
+CREATE TABLE tokens (
+  hash       TEXT PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE companies (
+  id                 INTEGER PRIMARY KEY,
+  account_id         INTEGER NOT NULL REFERENCES accounts (id),
+  uid                TEXT NOT NULL UNIQUE,
+  name               TEXT NOT NULL COLLATE NOCASE,
+  company_type       TEXT,
+  primary_contact_id INTEGER,
+  created_at         INTEGER NOT NULL,
+  updated_at         INTEGER NOT NULL
+);
+CREATE INDEX companies_account ON companies (account_id);
+CREATE INDEX companies_account_name ON companies (account_id, name);
+
+-- Text columns compare case-insensitively, so that filters and sorts on names and emails match
+-- the way people read them, and the indexes below serve them.
+CREATE TABLE contacts (
+  id               INTEGER PRIMARY KEY,
+  account_id       INTEGER NOT NULL REFERENCES accounts (id),
+  uid              TEXT NOT NULL UNIQUE,
+  company_id       INTEGER REFERENCES companies (id),
+  contact_type     TEXT NOT NULL,
+  contact_types    TEXT NOT NULL,
+  first_name       TEXT COLLATE NOCASE,
+  last_name        TEXT COLLATE NOCASE,
+  email            TEXT COLLATE NOCASE,
+  title            TEXT COLLATE NOCASE,
+  department       TEXT COLLATE NOCASE,
+  address          TEXT COLLATE NOCASE,
+  city             TEXT COLLATE NOCASE,
+  state            TEXT COLLATE NOCASE,
+  zip              TEXT COLLATE NOCASE,
+  linkedin_url     TEXT COLLATE NOCASE,
+  phones           TEXT NOT NULL DEFAULT '[]',
+  is_primary       INTEGER NOT NULL DEFAULT 0,
+  is_connected     INTEGER NOT NULL DEFAULT 0,
+  owner_user_id    INTEGER REFERENCES users (id),
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL
+);
+-- Every index leads with account_id, so that no list or count reads another account's rows, and
+-- ends (implicitly) with the rowid, so that ORDER BY <field>, id needs no sort.
+CREATE INDEX contacts_account ON contacts (account_id);
+CREATE INDEX contacts_account_connected ON contacts (account_id, is_connected);
+CREATE INDEX contacts_account_contact_type ON contacts (account_id, contact_type);
+CREATE INDEX contacts_account_first_name ON contacts (account_id, first_name);
+CREATE INDEX contacts_account_last_name ON contacts (account_id, last_name);
+CREATE INDEX contacts_account_email ON contacts (account_id, email);
+CREATE INDEX contacts_account_title ON contacts (account_id, title);
+CREATE INDEX contacts_account_department ON contacts (account_id, department);
+CREATE INDEX contacts_account_address ON contacts (account_id, address);
+CREATE INDEX contacts_account_city ON contacts (account_id, city);
+CREATE INDEX contacts_account_state ON contacts (account_id, state);
+CREATE INDEX contacts_account_zip ON contacts (account_id, zip);
+CREATE INDEX contacts_account_linkedin_url ON contacts (account_id, linkedin_url);
+CREATE INDEX contacts_account_company ON contacts (account_id, company_id, is_primary);
+CREATE INDEX contacts_account_primary ON contacts (account_id, is_primary);
+CREATE INDEX contacts_account_created_at ON contacts (account_id, created_at);
+CREATE INDEX contacts_account_updated_at ON contacts (account_id, updated_at);
+)sql",
+};
+
+int UserVersion(Connection& connection) {
+  Statement stmt = connection.Prepare("PRAGMA user_version");
+  stmt.Step();
+  return static_cast<int>(stmt.Int(0));
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+void Migrate(Connection& connection) {
+  connection.Exec("PRAGMA journal_mode = WAL");
+  int version = UserVersion(connection);
+  if (version > LatestSchemaVersion()) {
+    throw SqliteError(0, "the database has schema version " + std::to_string(version) +
+                             ", newer than this contactd (" +
+                             std::to_string(LatestSchemaVersion()) + "); upgrade contactd");
+  }
+  while (version < LatestSchemaVersion()) {
+    Transaction transaction(connection, Transaction::Mode::kWrite);
+    // Another process may have migrated between our read and our write lock.
+    version = UserVersion(connection);
+    if (version >= LatestSchemaVersion()) break;
+    connection.Exec(kMigrations[version]);
+    connection.Exec(("PRAGMA user_version = " + std::to_string(version + 1)).c_str());
+    transaction.Commit();
+    ++version;
+  }
+}
+
+}  // namespace contactd::store::sqlite

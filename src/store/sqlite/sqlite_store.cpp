@@ -1,0 +1,470 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <stdexcept>
+
+#include <boost/json.hpp>
+
+#include "store/sqlite/filter_sql.hpp"
+#include "store/sqlite/schema.hpp"
+#include "store/sqlite/statement.hpp"
+
+namespace contactd::store::sqlite {
+
+using domain::AccountId;
+using domain::CompanyId;
+using domain::ContactId;
+using domain::Error;
+using domain::Result;
+
+namespace {
+
+constexpr const char* kContactColumns =
+    "id, uid, account_id, company_id, contact_types, first_name, last_name, email, title, "
+    "department, address, city, state, zip, linkedin_url, phones, is_primary, is_connected, "
+    "owner_user_id, created_at, updated_at";
+constexpr int kFirstTextColumn = 5;
+constexpr int kPhonesColumn = kFirstTextColumn + static_cast<int>(domain::kTextFieldCount);
+
+constexpr const char* kCompanyColumns =
+    "id, uid, account_id, name, company_type, primary_contact_id, created_at, updated_at";
+
+constexpr const char* kSelectCursorSecret = "SELECT value FROM settings WHERE key = 'cursor_secret'";
+constexpr const char* kInsertAccount =
+    "INSERT INTO accounts (uid, name, created_at) VALUES (?, ?, ?)";
+constexpr const char* kSelectAccount =
+    "SELECT id, uid, name, created_at FROM accounts WHERE id = ?";
+constexpr const char* kCountAccounts = "SELECT count(*) FROM accounts";
+constexpr const char* kInsertUser =
+    "INSERT INTO users (account_id, role, created_at) VALUES (?, ?, ?)";
+constexpr const char* kInsertToken = "INSERT INTO tokens (hash, user_id, created_at) VALUES (?, ?, ?)";
+constexpr const char* kSelectPrincipal =
+    "SELECT u.id, u.account_id, u.role FROM tokens t JOIN users u ON u.id = t.user_id "
+    "WHERE t.hash = ?";
+constexpr const char* kInsertCompany =
+    "INSERT INTO companies (account_id, uid, name, company_type, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr const char* kDemotePrimary =
+    "UPDATE contacts SET is_primary = 0, updated_at = ? "
+    "WHERE account_id = ? AND company_id = ? AND is_primary = 1";
+constexpr const char* kSetCompanyPrimary =
+    "UPDATE companies SET primary_contact_id = ?, updated_at = ? WHERE account_id = ? AND id = ?";
+constexpr const char* kInsertContact =
+    "INSERT INTO contacts (account_id, uid, company_id, contact_type, contact_types, first_name, "
+    "last_name, email, title, department, address, city, state, zip, linkedin_url, phones, "
+    "is_primary, is_connected, owner_user_id, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+std::string EncodePhones(const std::vector<domain::Phone>& phones) {
+  boost::json::array array;
+  array.reserve(phones.size());
+  for (const domain::Phone& phone : phones) {
+    array.push_back(boost::json::object{{"type", phone.type},
+                                        {"raw", phone.raw},
+                                        {"country", phone.country},
+                                        {"e164", phone.e164},
+                                        {"extension", phone.extension}});
+  }
+  return boost::json::serialize(array);
+}
+
+std::string StringMember(const boost::json::object& object, std::string_view key) {
+  const boost::json::value* value = object.if_contains(key);
+  if (value == nullptr || !value->is_string()) return {};
+  return std::string(value->get_string());
+}
+
+std::vector<domain::Phone> DecodePhones(const std::string& text) {
+  std::vector<domain::Phone> phones;
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(text, ec);
+  if (ec || !value.is_array()) throw SqliteError(0, "corrupt phones column");
+  for (const boost::json::value& item : value.get_array()) {
+    if (!item.is_object()) continue;
+    const boost::json::object& object = item.get_object();
+    phones.push_back({StringMember(object, "type"), StringMember(object, "raw"),
+                      StringMember(object, "country"), StringMember(object, "e164"),
+                      StringMember(object, "extension")});
+  }
+  return phones;
+}
+
+std::string JoinTypes(const std::vector<std::string>& types) {
+  std::string joined;
+  for (const std::string& type : types) {
+    if (!joined.empty()) joined += ',';
+    joined += type;
+  }
+  return joined;
+}
+
+std::vector<std::string> SplitTypes(const std::string& joined) {
+  std::vector<std::string> types;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    std::size_t comma = joined.find(',', start);
+    if (comma == std::string::npos) comma = joined.size();
+    types.push_back(joined.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return types;
+}
+
+domain::Contact ReadContact(const Statement& row) {
+  domain::Contact contact;
+  contact.id = ContactId{row.Int(0)};
+  contact.uid = row.Text(1);
+  contact.account = AccountId{row.Int(2)};
+  if (!row.IsNull(3)) contact.company = CompanyId{row.Int(3)};
+  contact.contact_types = SplitTypes(row.Text(4));
+  for (std::size_t i = 0; i < domain::kTextFieldCount; ++i) {
+    contact.text[i] = row.OptionalText(kFirstTextColumn + static_cast<int>(i));
+  }
+  contact.phones = DecodePhones(row.Text(kPhonesColumn));
+  contact.is_primary = row.Int(kPhonesColumn + 1) != 0;
+  contact.is_connected = row.Int(kPhonesColumn + 2) != 0;
+  if (!row.IsNull(kPhonesColumn + 3)) contact.owner_user = domain::UserId{row.Int(kPhonesColumn + 3)};
+  contact.created_at = row.Int(kPhonesColumn + 4);
+  contact.updated_at = row.Int(kPhonesColumn + 5);
+  return contact;
+}
+
+domain::Company ReadCompany(const Statement& row) {
+  domain::Company company;
+  company.id = CompanyId{row.Int(0)};
+  company.uid = row.Text(1);
+  company.account = AccountId{row.Int(2)};
+  company.name = row.Text(3);
+  company.company_type = row.OptionalText(4);
+  if (!row.IsNull(5)) company.primary_contact = ContactId{row.Int(5)};
+  company.created_at = row.Int(6);
+  company.updated_at = row.Int(7);
+  return company;
+}
+
+void BindAll(Statement& stmt, const std::vector<SqlValue>& params, int first = 1) {
+  int index = first;
+  for (const SqlValue& param : params) {
+    if (const auto* text = std::get_if<std::string>(&param)) {
+      stmt.Bind(index++, std::string_view(*text));
+    } else {
+      stmt.Bind(index++, std::get<std::int64_t>(param));
+    }
+  }
+}
+
+std::optional<domain::Contact> SelectContact(Connection& connection, AccountId account,
+                                             ContactId id) {
+  Statement stmt = connection.Prepare(std::string("SELECT ") + kContactColumns +
+                                      " FROM contacts WHERE account_id = ? AND id = ?");
+  stmt.Bind(1, account.value).Bind(2, id.value);
+  if (!stmt.Step()) return std::nullopt;
+  return ReadContact(stmt);
+}
+
+std::optional<domain::Company> SelectCompany(Connection& connection, AccountId account,
+                                             CompanyId id) {
+  Statement stmt = connection.Prepare(std::string("SELECT ") + kCompanyColumns +
+                                      " FROM companies WHERE account_id = ? AND id = ?");
+  stmt.Bind(1, account.value).Bind(2, id.value);
+  if (!stmt.Step()) return std::nullopt;
+  return ReadCompany(stmt);
+}
+
+}  // namespace
+
+// Borrows a pooled connection for one call and gives it back afterwards.
+class SqliteStore::Lease {
+ public:
+  explicit Lease(SqliteStore& store) : store_(store), connection_(store.Acquire()) {}
+  ~Lease() { store_.Release(std::move(connection_)); }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  Connection& connection() { return *connection_; }
+
+ private:
+  SqliteStore& store_;
+  std::unique_ptr<Connection> connection_;
+};
+
+SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
+  auto connection = Acquire();
+  Migrate(*connection);
+  Release(std::move(connection));
+}
+
+SqliteStore::~SqliteStore() = default;
+
+std::unique_ptr<Connection> SqliteStore::Acquire() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      return connection;
+    }
+  }
+  return std::make_unique<Connection>(Connection::Options{options_.path, options_.busy_timeout_ms});
+}
+
+void SqliteStore::Release(std::unique_ptr<Connection> connection) {
+  std::lock_guard lock(mu_);
+  idle_.push_back(std::move(connection));
+}
+
+template <class Body>
+auto SqliteStore::Run(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+  try {
+    Lease lease(*this);
+    return body(lease.connection());
+  } catch (const SqliteError& e) {
+    if (e.busy()) return std::unexpected(Error::Unavailable(e.what()));
+    return std::unexpected(Error::Internal(e.what()));
+  }
+}
+
+Result<void> SqliteStore::Ping() {
+  return Run([](Connection& c) -> Result<void> {
+    Statement stmt = c.Prepare("SELECT 1");
+    stmt.Step();
+    return {};
+  });
+}
+
+Result<std::string> SqliteStore::CursorSecret() {
+  return Run([](Connection& c) -> Result<std::string> {
+    Statement stmt = c.Prepare(kSelectCursorSecret);
+    if (!stmt.Step()) return std::unexpected(Error::Internal("cursor secret missing"));
+    return stmt.Text(0);
+  });
+}
+
+Result<domain::Account> SqliteStore::CreateAccount(const domain::Account& account) {
+  return Run([&](Connection& c) -> Result<domain::Account> {
+    Transaction transaction(c, Transaction::Mode::kWrite);
+    c.Prepare(kInsertAccount).Bind(1, account.uid).Bind(2, account.name).Bind(3, account.created_at).Run();
+    domain::Account created = account;
+    created.id = AccountId{c.LastInsertId()};
+    transaction.Commit();
+    return created;
+  });
+}
+
+Result<std::optional<domain::Account>> SqliteStore::FindAccount(AccountId id) {
+  return Run([&](Connection& c) -> Result<std::optional<domain::Account>> {
+    Statement stmt = c.Prepare(kSelectAccount);
+    stmt.Bind(1, id.value);
+    if (!stmt.Step()) return std::nullopt;
+    return domain::Account{AccountId{stmt.Int(0)}, stmt.Text(1), stmt.Text(2), stmt.Int(3)};
+  });
+}
+
+Result<std::int64_t> SqliteStore::CountAccounts() {
+  return Run([](Connection& c) -> Result<std::int64_t> {
+    Statement stmt = c.Prepare(kCountAccounts);
+    stmt.Step();
+    return stmt.Int(0);
+  });
+}
+
+Result<domain::UserId> SqliteStore::CreateUser(AccountId account, domain::Role role,
+                                               std::string_view token_hash, std::int64_t now) {
+  return Run([&](Connection& c) -> Result<domain::UserId> {
+    Transaction transaction(c, Transaction::Mode::kWrite);
+    c.Prepare(kInsertUser).Bind(1, account.value).Bind(2, domain::RoleName(role)).Bind(3, now).Run();
+    domain::UserId user{c.LastInsertId()};
+    c.Prepare(kInsertToken).Bind(1, token_hash).Bind(2, user.value).Bind(3, now).Run();
+    transaction.Commit();
+    return user;
+  });
+}
+
+Result<std::optional<domain::Principal>> SqliteStore::FindPrincipal(std::string_view token_hash) {
+  return Run([&](Connection& c) -> Result<std::optional<domain::Principal>> {
+    Statement stmt = c.Prepare(kSelectPrincipal);
+    stmt.Bind(1, token_hash);
+    if (!stmt.Step()) return std::nullopt;
+    auto role = domain::ParseRole(stmt.Text(2));
+    if (!role) return std::unexpected(Error::Internal("unknown role in users table"));
+    return domain::Principal{domain::UserId{stmt.Int(0)}, AccountId{stmt.Int(1)}, *role};
+  });
+}
+
+Result<domain::Company> SqliteStore::CreateCompany(const domain::NewCompany& company) {
+  return Run([&](Connection& c) -> Result<domain::Company> {
+    Transaction transaction(c, Transaction::Mode::kWrite);
+    c.Prepare(kInsertCompany)
+        .Bind(1, company.account.value)
+        .Bind(2, company.uid)
+        .Bind(3, company.name)
+        .BindOptional(4, company.company_type)
+        .Bind(5, company.now)
+        .Bind(6, company.now)
+        .Run();
+    auto created = SelectCompany(c, company.account, CompanyId{c.LastInsertId()});
+    if (!created) return std::unexpected(Error::Internal("inserted company not found"));
+    transaction.Commit();
+    return *created;
+  });
+}
+
+Result<std::optional<domain::Company>> SqliteStore::FindCompany(AccountId account, CompanyId id) {
+  return Run([&](Connection& c) -> Result<std::optional<domain::Company>> {
+    return SelectCompany(c, account, id);
+  });
+}
+
+Result<Page<domain::Company>> SqliteStore::ListCompanies(AccountId account,
+                                                         const domain::ListQuery& query) {
+  return Run([&](Connection& c) -> Result<Page<domain::Company>> {
+    Transaction transaction(c, Transaction::Mode::kRead);
+    Page<domain::Company> page;
+    {
+      std::string sql = std::string("SELECT ") + kCompanyColumns +
+                        " FROM companies WHERE account_id = ?" +
+                        (query.after_id ? " AND id > ?" : "") + " ORDER BY id LIMIT ? OFFSET ?";
+      Statement stmt = c.Prepare(sql);
+      int index = 1;
+      stmt.Bind(index++, account.value);
+      if (query.after_id) stmt.Bind(index++, *query.after_id);
+      stmt.Bind(index, std::int64_t{query.limit} + 1);
+      stmt.Bind(index + 1, query.offset);
+      while (stmt.Step()) page.items.push_back(ReadCompany(stmt));
+    }
+    {
+      Statement stmt = c.Prepare("SELECT count(*) FROM companies WHERE account_id = ?");
+      stmt.Bind(1, account.value);
+      stmt.Step();
+      page.total = stmt.Int(0);
+    }
+    if (page.items.size() > static_cast<std::size_t>(query.limit)) {
+      page.items.pop_back();
+      page.has_more = true;
+    }
+    transaction.Commit();
+    return page;
+  });
+}
+
+Result<domain::Contact> SqliteStore::CreateContact(const domain::NewContact& contact) {
+  return Run([&](Connection& c) -> Result<domain::Contact> {
+    Transaction transaction(c, Transaction::Mode::kWrite);
+    bool primary = contact.is_primary && contact.company.has_value();
+    if (primary) {
+      c.Prepare(kDemotePrimary)
+          .Bind(1, contact.now)
+          .Bind(2, contact.account.value)
+          .Bind(3, contact.company->value)
+          .Run();
+    }
+    Statement insert = c.Prepare(kInsertContact);
+    int index = 1;
+    insert.Bind(index++, contact.account.value);
+    insert.Bind(index++, contact.uid);
+    if (contact.company) {
+      insert.Bind(index++, contact.company->value);
+    } else {
+      insert.BindNull(index++);
+    }
+    insert.Bind(index++, contact.contact_types.front());
+    insert.Bind(index++, JoinTypes(contact.contact_types));
+    for (const auto& text : contact.text) insert.BindOptional(index++, text);
+    insert.Bind(index++, EncodePhones(contact.phones));
+    insert.Bind(index++, std::int64_t{primary});
+    insert.Bind(index++, std::int64_t{contact.is_connected});
+    insert.Bind(index++, contact.owner.value);
+    insert.Bind(index++, contact.now);
+    insert.Bind(index++, contact.now);
+    insert.Run();
+    ContactId id{c.LastInsertId()};
+    if (primary) {
+      c.Prepare(kSetCompanyPrimary)
+          .Bind(1, id.value)
+          .Bind(2, contact.now)
+          .Bind(3, contact.account.value)
+          .Bind(4, contact.company->value)
+          .Run();
+    }
+    auto created = SelectContact(c, contact.account, id);
+    if (!created) return std::unexpected(Error::Internal("inserted contact not found"));
+    transaction.Commit();
+    return *created;
+  });
+}
+
+Result<std::optional<domain::Contact>> SqliteStore::FindContact(AccountId account, ContactId id) {
+  return Run([&](Connection& c) -> Result<std::optional<domain::Contact>> {
+    return SelectContact(c, account, id);
+  });
+}
+
+Result<Page<domain::Contact>> SqliteStore::ListContacts(AccountId account,
+                                                        const domain::ListQuery& query) {
+  return Run([&](Connection& c) -> Result<Page<domain::Contact>> {
+    Transaction transaction(c, Transaction::Mode::kRead);
+    Page<domain::Contact> page;
+    {
+      ListSql sql = ContactListSql(account.value, query, /*with_cursor=*/true);
+      Statement stmt = c.Prepare(std::string("SELECT ") + kContactColumns + " FROM contacts WHERE " +
+                                 sql.where + " ORDER BY " + sql.order_by + " LIMIT ? OFFSET ?");
+      BindAll(stmt, sql.params);
+      int next = static_cast<int>(sql.params.size()) + 1;
+      stmt.Bind(next, std::int64_t{query.limit} + 1).Bind(next + 1, query.offset);
+      while (stmt.Step()) page.items.push_back(ReadContact(stmt));
+    }
+    {
+      ListSql sql = ContactListSql(account.value, query, /*with_cursor=*/false);
+      Statement stmt = c.Prepare("SELECT count(*) FROM contacts WHERE " + sql.where);
+      BindAll(stmt, sql.params);
+      stmt.Step();
+      page.total = stmt.Int(0);
+    }
+    if (page.items.size() > static_cast<std::size_t>(query.limit)) {
+      page.items.pop_back();
+      page.has_more = true;
+    }
+    transaction.Commit();
+    return page;
+  });
+}
+
+Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
+    AccountId account, ContactId id, const domain::ContactChanges& changes) {
+  return Run([&](Connection& c) -> Result<std::optional<domain::Contact>> {
+    if (changes.empty()) return SelectContact(c, account, id);
+    Transaction transaction(c, Transaction::Mode::kWrite);
+    std::string sql = "UPDATE contacts SET updated_at = ?";
+    std::vector<SqlValue> params{changes.now};
+    std::vector<std::size_t> null_params;  // positions in params to bind as NULL
+    for (std::size_t i = 0; i < domain::kTextFieldCount; ++i) {
+      if (!changes.text[i]) continue;
+      sql += ", " + std::string(domain::kTextFieldNames[i]) + " = ?";
+      if (*changes.text[i]) {
+        params.emplace_back(**changes.text[i]);
+      } else {
+        null_params.push_back(params.size());
+        params.emplace_back(std::int64_t{0});
+      }
+    }
+    if (changes.phones) {
+      sql += ", phones = ?";
+      params.emplace_back(EncodePhones(*changes.phones));
+    }
+    if (changes.is_connected) {
+      sql += ", is_connected = ?";
+      params.emplace_back(std::int64_t{*changes.is_connected});
+    }
+    sql += " WHERE account_id = ? AND id = ?";
+    params.emplace_back(account.value);
+    params.emplace_back(id.value);
+    Statement stmt = c.Prepare(sql);
+    BindAll(stmt, params);
+    for (std::size_t position : null_params) stmt.BindNull(static_cast<int>(position) + 1);
+    stmt.Run();
+    if (c.Changes() == 0) return std::nullopt;
+    auto updated = SelectContact(c, account, id);
+    transaction.Commit();
+    return updated;
+  });
+}
+
+}  // namespace contactd::store::sqlite

@@ -1,0 +1,147 @@
+#include "store/sqlite/statement.hpp"
+
+#include <sqlite3.h>
+
+namespace contactd::store::sqlite {
+namespace {
+
+[[noreturn]] void Throw(sqlite3* db, int code) {
+  std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+  throw SqliteError(code, "sqlite: " + message);
+}
+
+}  // namespace
+
+bool SqliteError::busy() const {
+  int primary = code_ & 0xFF;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+Statement::~Statement() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+Statement& Statement::Bind(int index, std::int64_t value) {
+  int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK) Throw(sqlite3_db_handle(stmt_), rc);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::string_view value) {
+  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                               SQLITE_UTF8);
+  if (rc != SQLITE_OK) Throw(sqlite3_db_handle(stmt_), rc);
+  return *this;
+}
+
+Statement& Statement::BindOptional(int index, const std::optional<std::string>& value) {
+  return value ? Bind(index, std::string_view(*value)) : BindNull(index);
+}
+
+Statement& Statement::BindNull(int index) {
+  int rc = sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK) Throw(sqlite3_db_handle(stmt_), rc);
+  return *this;
+}
+
+bool Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Throw(sqlite3_db_handle(stmt_), rc);
+}
+
+void Statement::Run() {
+  while (Step()) {
+  }
+}
+
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+std::int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string Statement::Text(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+std::optional<std::string> Statement::OptionalText(int column) const {
+  if (IsNull(column)) return std::nullopt;
+  return Text(column);
+}
+
+void Connection::StmtDeleter::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+
+Connection::Connection(const Options& options) {
+  int flags = (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+              SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(options.path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw SqliteError(rc, "cannot open database " + options.path + ": " + message);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+  // Debian's default is already FULL; say it so that acknowledged writes stay durable whatever
+  // the build's default is.
+  Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
+}
+
+Connection::~Connection() {
+  cache_.clear();  // statements must be finalized before the connection closes
+  sqlite3_close(db_);
+}
+
+void Connection::Exec(const char* sql) {
+  char* message = nullptr;
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
+  if (rc != SQLITE_OK) {
+    std::string text = message != nullptr ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    throw SqliteError(rc, "sqlite: " + text);
+  }
+}
+
+Statement Connection::Prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    // Dynamic list queries can have many shapes; keep the cache bounded.
+    if (cache_.size() > 512) cache_.clear();
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) Throw(db_, rc);
+    it = cache_.emplace(sql, std::unique_ptr<sqlite3_stmt, StmtDeleter>(stmt)).first;
+  }
+  return Statement(it->second.get());
+}
+
+std::int64_t Connection::LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+
+std::int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
+
+Transaction::Transaction(Connection& connection, Mode mode) : connection_(connection) {
+  connection_.Exec(mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+Transaction::~Transaction() {
+  if (!done_) {
+    char* message = nullptr;
+    sqlite3_exec(connection_.handle(), "ROLLBACK", nullptr, nullptr, &message);
+    sqlite3_free(message);
+  }
+}
+
+void Transaction::Commit() {
+  connection_.Exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace contactd::store::sqlite

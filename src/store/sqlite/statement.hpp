@@ -1,0 +1,108 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace contactd::store::sqlite {
+
+// Raised by this folder's wrappers when SQLite reports an error. It never leaves the store: each
+// Store method turns it into a domain::Error.
+class SqliteError : public std::runtime_error {
+ public:
+  SqliteError(int code, const std::string& message)
+      : std::runtime_error(message), code_(code) {}
+  int code() const { return code_; }
+  // SQLITE_BUSY / SQLITE_LOCKED after the busy timeout: the database is overloaded, not broken.
+  bool busy() const;
+
+ private:
+  int code_;
+};
+
+// A prepared statement in use: binds parameters (1-based), steps, reads columns (0-based).
+// Resets itself and clears its bindings when it goes out of scope, so that the cached statement
+// can be used again. Not thread-safe; lives on one connection.
+class Statement {
+ public:
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& Bind(int index, std::int64_t value);
+  Statement& Bind(int index, std::string_view value);
+  Statement& BindOptional(int index, const std::optional<std::string>& value);
+  Statement& BindNull(int index);
+
+  // Advances to the next row. Returns false when done.
+  bool Step();
+  // Runs a statement that returns no rows.
+  void Run();
+
+  bool IsNull(int column) const;
+  std::int64_t Int(int column) const;
+  std::string Text(int column) const;
+  std::optional<std::string> OptionalText(int column) const;
+
+ private:
+  sqlite3_stmt* stmt_;  // owned by the connection's cache
+};
+
+// One SQLite connection with a cache of prepared statements. Not thread-safe: the pool hands it
+// to one thread at a time.
+class Connection {
+ public:
+  struct Options {
+    std::string path;
+    int busy_timeout_ms = 5000;
+    bool read_only = false;
+  };
+  explicit Connection(const Options& options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one or more statements without results.
+  void Exec(const char* sql);
+  // Returns a prepared statement for `sql`, compiled once per connection.
+  Statement Prepare(const std::string& sql);
+  std::int64_t LastInsertId() const;
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  std::int64_t Changes() const;
+  sqlite3* handle() const { return db_; }
+
+ private:
+  struct StmtDeleter {
+    void operator()(sqlite3_stmt* stmt) const;
+  };
+
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, StmtDeleter>> cache_;
+};
+
+// BEGIN ... COMMIT; rolls back on destruction unless committed. A write transaction takes the
+// write lock up front (BEGIN IMMEDIATE) so that two writers never deadlock upgrading a read lock;
+// a read transaction gives several statements one snapshot.
+class Transaction {
+ public:
+  enum class Mode { kRead, kWrite };
+  Transaction(Connection& connection, Mode mode);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void Commit();
+
+ private:
+  Connection& connection_;
+  bool done_ = false;
+};
+
+}  // namespace contactd::store::sqlite

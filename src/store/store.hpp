@@ -1,0 +1,73 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/access.hpp"
+#include "domain/account.hpp"
+#include "domain/company.hpp"
+#include "domain/contact.hpp"
+#include "domain/error.hpp"
+#include "domain/ids.hpp"
+#include "domain/query.hpp"
+
+namespace contactd::store {
+
+// One page of a list and the size of the whole match.
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::int64_t total = 0;
+  bool has_more = false;
+};
+
+// Persistent state of contactd, in domain types. Every method that reads or writes tenant data
+// takes the account and touches nothing outside it. Each method is atomic: it commits all of its
+// writes durably before returning success, or none of them. Failures are kInternal or
+// kUnavailable errors whose message is for the log, not for clients.
+// Implementations are thread-safe.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Succeeds when the database can answer a query.
+  virtual domain::Result<void> Ping() = 0;
+
+  // A secret generated with the database, used to sign cursors.
+  virtual domain::Result<std::string> CursorSecret() = 0;
+
+  virtual domain::Result<domain::Account> CreateAccount(const domain::Account& account) = 0;
+  virtual domain::Result<std::optional<domain::Account>> FindAccount(domain::AccountId id) = 0;
+  virtual domain::Result<std::int64_t> CountAccounts() = 0;
+
+  // Creates a user of `role` in `account` holding one token, stored as its SHA-256 `token_hash`.
+  // REQUIRES: the account exists.
+  virtual domain::Result<domain::UserId> CreateUser(domain::AccountId account, domain::Role role,
+                                                    std::string_view token_hash,
+                                                    std::int64_t now) = 0;
+  virtual domain::Result<std::optional<domain::Principal>> FindPrincipal(
+      std::string_view token_hash) = 0;
+
+  virtual domain::Result<domain::Company> CreateCompany(const domain::NewCompany& company) = 0;
+  virtual domain::Result<std::optional<domain::Company>> FindCompany(domain::AccountId account,
+                                                                     domain::CompanyId id) = 0;
+  // Uses limit, offset and after_id of `query`; ordered by id.
+  virtual domain::Result<Page<domain::Company>> ListCompanies(domain::AccountId account,
+                                                              const domain::ListQuery& query) = 0;
+
+  // Inserts the contact. When `contact.is_primary`, it becomes its company's only primary contact.
+  // REQUIRES: contact.company, if set, is a company of contact.account.
+  virtual domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact) = 0;
+  virtual domain::Result<std::optional<domain::Contact>> FindContact(domain::AccountId account,
+                                                                     domain::ContactId id) = 0;
+  virtual domain::Result<Page<domain::Contact>> ListContacts(domain::AccountId account,
+                                                             const domain::ListQuery& query) = 0;
+  // Applies `changes`; returns nullopt when the contact is not in the account.
+  virtual domain::Result<std::optional<domain::Contact>> UpdateContact(
+      domain::AccountId account, domain::ContactId id, const domain::ContactChanges& changes) = 0;
+};
+
+}  // namespace contactd::store

@@ -1,0 +1,79 @@
+#include "domain/phone.hpp"
+
+#include <gtest/gtest.h>
+
+namespace contactd::domain {
+namespace {
+
+std::optional<Phone> Normalize(std::string raw, std::optional<std::string> country = std::nullopt,
+                               FieldErrors* errors_out = nullptr) {
+  FieldErrors errors;
+  PhoneInput input{std::move(raw), std::nullopt, std::move(country), std::nullopt};
+  auto phone = NormalizePhone(input, "phones[0]", errors);
+  if (errors_out != nullptr) *errors_out = errors;
+  return phone;
+}
+
+TEST(Phone, NormalizesUsNationalFormatsToE164) {
+  for (const char* raw : {"(212) 555-0184", "212.555.0184", "212-555-0184", "2125550184",
+                          "+1 212 555 0184", "1 (212) 555-0184"}) {
+    auto phone = Normalize(raw);
+    ASSERT_TRUE(phone.has_value()) << raw;
+    EXPECT_EQ(phone->e164, "+12125550184") << raw;
+    EXPECT_EQ(phone->country, "US");
+    EXPECT_EQ(phone->type, "mobile");
+    EXPECT_EQ(phone->raw, raw);
+  }
+}
+
+TEST(Phone, UsesCountryForNationalNumbers) {
+  EXPECT_EQ(Normalize("020 7946 0958", "GB")->e164, "+442079460958");
+  EXPECT_EQ(Normalize("030 123456", "DE")->e164, "+4930123456");
+  EXPECT_EQ(Normalize("01 23 45 67 89", "FR")->e164, "+33123456789");
+}
+
+TEST(Phone, LowerCaseCountryIsAcceptedAndRenderedUpperCase) {
+  auto phone = Normalize("020 7946 0958", "gb");
+  ASSERT_TRUE(phone.has_value());
+  EXPECT_EQ(phone->country, "GB");
+}
+
+TEST(Phone, LeadingPlusOverridesCountry) {
+  EXPECT_EQ(Normalize("+44 20 7946 0958", "US")->e164, "+442079460958");
+}
+
+TEST(Phone, KeepsExtensionFromRaw) {
+  auto phone = Normalize("212-555-0184 ext. 12");
+  ASSERT_TRUE(phone.has_value());
+  EXPECT_EQ(phone->e164, "+12125550184");
+  EXPECT_EQ(phone->extension, "12");
+}
+
+TEST(Phone, RejectsUnparseableAndInvalidNumbersNamingRaw) {
+  for (const char* raw : {"12", "not a phone", "(212) 555-01", ""}) {
+    FieldErrors errors;
+    EXPECT_FALSE(Normalize(raw, std::nullopt, &errors).has_value()) << raw;
+    EXPECT_TRUE(errors.Has("phones[0].raw")) << raw;
+  }
+}
+
+TEST(Phone, RejectsUnknownCountryAndType) {
+  FieldErrors errors;
+  EXPECT_FALSE(Normalize("2125550184", "ZZ", &errors).has_value());
+  EXPECT_TRUE(errors.Has("phones[0].country"));
+
+  FieldErrors type_errors;
+  PhoneInput input{"2125550184", "pager", std::nullopt, std::nullopt};
+  EXPECT_FALSE(NormalizePhone(input, "phones[1]", type_errors).has_value());
+  EXPECT_TRUE(type_errors.Has("phones[1].type"));
+}
+
+TEST(Phone, KnownRegions) {
+  EXPECT_TRUE(IsKnownPhoneRegion("US"));
+  EXPECT_TRUE(IsKnownPhoneRegion("DE"));
+  EXPECT_FALSE(IsKnownPhoneRegion("ZZ"));
+  EXPECT_FALSE(IsKnownPhoneRegion("USA"));
+}
+
+}  // namespace
+}  // namespace contactd::domain

@@ -1,0 +1,185 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "domain/crypto.hpp"
+#include "domain/cursor.hpp"
+
+namespace contactd::store::sqlite {
+namespace {
+
+using domain::AccountId;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("contactd-test-" + domain::NewUuidV4());
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "test.db").string();
+    store_ = std::make_unique<SqliteStore>(SqliteOptions{.path = path_});
+    a_ = Account("A");
+    b_ = Account("B");
+    company_a_ = Company(a_, "Meridian");
+    owner_ = *store_->CreateUser(a_, domain::Role::kAdmin, domain::Sha256Hex("owner"), 1);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  AccountId Account(const std::string& name) {
+    return store_->CreateAccount({{}, domain::NewUuidV4(), name, 1})->id;
+  }
+  domain::CompanyId Company(AccountId account, const std::string& name) {
+    return store_->CreateCompany({account, domain::NewUuidV4(), name, std::nullopt, 1})->id;
+  }
+  domain::Contact Contact(AccountId account, std::optional<domain::CompanyId> company,
+                          std::string last_name, bool connected = true, bool primary = false) {
+    domain::NewContact contact;
+    contact.account = account;
+    contact.company = company;
+    contact.owner = owner_;
+    contact.uid = domain::NewUuidV4();
+    contact.contact_types = {"lender_contact"};
+    if (!last_name.empty()) {
+      contact.text[static_cast<std::size_t>(domain::TextField::kLastName)] = std::move(last_name);
+    }
+    contact.phones = {{"office", "(212) 555-0184", "US", "+12125550184", ""}};
+    contact.is_connected = connected;
+    contact.is_primary = primary;
+    contact.now = 100;
+    auto created = store_->CreateContact(contact);
+    if (!created) throw std::runtime_error(created.error().message);
+    return *created;
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+  std::unique_ptr<SqliteStore> store_;
+  AccountId a_, b_;
+  domain::CompanyId company_a_;
+  domain::UserId owner_;
+};
+
+TEST_F(SqliteStoreTest, DatabaseIsInWalMode) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "wal");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchema) {
+  auto created = Contact(a_, company_a_, "Chen");
+  store_.reset();
+  store_ = std::make_unique<SqliteStore>(SqliteOptions{.path = path_});
+  auto found = store_->FindContact(a_, created.id);
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->phones, created.phones);
+  EXPECT_EQ((*found)->Text(domain::TextField::kLastName), "Chen");
+}
+
+TEST_F(SqliteStoreTest, ContactsAreScopedToAccount) {
+  auto contact = Contact(a_, company_a_, "Chen");
+  EXPECT_FALSE(store_->FindContact(b_, contact.id)->has_value());
+  domain::ListQuery query;
+  auto page = store_->ListContacts(b_, query);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->total, 0);
+  EXPECT_TRUE(page->items.empty());
+  domain::ContactChanges changes;
+  changes.is_connected = false;
+  changes.now = 200;
+  EXPECT_FALSE(store_->UpdateContact(b_, contact.id, changes)->has_value());
+  EXPECT_TRUE((*store_->FindContact(a_, contact.id))->is_connected);
+  EXPECT_FALSE(store_->FindCompany(b_, company_a_)->has_value());
+}
+
+TEST_F(SqliteStoreTest, PrimaryContactIsUniquePerCompany) {
+  auto first = Contact(a_, company_a_, "One", true, true);
+  auto second = Contact(a_, company_a_, "Two", true, true);
+  EXPECT_FALSE((*store_->FindContact(a_, first.id))->is_primary);
+  EXPECT_TRUE((*store_->FindContact(a_, second.id))->is_primary);
+  EXPECT_EQ((*store_->FindCompany(a_, company_a_))->primary_contact, second.id);
+}
+
+TEST_F(SqliteStoreTest, UpdateChangesOnlyGivenFields) {
+  auto contact = Contact(a_, company_a_, "Chen");
+  domain::ContactChanges changes;
+  changes.text[static_cast<std::size_t>(domain::TextField::kTitle)] = std::string("EVP");
+  changes.text[static_cast<std::size_t>(domain::TextField::kLastName)] =
+      std::optional<std::string>();  // null clears
+  changes.phones = std::vector<domain::Phone>{};
+  changes.now = 500;
+  auto updated = store_->UpdateContact(a_, contact.id, changes);
+  ASSERT_TRUE(updated.has_value() && updated->has_value());
+  EXPECT_EQ((*updated)->Text(domain::TextField::kTitle), "EVP");
+  EXPECT_FALSE((*updated)->Text(domain::TextField::kLastName).has_value());
+  EXPECT_TRUE((*updated)->phones.empty());
+  EXPECT_EQ((*updated)->created_at, 100);
+  EXPECT_EQ((*updated)->updated_at, 500);
+  EXPECT_TRUE((*updated)->is_connected);
+}
+
+TEST_F(SqliteStoreTest, ListFiltersCountsAndPagesByKeyset) {
+  for (int i = 0; i < 5; ++i) Contact(a_, company_a_, i % 2 == 0 ? "Chen" : "Gates");
+  Contact(a_, company_a_, "");  // no last name
+  Contact(a_, company_a_, "Chen", /*connected=*/false);
+
+  domain::CursorCodec codec("k");
+  auto parse = [&](domain::QueryParams params) {
+    static constexpr std::array<std::string_view, 1> kFields = {"id"};
+    return *domain::ParseContactListQuery(params, codec, kFields);
+  };
+  auto chen = store_->ListContacts(a_, parse({{"last_name", "chen"}}));  // case-insensitive
+  EXPECT_EQ(chen->total, 3);
+  auto not_chen = store_->ListContacts(a_, parse({{"last_name[$ne]", "Chen"}}));
+  EXPECT_EQ(not_chen->total, 3);  // two Gates and the one without a last name
+  auto all = store_->ListContacts(a_, parse({{"is_connected", "all"}, {"last_name", "Chen"}}));
+  EXPECT_EQ(all->total, 4);
+
+  auto first = store_->ListContacts(a_, parse({{"limit", "4"}}));
+  EXPECT_EQ(first->items.size(), 4u);
+  EXPECT_TRUE(first->has_more);
+  auto query = parse({{"limit", "4"}});
+  query.after_id = first->items.back().id.value;
+  auto second = store_->ListContacts(a_, query);
+  EXPECT_EQ(second->items.size(), 2u);
+  EXPECT_FALSE(second->has_more);
+  EXPECT_EQ(second->total, 6);
+  EXPECT_GT(second->items.front().id, first->items.back().id);
+}
+
+TEST_F(SqliteStoreTest, SortsWithOffset) {
+  Contact(a_, company_a_, "Brown");
+  Contact(a_, company_a_, "adams");
+  Contact(a_, company_a_, "Clark");
+  domain::CursorCodec codec("k");
+  static constexpr std::array<std::string_view, 1> kFields = {"id"};
+  auto query = *domain::ParseContactListQuery({{"sort", "-last_name"}, {"offset", "1"}}, codec,
+                                              kFields);
+  auto page = store_->ListContacts(a_, query);
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].Text(domain::TextField::kLastName), "Brown");
+  EXPECT_EQ(page->items[1].Text(domain::TextField::kLastName), "adams");
+}
+
+TEST_F(SqliteStoreTest, TokensResolveToPrincipals) {
+  std::string hash = domain::Sha256Hex("token");
+  auto user = store_->CreateUser(a_, domain::Role::kEditor, hash, 1);
+  ASSERT_TRUE(user.has_value());
+  auto principal = store_->FindPrincipal(hash);
+  ASSERT_TRUE(principal.has_value() && principal->has_value());
+  EXPECT_EQ((*principal)->account, a_);
+  EXPECT_EQ((*principal)->role, domain::Role::kEditor);
+  EXPECT_FALSE(store_->FindPrincipal(domain::Sha256Hex("other"))->has_value());
+}
+
+}  // namespace
+}  // namespace contactd::store::sqlite
