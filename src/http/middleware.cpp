@@ -31,7 +31,7 @@ void LogAccess(const Request& request, const RequestContext& context, unsigned s
       {"method", request.method},
       {"path", request.path},
       {"status", status},
-      {"duration_ms", std::round(duration_ms * 1000) / 1000},
+      {"duration_us", static_cast<std::int64_t>(duration_ms * 1000)},
       {"request_id", context.request_id},
   };
   if (context.principal) {

@@ -43,7 +43,9 @@ TEST(Validation, TextLengthLimitIs255Characters) {
 
 TEST(Validation, EmailLimitIs254) {
   FieldErrors errors;
-  std::string email = std::string(64, 'a') + "@" + std::string(185, 'b') + ".com";  // 254
+  std::string email = std::string(64, 'a') + "@" + std::string(60, 'b') + "." +
+                      std::string(60, 'c') + "." + std::string(63, 'd') + ".com";
+  ASSERT_EQ(email.size(), 254u);
   ValidateText(TextField::kEmail, email, errors);
   EXPECT_TRUE(errors.empty()) << errors.list().front().message;
   ValidateText(TextField::kEmail, "a" + email, errors);

@@ -91,7 +91,7 @@ void AddRoutes(http::Router& router, const Services& services) {
   auto add = [&](const char* method, std::string path, HandlerFn fn, bool authenticated = true) {
     router.Add(
         method, path,
-        [&services, fn](const http::Request& request, http::RequestContext& context) {
+        [services, fn](const http::Request& request, http::RequestContext& context) {
           return fn(services, request, context);
         },
         RenderError, authenticated);

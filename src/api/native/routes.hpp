@@ -14,7 +14,8 @@ class Store;
 
 namespace contactd::api::native {
 
-// What the native handlers call. Owned by app/serve; outlives the server.
+// What the native handlers call: references to objects that app/serve owns and that outlive the
+// server. Copied into each route.
 struct Services {
   domain::ContactService& contacts;
   domain::CompanyService& companies;
