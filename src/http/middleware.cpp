@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <chrono>
 #include <exception>
 
@@ -23,15 +22,22 @@ bool IsWrite(std::string_view method) {
   return method == "POST" || method == "PATCH" || method == "PUT";
 }
 
-void LogAccess(const Request& request, const RequestContext& context, unsigned status,
-               double duration_ms) {
+}  // namespace
+
+Pipeline::Pipeline(const Router& router, domain::AccountService& accounts)
+    : router_(router),
+      accounts_(accounts),
+      access_log_(spdlog::get("access") ? spdlog::get("access") : spdlog::default_logger()) {}
+
+void Pipeline::LogAccess(const Request& request, const RequestContext& context, unsigned status,
+                         std::int64_t duration_us) const {
   boost::json::object line{
       {"time", domain::FormatTimestamp(domain::NowSeconds())},
       {"msg", "request"},
       {"method", request.method},
       {"path", request.path},
       {"status", status},
-      {"duration_us", static_cast<std::int64_t>(duration_ms * 1000)},
+      {"duration_us", duration_us},
       {"request_id", context.request_id},
   };
   if (context.principal) {
@@ -39,10 +45,8 @@ void LogAccess(const Request& request, const RequestContext& context, unsigned s
   } else {
     line["account_id"] = nullptr;
   }
-  spdlog::get("access")->info(boost::json::serialize(line));
+  access_log_->info(boost::json::serialize(line));
 }
-
-}  // namespace
 
 std::string RequestIdFor(std::string_view candidate) {
   bool sane = !candidate.empty() && candidate.size() <= 128 &&
@@ -76,8 +80,9 @@ Response Pipeline::Handle(const Request& request) {
     response = router_.RendererFor(request.path)(context, domain::Error::Internal("Internal error"));
   }
   response.headers.emplace_back("X-Request-Id", context.request_id);
-  std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
-  LogAccess(request, context, response.status, elapsed.count());
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  LogAccess(request, context, response.status,
+            std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
   return response;
 }
 

@@ -1,8 +1,13 @@
 #pragma once
 
+#include <memory>
 #include <string_view>
 
 #include "http/message.hpp"
+
+namespace spdlog {
+class logger;
+}
 
 namespace contactd::domain {
 class AccountService;
@@ -25,16 +30,20 @@ bool IsJsonContentType(std::string_view content_type);
 // and the account service are.
 class Pipeline {
  public:
-  Pipeline(const Router& router, domain::AccountService& accounts)
-      : router_(router), accounts_(accounts) {}
+  // Writes the access log to the spdlog logger named "access" (the default logger if none).
+  Pipeline(const Router& router, domain::AccountService& accounts);
 
   Response Handle(const Request& request);
 
  private:
   Response Dispatch(const Request& request, RequestContext& context);
 
+  void LogAccess(const Request& request, const RequestContext& context, unsigned status,
+                 std::int64_t duration_us) const;
+
   const Router& router_;
   domain::AccountService& accounts_;
+  const std::shared_ptr<spdlog::logger> access_log_;
 };
 
 }  // namespace contactd::http
