@@ -170,6 +170,39 @@ std::optional<domain::Company> SelectCompany(Connection& connection, AccountId a
   return ReadCompany(stmt);
 }
 
+// Reads one page (limit + 1 rows, to learn whether more follow) and the total of the match, in
+// one read transaction so that both see the same snapshot.
+template <class T>
+Page<T> SelectPage(Connection& c, const char* columns, const char* table, const ListSql& page_sql,
+                   const ListSql& count_sql, const domain::ListQuery& query,
+                   T (*read)(const Statement&)) {
+  Transaction transaction(c, Transaction::Mode::kRead);
+  Page<T> page;
+  {
+    Statement stmt = c.Prepare(std::string("SELECT ") + columns + " FROM " + table + " WHERE " +
+                               page_sql.where + " ORDER BY " + page_sql.order_by +
+                               " LIMIT ? OFFSET ?");
+    BindAll(stmt, page_sql.params);
+    int next = static_cast<int>(page_sql.params.size()) + 1;
+    stmt.Bind(next, std::int64_t{query.limit} + 1);
+    stmt.Bind(next + 1, query.offset);
+    while (stmt.Step()) page.items.push_back(read(stmt));
+  }
+  {
+    Statement stmt =
+        c.Prepare(std::string("SELECT count(*) FROM ") + table + " WHERE " + count_sql.where);
+    BindAll(stmt, count_sql.params);
+    stmt.Step();
+    page.total = stmt.Int(0);
+  }
+  if (page.items.size() > static_cast<std::size_t>(query.limit)) {
+    page.items.pop_back();
+    page.has_more = true;
+  }
+  transaction.Commit();
+  return page;
+}
+
 }  // namespace
 
 // Borrows a pooled connection for one call and gives it back afterwards.
@@ -316,32 +349,13 @@ Result<std::optional<domain::Company>> SqliteStore::FindCompany(AccountId accoun
 Result<Page<domain::Company>> SqliteStore::ListCompanies(AccountId account,
                                                          const domain::ListQuery& query) {
   return Run([&](Connection& c) -> Result<Page<domain::Company>> {
-    Transaction transaction(c, Transaction::Mode::kRead);
-    Page<domain::Company> page;
-    {
-      std::string sql = std::string("SELECT ") + kCompanyColumns +
-                        " FROM companies WHERE account_id = ?" +
-                        (query.after_id ? " AND id > ?" : "") + " ORDER BY id LIMIT ? OFFSET ?";
-      Statement stmt = c.Prepare(sql);
-      int index = 1;
-      stmt.Bind(index++, account.value);
-      if (query.after_id) stmt.Bind(index++, *query.after_id);
-      stmt.Bind(index, std::int64_t{query.limit} + 1);
-      stmt.Bind(index + 1, query.offset);
-      while (stmt.Step()) page.items.push_back(ReadCompany(stmt));
+    ListSql count_sql{"account_id = ?", "id", {account.value}};
+    ListSql page_sql = count_sql;
+    if (query.after_id) {
+      page_sql.where += " AND id > ?";
+      page_sql.params.emplace_back(*query.after_id);
     }
-    {
-      Statement stmt = c.Prepare("SELECT count(*) FROM companies WHERE account_id = ?");
-      stmt.Bind(1, account.value);
-      stmt.Step();
-      page.total = stmt.Int(0);
-    }
-    if (page.items.size() > static_cast<std::size_t>(query.limit)) {
-      page.items.pop_back();
-      page.has_more = true;
-    }
-    transaction.Commit();
-    return page;
+    return SelectPage(c, kCompanyColumns, "companies", page_sql, count_sql, query, ReadCompany);
   });
 }
 
@@ -400,30 +414,10 @@ Result<std::optional<domain::Contact>> SqliteStore::FindContact(AccountId accoun
 Result<Page<domain::Contact>> SqliteStore::ListContacts(AccountId account,
                                                         const domain::ListQuery& query) {
   return Run([&](Connection& c) -> Result<Page<domain::Contact>> {
-    Transaction transaction(c, Transaction::Mode::kRead);
-    Page<domain::Contact> page;
-    {
-      ListSql sql = ContactListSql(account.value, query, /*with_cursor=*/true);
-      Statement stmt = c.Prepare(std::string("SELECT ") + kContactColumns + " FROM contacts WHERE " +
-                                 sql.where + " ORDER BY " + sql.order_by + " LIMIT ? OFFSET ?");
-      BindAll(stmt, sql.params);
-      int next = static_cast<int>(sql.params.size()) + 1;
-      stmt.Bind(next, std::int64_t{query.limit} + 1).Bind(next + 1, query.offset);
-      while (stmt.Step()) page.items.push_back(ReadContact(stmt));
-    }
-    {
-      ListSql sql = ContactListSql(account.value, query, /*with_cursor=*/false);
-      Statement stmt = c.Prepare("SELECT count(*) FROM contacts WHERE " + sql.where);
-      BindAll(stmt, sql.params);
-      stmt.Step();
-      page.total = stmt.Int(0);
-    }
-    if (page.items.size() > static_cast<std::size_t>(query.limit)) {
-      page.items.pop_back();
-      page.has_more = true;
-    }
-    transaction.Commit();
-    return page;
+    return SelectPage(c, kContactColumns, "contacts",
+                      ContactListSql(account.value, query, /*with_cursor=*/true),
+                      ContactListSql(account.value, query, /*with_cursor=*/false), query,
+                      ReadContact);
   });
 }
 

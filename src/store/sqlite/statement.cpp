@@ -96,6 +96,8 @@ Connection::Connection(const Options& options) {
 
 Connection::~Connection() {
   cache_.clear();  // statements must be finalized before the connection closes
+  // Lets SQLite refresh the planner statistics it found missing while this connection ran.
+  sqlite3_exec(db_, "PRAGMA optimize", nullptr, nullptr, nullptr);
   sqlite3_close(db_);
 }
 
