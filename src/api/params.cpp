@@ -13,9 +13,12 @@ domain::Result<domain::QueryParams> ParseQueryString(std::string_view query) {
   if (!parsed) {
     return std::unexpected(domain::Error::BadRequest("The query string is not valid"));
   }
+  // Clients encode spaces in query strings as '+' (application/x-www-form-urlencoded).
+  const boost::urls::encoding_opts form{/*space_as_plus=*/true};
   for (auto param : *parsed) {
     if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
-    params.emplace_back(param.key.decode(), param.has_value ? param.value.decode() : std::string());
+    params.emplace_back(param.key.decode(form),
+                        param.has_value ? param.value.decode(form) : std::string());
   }
   return params;
 }
