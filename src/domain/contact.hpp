@@ -103,7 +103,7 @@ struct ContactInput {
 struct NewContact {
   AccountId account;
   std::optional<CompanyId> company;
-  UserId owner;
+  std::optional<UserId> owner;  // none for imported contacts
   std::string uid;
   std::vector<std::string> contact_types;
   TextValues text;

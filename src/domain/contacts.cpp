@@ -91,28 +91,10 @@ std::optional<bool> RequireBool(const Input<bool>& input, std::string_view name,
 
 }  // namespace
 
-Result<Contact> ContactService::Create(const Principal& principal, ContactInput input) {
-  if (!Allows(principal.role, Permission::kCreate)) {
-    return std::unexpected(Error::Forbidden("User not authorized to create contact"));
-  }
-  FieldErrors errors = std::move(input.errors);
+NewContact ValidateNewContact(const ContactInput& input, FieldErrors& errors) {
   NewContact contact;
-  contact.account = principal.account;
-  contact.owner = principal.user;
   contact.contact_types = ContactTypes(input, errors);
-
-  if (!input.company_id.present || !input.company_id.value) {
-    errors.Add("company_id", "company_id is required");
-  } else {
-    auto company = store_.FindCompany(principal.account, CompanyId{*input.company_id.value});
-    if (!company) return std::unexpected(company.error());
-    if (!*company) {
-      errors.Add("company_id", "company_id must be the id of a company in your account");
-    } else {
-      contact.company = (*company)->id;
-    }
-  }
-
+  if (input.company_id.value) contact.company = CompanyId{*input.company_id.value};
   std::array<std::optional<std::optional<std::string>>, kTextFieldCount> text;
   ApplyText(input, errors, text);
   for (std::size_t i = 0; i < kTextFieldCount; ++i) {
@@ -127,8 +109,28 @@ Result<Contact> ContactService::Create(const Principal& principal, ContactInput 
   if (input.is_connected.present) {
     contact.is_connected = RequireBool(input.is_connected, "is_connected", errors).value_or(false);
   }
+  return contact;
+}
+
+Result<Contact> ContactService::Create(const Principal& principal, ContactInput input) {
+  if (!Allows(principal.role, Permission::kCreate)) {
+    return std::unexpected(Error::Forbidden("User not authorized to create contact"));
+  }
+  FieldErrors errors = std::move(input.errors);
+  NewContact contact = ValidateNewContact(input, errors);
+  if (!contact.company) {
+    errors.Add("company_id", "company_id is required");
+  } else {
+    auto company = store_.FindCompany(principal.account, *contact.company);
+    if (!company) return std::unexpected(company.error());
+    if (!*company) {
+      errors.Add("company_id", "company_id must be the id of a company in your account");
+    }
+  }
   if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
 
+  contact.account = principal.account;
+  contact.owner = principal.user;
   contact.uid = NewUuidV4();
   contact.now = NowSeconds();
   return store_.CreateContact(contact);

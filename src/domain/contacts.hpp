@@ -8,6 +8,11 @@
 
 namespace contactd::domain {
 
+// Validates and normalizes the body of a create request without touching the store: everything
+// but whether company_id names a company of the account, and the account, owner, uid and time,
+// which the caller sets. Appends every problem to `errors`. Thread-safe.
+NewContact ValidateNewContact(const ContactInput& input, FieldErrors& errors);
+
 // The contact use cases every API surface shares: permission checks, validation and
 // normalization, then one atomic store call. Thread-safe if the store is.
 class ContactService {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,11 @@ class Store {
   // Inserts the contact. When `contact.is_primary`, it becomes its company's only primary contact.
   // REQUIRES: contact.company, if set, is a company of contact.account.
   virtual domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact) = 0;
+  // Inserts many contacts in one transaction (bulk import): all or none. Primary contacts as in
+  // CreateContact, the last of a company in `contacts` winning.
+  virtual domain::Result<void> CreateContacts(std::span<const domain::NewContact> contacts) = 0;
+  // Every company of the account, for lookups by id and name during an import.
+  virtual domain::Result<std::vector<domain::Company>> AllCompanies(domain::AccountId account) = 0;
   virtual domain::Result<std::optional<domain::Contact>> FindContact(domain::AccountId account,
                                                                      domain::ContactId id) = 0;
   virtual domain::Result<Page<domain::Contact>> ListContacts(domain::AccountId account,

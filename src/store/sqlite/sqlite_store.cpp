@@ -203,6 +203,51 @@ Page<T> SelectPage(Connection& c, const char* columns, const char* table, const 
   return page;
 }
 
+// Inserts one contact inside the caller's write transaction; returns its id.
+ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
+  bool primary = contact.is_primary && contact.company.has_value();
+  if (primary) {
+    c.Prepare(kDemotePrimary)
+        .Bind(1, contact.now)
+        .Bind(2, contact.account.value)
+        .Bind(3, contact.company->value)
+        .Run();
+  }
+  Statement insert = c.Prepare(kInsertContact);
+  int index = 1;
+  insert.Bind(index++, contact.account.value);
+  insert.Bind(index++, contact.uid);
+  if (contact.company) {
+    insert.Bind(index++, contact.company->value);
+  } else {
+    insert.BindNull(index++);
+  }
+  insert.Bind(index++, contact.contact_types.front());
+  insert.Bind(index++, JoinTypes(contact.contact_types));
+  for (const auto& text : contact.text) insert.BindOptional(index++, text);
+  insert.Bind(index++, EncodePhones(contact.phones));
+  insert.Bind(index++, std::int64_t{primary});
+  insert.Bind(index++, std::int64_t{contact.is_connected});
+  if (contact.owner) {
+    insert.Bind(index++, contact.owner->value);
+  } else {
+    insert.BindNull(index++);
+  }
+  insert.Bind(index++, contact.now);
+  insert.Bind(index++, contact.now);
+  insert.Run();
+  ContactId id{c.LastInsertId()};
+  if (primary) {
+    c.Prepare(kSetCompanyPrimary)
+        .Bind(1, id.value)
+        .Bind(2, contact.now)
+        .Bind(3, contact.account.value)
+        .Bind(4, contact.company->value)
+        .Run();
+  }
+  return id;
+}
+
 }  // namespace
 
 // Borrows a pooled connection for one call and gives it back afterwards.
@@ -362,46 +407,31 @@ Result<Page<domain::Company>> SqliteStore::ListCompanies(AccountId account,
 Result<domain::Contact> SqliteStore::CreateContact(const domain::NewContact& contact) {
   return Run([&](Connection& c) -> Result<domain::Contact> {
     Transaction transaction(c, Transaction::Mode::kWrite);
-    bool primary = contact.is_primary && contact.company.has_value();
-    if (primary) {
-      c.Prepare(kDemotePrimary)
-          .Bind(1, contact.now)
-          .Bind(2, contact.account.value)
-          .Bind(3, contact.company->value)
-          .Run();
-    }
-    Statement insert = c.Prepare(kInsertContact);
-    int index = 1;
-    insert.Bind(index++, contact.account.value);
-    insert.Bind(index++, contact.uid);
-    if (contact.company) {
-      insert.Bind(index++, contact.company->value);
-    } else {
-      insert.BindNull(index++);
-    }
-    insert.Bind(index++, contact.contact_types.front());
-    insert.Bind(index++, JoinTypes(contact.contact_types));
-    for (const auto& text : contact.text) insert.BindOptional(index++, text);
-    insert.Bind(index++, EncodePhones(contact.phones));
-    insert.Bind(index++, std::int64_t{primary});
-    insert.Bind(index++, std::int64_t{contact.is_connected});
-    insert.Bind(index++, contact.owner.value);
-    insert.Bind(index++, contact.now);
-    insert.Bind(index++, contact.now);
-    insert.Run();
-    ContactId id{c.LastInsertId()};
-    if (primary) {
-      c.Prepare(kSetCompanyPrimary)
-          .Bind(1, id.value)
-          .Bind(2, contact.now)
-          .Bind(3, contact.account.value)
-          .Bind(4, contact.company->value)
-          .Run();
-    }
+    ContactId id = InsertContact(c, contact);
     auto created = SelectContact(c, contact.account, id);
     if (!created) return std::unexpected(Error::Internal("inserted contact not found"));
     transaction.Commit();
     return *created;
+  });
+}
+
+Result<void> SqliteStore::CreateContacts(std::span<const domain::NewContact> contacts) {
+  return Run([&](Connection& c) -> Result<void> {
+    Transaction transaction(c, Transaction::Mode::kWrite);
+    for (const domain::NewContact& contact : contacts) InsertContact(c, contact);
+    transaction.Commit();
+    return {};
+  });
+}
+
+Result<std::vector<domain::Company>> SqliteStore::AllCompanies(AccountId account) {
+  return Run([&](Connection& c) -> Result<std::vector<domain::Company>> {
+    Statement stmt = c.Prepare(std::string("SELECT ") + kCompanyColumns +
+                               " FROM companies WHERE account_id = ? ORDER BY id");
+    stmt.Bind(1, account.value);
+    std::vector<domain::Company> companies;
+    while (stmt.Step()) companies.push_back(ReadCompany(stmt));
+    return companies;
   });
 }
 

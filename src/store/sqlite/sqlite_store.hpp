@@ -46,6 +46,8 @@ class SqliteStore final : public Store {
                                                       const domain::ListQuery& query) override;
 
   domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact) override;
+  domain::Result<void> CreateContacts(std::span<const domain::NewContact> contacts) override;
+  domain::Result<std::vector<domain::Company>> AllCompanies(domain::AccountId account) override;
   domain::Result<std::optional<domain::Contact>> FindContact(domain::AccountId account,
                                                              domain::ContactId id) override;
   domain::Result<Page<domain::Contact>> ListContacts(domain::AccountId account,
