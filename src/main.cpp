@@ -9,6 +9,7 @@
 
 #include "app/admin.hpp"
 #include "app/config.hpp"
+#include "app/import.hpp"
 #include "app/serve.hpp"
 
 int main(int argc, char** argv) {
@@ -45,6 +46,16 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"admin", "editor", "viewer"}));
   tokens_create->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
 
+  auto* import = cli.add_subcommand("import", "Import contacts from an NDJSON or CSV file");
+  contactd::app::ImportOptions import_options;
+  import->add_option("--account", import_options.account_id, "Account id")->required();
+  import->add_option("--file", import_options.file, "NDJSON or CSV file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import->add_option("--format", import_options.format, "ndjson or csv (default: by extension)")
+      ->check(CLI::IsMember({"ndjson", "csv"}));
+  import->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
+
   CLI11_PARSE(cli, argc, argv);
 
   try {
@@ -64,6 +75,10 @@ int main(int argc, char** argv) {
     }
     if (*accounts_create) return contactd::app::CreateAccountCommand(db, name);
     if (*tokens_create) return contactd::app::CreateTokenCommand(db, account_id, role);
+    if (*import) {
+      import_options.db_path = db;
+      return contactd::app::ImportCommand(import_options);
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "contactd: {}\n", e.what());
     return 1;

@@ -187,6 +187,26 @@ std::optional<std::vector<domain::PhoneInput>> ReadPhones(ObjectReader& reader) 
   return phones;
 }
 
+void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
+                      bool allow_created_at = false) {
+  input.contact_type = reader.String("contact_type");
+  input.contact_types = reader.StringArray("contact_types");
+  input.company_id = reader.Integer("company_id");
+  for (std::size_t i = 0; i < domain::kTextFieldCount; ++i) {
+    input.text[i] = reader.String(domain::kTextFieldNames[i]);
+  }
+  input.phones.present = reader.Member("phones") != nullptr;
+  input.phones.value = ReadPhones(reader);
+  input.is_primary = reader.Bool("is_primary");
+  input.is_connected = reader.Bool("is_connected");
+  if (allow_created_at) {
+    reader.Member("created_at");
+    reader.ReadOnly({"id", "uid", "owner_account_id", "updated_at"});
+  } else {
+    reader.ReadOnly({"id", "uid", "owner_account_id", "created_at", "updated_at"});
+  }
+}
+
 }  // namespace
 
 std::span<const std::string_view> ContactOutputFields() { return kContactOutputFields; }
@@ -196,19 +216,30 @@ domain::Result<domain::ContactInput> ParseContactInput(std::string_view body) {
   if (!object) return std::unexpected(object.error());
   domain::ContactInput input;
   ObjectReader reader(*object, "", input.errors);
-  input.contact_type = reader.String("contact_type");
-  input.contact_types = reader.StringArray("contact_types");
-  input.company_id = reader.Integer("company_id");
-  for (std::size_t i = 0; i < domain::kTextFieldCount; ++i) {
-    input.text[i] = reader.String(domain::kTextFieldNames[i]);
-  }
-  input.phones.present = object->contains("phones");
-  input.phones.value = ReadPhones(reader);
-  input.is_primary = reader.Bool("is_primary");
-  input.is_connected = reader.Bool("is_connected");
-  reader.ReadOnly({"id", "uid", "owner_account_id", "created_at", "updated_at"});
+  ReadContactInput(reader, input);
   reader.RejectUnknown();
   return input;
+}
+
+domain::Result<ImportRow> ParseImportRow(std::string_view line) {
+  auto object = ParseObject(line);
+  if (!object) return std::unexpected(object.error());
+  ImportRow row;
+  domain::FieldErrors& errors = row.input.errors;
+  ObjectReader reader(*object, "", errors);
+  ReadContactInput(reader, row.input, /*allow_created_at=*/true);
+  auto company_name = reader.String("company_name");
+  if (company_name.present && !company_name.value) {
+    errors.Add("company_name", "company_name must be a string");
+  }
+  row.company_name = std::move(company_name.value);
+  // An import may keep the original creation time of records moved from another system.
+  if (const json::value* created = object->if_contains("created_at")) {
+    if (created->is_string()) row.created_at = domain::ParseTimestamp(created->get_string());
+    if (!row.created_at) errors.Add("created_at", "created_at must be an ISO 8601 date-time");
+  }
+  reader.RejectUnknown();
+  return row;
 }
 
 domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body) {

@@ -29,6 +29,15 @@ std::span<const std::string_view> ContactOutputFields();
 domain::Result<domain::ContactInput> ParseContactInput(std::string_view body);
 domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body);
 
+// One line of an NDJSON import: a create body where `company_name` may stand in for company_id
+// and `created_at` (ISO 8601) may keep the record's original creation time.
+struct ImportRow {
+  domain::ContactInput input;
+  std::optional<std::string> company_name;
+  std::optional<std::int64_t> created_at;
+};
+domain::Result<ImportRow> ParseImportRow(std::string_view line);
+
 http::Response RenderContact(const http::RequestContext& context, const domain::Contact& contact,
                              unsigned status = 200);
 http::Response RenderContactPage(const http::RequestContext& context,

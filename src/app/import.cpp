@@ -1,0 +1,385 @@
+#include "app/import.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <fmt/core.h>
+
+#include "api/native/codec.hpp"
+#include "app/csv.hpp"
+#include "domain/contacts.hpp"
+#include "domain/crypto.hpp"
+#include "domain/time.hpp"
+#include "domain/validation.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace contactd::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One row of the input as a native create body, with the line it started on.
+struct RawRow {
+  std::int64_t line = 0;
+  std::string json;
+  std::string error;  // set when the row could not even be read (CSV shape)
+};
+
+// Yields rows as JSON text, whatever the file format. Not thread-safe.
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  virtual bool Next(RawRow& row) = 0;
+  // Bytes consumed so far; may be read from another thread.
+  std::uintmax_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
+
+ protected:
+  void Consumed(std::size_t line_length) {
+    bytes_.fetch_add(line_length + 1, std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<std::uintmax_t> bytes_{0};
+};
+
+class NdjsonSource final : public RowSource {
+ public:
+  explicit NdjsonSource(std::istream& in) : in_(in) {}
+  bool Next(RawRow& row) override {
+    while (std::getline(in_, row.json)) {
+      ++line_;
+      Consumed(row.json.size());
+      bool blank = std::all_of(row.json.begin(), row.json.end(),
+                               [](unsigned char c) { return std::isspace(c); });
+      if (blank) continue;
+      row.line = line_;
+      row.error.clear();
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  std::istream& in_;
+  std::int64_t line_ = 0;
+};
+
+// Turns CSV records into create bodies: typed columns are converted, empty cells are absent.
+class CsvSource final : public RowSource {
+ public:
+  explicit CsvSource(std::istream& in) : reader_(in) {
+    std::int64_t line = 0;
+    reader_.Next(header_, line);
+  }
+  bool Next(RawRow& row) override {
+    std::vector<std::string> cells;
+    if (!reader_.Next(cells, row.line)) return false;
+    Consumed(reader_.bytes() - counted_);
+    counted_ = reader_.bytes();
+    row.error.clear();
+    if (reader_.malformed()) {
+      row.error = "unterminated quoted field";
+      return true;
+    }
+    if (cells.size() != header_.size()) {
+      row.error = fmt::format("has {} fields, the header has {}", cells.size(), header_.size());
+      return true;
+    }
+    boost::json::object object;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (cells[i].empty()) continue;
+      object[header_[i]] = Convert(header_[i], cells[i]);
+    }
+    row.json = boost::json::serialize(object);
+    return true;
+  }
+
+ private:
+  static boost::json::value Convert(const std::string& column, const std::string& cell) {
+    if (column == "company_id") {
+      std::int64_t value = 0;
+      auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
+      if (ec == std::errc() && end == cell.data() + cell.size()) return value;
+      return boost::json::value(cell);  // reported as "must be an integer"
+    }
+    if (column == "is_primary" || column == "is_connected") {
+      if (cell == "true" || cell == "1") return true;
+      if (cell == "false" || cell == "0") return false;
+      return boost::json::value(cell);
+    }
+    if (column == "contact_types") {
+      boost::json::array types;
+      for (const std::string& type : Split(cell, ';')) types.emplace_back(type);
+      return types;
+    }
+    if (column == "phones") {
+      boost::json::array phones;
+      for (const std::string& entry : Split(cell, ';')) {
+        boost::json::object phone;
+        // "raw:type", where the part after the last ':' is a phone type.
+        std::size_t colon = entry.rfind(':');
+        std::string type = colon == std::string::npos ? "" : entry.substr(colon + 1);
+        if (!type.empty() && std::find(domain::kPhoneTypes.begin(), domain::kPhoneTypes.end(),
+                                       type) != domain::kPhoneTypes.end()) {
+          phone["raw"] = entry.substr(0, colon);
+          phone["type"] = type;
+        } else {
+          phone["raw"] = entry;
+        }
+        phones.push_back(std::move(phone));
+      }
+      return phones;
+    }
+    return boost::json::value(cell);
+  }
+
+  static std::vector<std::string> Split(const std::string& text, char separator) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      std::size_t end = text.find(separator, start);
+      if (end == std::string::npos) end = text.size();
+      std::string part = text.substr(start, end - start);
+      while (!part.empty() && part.front() == ' ') part.erase(part.begin());
+      while (!part.empty() && part.back() == ' ') part.pop_back();
+      if (!part.empty()) parts.push_back(std::move(part));
+      start = end + 1;
+    }
+    return parts;
+  }
+
+  CsvReader reader_;
+  std::vector<std::string> header_;
+  std::uintmax_t counted_ = 0;
+};
+
+// A row after validation: a contact ready to insert but for its company, or why it failed.
+struct PreparedRow {
+  std::int64_t line = 0;
+  domain::NewContact contact;
+  std::optional<std::string> company_name;
+  std::optional<std::int64_t> created_at;
+  std::string error;  // empty when the row is valid
+};
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string Describe(const std::vector<domain::FieldError>& errors) {
+  std::string text;
+  for (const domain::FieldError& error : errors) {
+    if (!text.empty()) text += "; ";
+    text += error.message;
+  }
+  return text;
+}
+
+// Validates one row without touching the store. `company_ids` holds the account's companies.
+PreparedRow Prepare(const RawRow& raw, const std::unordered_set<std::int64_t>& company_ids) {
+  PreparedRow row;
+  row.line = raw.line;
+  if (!raw.error.empty()) {
+    row.error = raw.error;
+    return row;
+  }
+  auto parsed = api::native::ParseImportRow(raw.json);
+  if (!parsed) {
+    row.error = parsed.error().message;
+    return row;
+  }
+  domain::FieldErrors errors = std::move(parsed->input.errors);
+  row.contact = domain::ValidateNewContact(parsed->input, errors);
+  row.company_name = std::move(parsed->company_name);
+  row.created_at = parsed->created_at;
+  if (row.contact.company && row.company_name) {
+    errors.Add("company_id", "give company_id or company_name, not both");
+  } else if (row.contact.company) {
+    if (!company_ids.contains(row.contact.company->value)) {
+      errors.Add("company_id", "company_id must be the id of a company in this account");
+    }
+  } else if (!row.company_name || row.company_name->empty()) {
+    errors.Add("company_id", "company_id or company_name is required");
+  } else if (domain::Utf8Length(*row.company_name) > 255) {
+    errors.Add("company_name", "company_name must be at most 255 characters");
+  }
+  if (!errors.empty()) row.error = Describe(errors.list());
+  return row;
+}
+
+// Reads up to `count` rows and validates them on two threads.
+std::vector<PreparedRow> ReadAndPrepare(RowSource& source, std::size_t count,
+                                        const std::unordered_set<std::int64_t>& company_ids) {
+  std::vector<RawRow> raw;
+  raw.reserve(count);
+  RawRow row;
+  while (raw.size() < count && source.Next(row)) raw.push_back(row);
+  std::vector<PreparedRow> prepared(raw.size());
+  auto work = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) prepared[i] = Prepare(raw[i], company_ids);
+  };
+  std::size_t half = raw.size() / 2;
+  auto first = std::async(std::launch::async, work, 0, half);
+  work(half, raw.size());
+  first.get();
+  return prepared;
+}
+
+// Progress on stderr: a redrawn bar on a terminal, a plain line every few seconds otherwise.
+class Progress {
+ public:
+  explicit Progress(std::uintmax_t total_bytes)
+      : total_bytes_(std::max<std::uintmax_t>(total_bytes, 1)),
+        terminal_(isatty(STDERR_FILENO) != 0),
+        start_(Clock::now()),
+        last_(start_) {}
+
+  void Update(std::uintmax_t bytes, std::int64_t rows, bool done = false) {
+    auto now = Clock::now();
+    auto interval = terminal_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
+    if (!done && now - last_ < interval) return;
+    last_ = now;
+    double seconds = std::chrono::duration<double>(now - start_).count();
+    double fraction = done ? 1.0 : std::min(1.0, static_cast<double>(bytes) / total_bytes_);
+    double rate = seconds > 0 ? rows / seconds : 0;
+    double eta = fraction > 0 ? seconds / fraction - seconds : 0;
+    if (terminal_) {
+      constexpr int kWidth = 30;
+      int filled = static_cast<int>(fraction * kWidth);
+      fmt::print(stderr, "\r[{}{}] {:3.0f}%  {} rows  {:.0f} rows/s  ETA {:.0f}s   ",
+                 std::string(filled, '#'), std::string(kWidth - filled, '.'), fraction * 100, rows,
+                 rate, eta);
+      if (done) fmt::print(stderr, "\n");
+    } else {
+      fmt::print(stderr, "import: {:.0f}% {} rows {:.0f} rows/s ETA {:.0f}s\n", fraction * 100,
+                 rows, rate, eta);
+    }
+    std::fflush(stderr);
+  }
+
+ private:
+  const std::uintmax_t total_bytes_;
+  const bool terminal_;
+  const Clock::time_point start_;
+  Clock::time_point last_;
+};
+
+}  // namespace
+
+int ImportCommand(const ImportOptions& options) {
+  std::ifstream in(options.file, std::ios::binary);
+  if (!in) {
+    fmt::print(stderr, "contactd: cannot open {}\n", options.file);
+    return 1;
+  }
+  std::string format = options.format;
+  if (format.empty()) {
+    format = Lower(std::filesystem::path(options.file).extension().string()) == ".csv" ? "csv"
+                                                                                       : "ndjson";
+  }
+  std::unique_ptr<RowSource> source;
+  if (format == "csv") {
+    source = std::make_unique<CsvSource>(in);
+  } else {
+    source = std::make_unique<NdjsonSource>(in);
+  }
+
+  store::sqlite::SqliteStore store({.path = options.db_path});
+  domain::AccountId account{options.account_id};
+  auto found = store.FindAccount(account);
+  if (!found || !*found) {
+    fmt::print(stderr, "contactd: account {} does not exist\n", options.account_id);
+    return 1;
+  }
+  auto companies = store.AllCompanies(account);
+  if (!companies) {
+    fmt::print(stderr, "contactd: {}\n", companies.error().message);
+    return 1;
+  }
+  std::unordered_set<std::int64_t> company_ids;
+  std::unordered_map<std::string, domain::CompanyId> company_by_name;  // lower-cased names
+  for (const domain::Company& company : *companies) {
+    company_ids.insert(company.id.value);
+    company_by_name.emplace(Lower(company.name), company.id);
+  }
+
+  std::error_code size_error;
+  Progress progress(std::filesystem::file_size(options.file, size_error));
+  std::int64_t imported = 0;
+  std::int64_t failed = 0;
+  std::int64_t companies_created = 0;
+  auto start = Clock::now();
+
+  // Rows of the next batch are read and validated while the current batch is written.
+  auto next = std::async(std::launch::async, ReadAndPrepare, std::ref(*source), options.batch_rows,
+                         std::cref(company_ids));
+  for (;;) {
+    std::vector<PreparedRow> rows = next.get();
+    if (rows.empty()) break;
+    next = std::async(std::launch::async, ReadAndPrepare, std::ref(*source), options.batch_rows,
+                      std::cref(company_ids));
+    std::int64_t now = domain::NowSeconds();
+    std::vector<domain::NewContact> batch;
+    batch.reserve(rows.size());
+    for (PreparedRow& row : rows) {
+      if (!row.error.empty()) {
+        ++failed;
+        fmt::print(stderr, "line {}: {}\n", row.line, row.error);
+        continue;
+      }
+      if (row.company_name) {
+        std::string key = Lower(*row.company_name);
+        auto it = company_by_name.find(key);
+        if (it == company_by_name.end()) {
+          auto created = store.CreateCompany(
+              {account, domain::NewUuidV4(), *row.company_name, std::nullopt, now});
+          if (!created) {
+            fmt::print(stderr, "contactd: cannot create company: {}\n", created.error().message);
+            return 1;
+          }
+          ++companies_created;
+          it = company_by_name.emplace(key, created->id).first;
+        }
+        row.contact.company = it->second;
+      }
+      row.contact.account = account;
+      row.contact.uid = domain::NewUuidV4();
+      row.contact.now = row.created_at.value_or(now);
+      batch.push_back(std::move(row.contact));
+    }
+    auto written = store.CreateContacts(batch);
+    if (!written) {
+      next.wait();
+      fmt::print(stderr, "contactd: import stopped after {} contacts: {}\n", imported,
+                 written.error().message);
+      return 1;
+    }
+    imported += static_cast<std::int64_t>(batch.size());
+    progress.Update(source->bytes(), imported + failed);
+  }
+  progress.Update(0, imported + failed, /*done=*/true);
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  fmt::print(stderr,
+             "imported {} contacts ({} companies created) in {:.1f}s, {:.0f} rows/s; {} rows "
+             "failed\n",
+             imported, companies_created, seconds, seconds > 0 ? imported / seconds : 0, failed);
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace contactd::app
