@@ -300,7 +300,7 @@ int ImportCommand(const ImportOptions& options) {
     source = std::make_unique<NdjsonSource>(in);
   }
 
-  store::sqlite::SqliteStore store({.path = options.db_path});
+  store::sqlite::SqliteStore store({.path = options.db_path, .cache_kib = 512 * 1024});
   domain::AccountId account{options.account_id};
   auto found = store.FindAccount(account);
   if (!found || !*found) {

@@ -281,7 +281,8 @@ std::unique_ptr<Connection> SqliteStore::Acquire() {
       return connection;
     }
   }
-  return std::make_unique<Connection>(Connection::Options{options_.path, options_.busy_timeout_ms});
+  return std::make_unique<Connection>(
+      Connection::Options{options_.path, options_.busy_timeout_ms, options_.cache_kib});
 }
 
 void SqliteStore::Release(std::unique_ptr<Connection> connection) {

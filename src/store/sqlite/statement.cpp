@@ -92,6 +92,7 @@ Connection::Connection(const Options& options) {
   // Debian's default is already FULL; say it so that acknowledged writes stay durable whatever
   // the build's default is.
   Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
+  Exec(("PRAGMA cache_size = -" + std::to_string(options.cache_kib)).c_str());
 }
 
 Connection::~Connection() {

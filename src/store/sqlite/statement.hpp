@@ -63,6 +63,7 @@ class Connection {
   struct Options {
     std::string path;
     int busy_timeout_ms = 5000;
+    int cache_kib = 8 * 1024;
     bool read_only = false;
   };
   explicit Connection(const Options& options);
