@@ -1,0 +1,132 @@
+"""Starts the real contactd binary on a free port with a fresh database for the API tests."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = os.environ.get("CONTACTD_BIN", str(ROOT / "build" / "contactd"))
+API = "/api/external/v2"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, db, port, proc):
+        self.db = db
+        self.port = port
+        self.proc = proc
+        self.url = f"http://127.0.0.1:{port}"
+        self.api = self.url + API
+
+    def cli(self, *args, check=True):
+        result = subprocess.run([BIN, *args, "--db", str(self.db)], capture_output=True, text=True)
+        if check:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    def account(self, name=None):
+        out = self.cli("accounts", "create", "--name", name or f"acct-{uuid.uuid4().hex[:8]}").stdout
+        return json.loads(out)
+
+    def token(self, account_id, role="admin"):
+        return self.cli("tokens", "create", "--account", str(account_id), "--role", role).stdout.strip()
+
+    def tenant(self):
+        """A fresh account with one client per role."""
+        account = self.account()
+        return Tenant(self, account, {role: Client(self, self.token(account["id"], role))
+                                      for role in ("admin", "editor", "viewer")})
+
+
+class Client:
+    """A requests session speaking to the native API with one token."""
+
+    def __init__(self, server, token):
+        self.server = server
+        self.token = token
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def get(self, path, **kw):
+        return self.session.get(self.server.api + path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.session.post(self.server.api + path, json=body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.session.patch(self.server.api + path, json=body, **kw)
+
+    def company(self, name="Meridian Capital", **fields):
+        r = self.post("/companies", {"name": name, **fields})
+        assert r.status_code == 201, r.text
+        return r.json()["data"]
+
+    def contact(self, company_id, **fields):
+        body = {"contact_type": "lender_contact", "company_id": company_id, **fields}
+        r = self.post("/contacts", body)
+        assert r.status_code == 201, r.text
+        return r.json()["data"]
+
+
+class Tenant:
+    def __init__(self, server, account, clients):
+        self.server = server
+        self.account = account
+        self.admin = clients["admin"]
+        self.editor = clients["editor"]
+        self.viewer = clients["viewer"]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("contactd") / "api.db"
+    port = free_port()
+    proc = subprocess.Popen(
+        [BIN, "serve", "--db", str(db), "--listen", f"127.0.0.1:{port}", "--threads", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 15
+    while True:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if time.time() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise RuntimeError("contactd did not start: " + proc.stderr.read().decode())
+        time.sleep(0.05)
+    yield Server(db, port, proc)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
+
+
+@pytest.fixture
+def tenant(server):
+    return server.tenant()
+
+
+def assert_error(response, status, code, fields=(), message=None):
+    """Checks the native error envelope, the status, the code and the fields named."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["request_id"] == response.headers["X-Request-Id"]
+    assert body["timestamp"].endswith("Z")
+    assert body["error"]["code"] == code
+    named = [d["field"] for d in body["error"]["details"]]
+    for field in fields:
+        assert field in named, (field, body)
+    if message is not None:
+        assert body["error"]["message"] == message
+    return body["error"]
