@@ -102,7 +102,8 @@ CREATE INDEX contacts_account_updated_at ON contacts (account_id, updated_at);
 };
 
 int UserVersion(Connection& connection) {
-  Statement stmt = connection.Prepare("PRAGMA user_version");
+  static constexpr const char* kUserVersion = "PRAGMA user_version";
+  Statement stmt = connection.Prepare(kUserVersion);
   stmt.Step();
   return static_cast<int>(stmt.Int(0));
 }

@@ -18,15 +18,25 @@ using domain::Result;
 
 namespace {
 
-constexpr const char* kContactColumns =
-    "id, uid, account_id, company_id, contact_types, first_name, last_name, email, title, "
-    "department, address, city, state, zip, linkedin_url, phones, is_primary, is_connected, "
-    "owner_user_id, created_at, updated_at";
+// Column lists as macros so that whole statements stay string literals (cached by address).
+#define CONTACTD_CONTACT_COLUMNS                                                                \
+  "id, uid, account_id, company_id, contact_types, first_name, last_name, email, title, "    \
+  "department, address, city, state, zip, linkedin_url, phones, is_primary, is_connected, " \
+  "owner_user_id, created_at, updated_at"
+#define CONTACTD_COMPANY_COLUMNS \
+  "id, uid, account_id, name, company_type, primary_contact_id, created_at, updated_at"
+
+constexpr const char* kContactColumns = CONTACTD_CONTACT_COLUMNS;
 constexpr int kFirstTextColumn = 5;
 constexpr int kPhonesColumn = kFirstTextColumn + static_cast<int>(domain::kTextFieldCount);
 
-constexpr const char* kCompanyColumns =
-    "id, uid, account_id, name, company_type, primary_contact_id, created_at, updated_at";
+constexpr const char* kCompanyColumns = CONTACTD_COMPANY_COLUMNS;
+constexpr const char* kSelectContact =
+    "SELECT " CONTACTD_CONTACT_COLUMNS " FROM contacts WHERE account_id = ? AND id = ?";
+constexpr const char* kSelectCompany =
+    "SELECT " CONTACTD_COMPANY_COLUMNS " FROM companies WHERE account_id = ? AND id = ?";
+constexpr const char* kSelectAllCompanies =
+    "SELECT " CONTACTD_COMPANY_COLUMNS " FROM companies WHERE account_id = ? ORDER BY id";
 
 constexpr const char* kSelectCursorSecret = "SELECT value FROM settings WHERE key = 'cursor_secret'";
 constexpr const char* kInsertAccount =
@@ -154,8 +164,7 @@ void BindAll(Statement& stmt, const std::vector<SqlValue>& params, int first = 1
 
 std::optional<domain::Contact> SelectContact(Connection& connection, AccountId account,
                                              ContactId id) {
-  Statement stmt = connection.Prepare(std::string("SELECT ") + kContactColumns +
-                                      " FROM contacts WHERE account_id = ? AND id = ?");
+  Statement stmt = connection.Prepare(kSelectContact);
   stmt.Bind(1, account.value).Bind(2, id.value);
   if (!stmt.Step()) return std::nullopt;
   return ReadContact(stmt);
@@ -163,8 +172,7 @@ std::optional<domain::Contact> SelectContact(Connection& connection, AccountId a
 
 std::optional<domain::Company> SelectCompany(Connection& connection, AccountId account,
                                              CompanyId id) {
-  Statement stmt = connection.Prepare(std::string("SELECT ") + kCompanyColumns +
-                                      " FROM companies WHERE account_id = ? AND id = ?");
+  Statement stmt = connection.Prepare(kSelectCompany);
   stmt.Bind(1, account.value).Bind(2, id.value);
   if (!stmt.Step()) return std::nullopt;
   return ReadCompany(stmt);
@@ -303,7 +311,8 @@ auto SqliteStore::Run(Body&& body) -> decltype(body(std::declval<Connection&>())
 
 Result<void> SqliteStore::Ping() {
   return Run([](Connection& c) -> Result<void> {
-    Statement stmt = c.Prepare("SELECT 1");
+    static constexpr const char* kSelectOne = "SELECT 1";
+    Statement stmt = c.Prepare(kSelectOne);
     stmt.Step();
     return {};
   });
@@ -427,8 +436,7 @@ Result<void> SqliteStore::CreateContacts(std::span<const domain::NewContact> con
 
 Result<std::vector<domain::Company>> SqliteStore::AllCompanies(AccountId account) {
   return Run([&](Connection& c) -> Result<std::vector<domain::Company>> {
-    Statement stmt = c.Prepare(std::string("SELECT ") + kCompanyColumns +
-                               " FROM companies WHERE account_id = ? ORDER BY id");
+    Statement stmt = c.Prepare(kSelectAllCompanies);
     stmt.Bind(1, account.value);
     std::vector<domain::Company> companies;
     while (stmt.Step()) companies.push_back(ReadCompany(stmt));

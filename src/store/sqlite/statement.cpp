@@ -97,6 +97,7 @@ Connection::Connection(const Options& options) {
 
 Connection::~Connection() {
   cache_.clear();  // statements must be finalized before the connection closes
+  constants_.clear();
   // Lets SQLite refresh the planner statistics it found missing while this connection ran.
   sqlite3_exec(db_, "PRAGMA optimize", nullptr, nullptr, nullptr);
   sqlite3_close(db_);
@@ -112,16 +113,28 @@ void Connection::Exec(const char* sql) {
   }
 }
 
+sqlite3_stmt* Connection::Compile(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) Throw(db_, rc);
+  return stmt;
+}
+
+Statement Connection::Prepare(const char* constant_sql) {
+  auto it = constants_.find(constant_sql);
+  if (it == constants_.end()) {
+    it = constants_.emplace(constant_sql, Compile(constant_sql)).first;
+  }
+  return Statement(it->second.get());
+}
+
 Statement Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     // Dynamic list queries can have many shapes; keep the cache bounded.
     if (cache_.size() > 512) cache_.clear();
-    sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
-                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (rc != SQLITE_OK) Throw(db_, rc);
-    it = cache_.emplace(sql, std::unique_ptr<sqlite3_stmt, StmtDeleter>(stmt)).first;
+    it = cache_.emplace(sql, Compile(sql)).first;
   }
   return Statement(it->second.get());
 }

@@ -73,7 +73,10 @@ class Connection {
 
   // Runs one or more statements without results.
   void Exec(const char* sql);
-  // Returns a prepared statement for `sql`, compiled once per connection.
+  // Returns a prepared statement for `sql`, compiled once per connection. The const char*
+  // overload is for SQL in constants and caches by address (no hashing of the text); the string
+  // overload is for SQL built at run time.
+  Statement Prepare(const char* constant_sql);
   Statement Prepare(const std::string& sql);
   std::int64_t LastInsertId() const;
   // Rows changed by the last INSERT, UPDATE or DELETE.
@@ -86,6 +89,9 @@ class Connection {
   };
 
   sqlite3* db_ = nullptr;
+  sqlite3_stmt* Compile(const std::string& sql);
+
+  std::unordered_map<const char*, std::unique_ptr<sqlite3_stmt, StmtDeleter>> constants_;
   std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, StmtDeleter>> cache_;
 };
 
