@@ -156,6 +156,32 @@ TEST_F(SqliteStoreTest, ListFiltersCountsAndPagesByKeyset) {
   EXPECT_GT(second->items.front().id, first->items.back().id);
 }
 
+TEST_F(SqliteStoreTest, UnfilteredTotalsFollowInsertsAndConnectedChanges) {
+  auto total = [&](AccountId account, domain::Connected connected) {
+    domain::ListQuery query;
+    query.connected = connected;
+    return store_->ListContacts(account, query)->total;
+  };
+  auto one = Contact(a_, company_a_, "One", /*connected=*/true);
+  Contact(a_, company_a_, "Two", /*connected=*/false);
+  Contact(a_, company_a_, "Three", /*connected=*/false);
+  Contact(b_, std::nullopt, "Other", /*connected=*/true);
+  EXPECT_EQ(total(a_, domain::Connected::kOnlyConnected), 1);
+  EXPECT_EQ(total(a_, domain::Connected::kOnlyUnconnected), 2);
+  EXPECT_EQ(total(a_, domain::Connected::kAll), 3);
+  EXPECT_EQ(total(b_, domain::Connected::kAll), 1);
+
+  domain::ContactChanges changes;
+  changes.is_connected = false;
+  changes.now = 300;
+  ASSERT_TRUE(store_->UpdateContact(a_, one.id, changes)->has_value());
+  EXPECT_EQ(total(a_, domain::Connected::kOnlyConnected), 0);
+  EXPECT_EQ(total(a_, domain::Connected::kOnlyUnconnected), 3);
+  ASSERT_TRUE(store_->UpdateContact(a_, one.id, changes)->has_value());  // no change, no drift
+  EXPECT_EQ(total(a_, domain::Connected::kOnlyUnconnected), 3);
+  EXPECT_EQ(total(a_, domain::Connected::kAll), 3);
+}
+
 TEST_F(SqliteStoreTest, SortsWithOffset) {
   Contact(a_, company_a_, "Brown");
   Contact(a_, company_a_, "adams");

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -98,6 +98,35 @@ CREATE INDEX contacts_account_company ON contacts (account_id, company_id, is_pr
 CREATE INDEX contacts_account_primary ON contacts (account_id, is_primary);
 CREATE INDEX contacts_account_created_at ON contacts (account_id, created_at);
 CREATE INDEX contacts_account_updated_at ON contacts (account_id, updated_at);
+)sql",
+
+    // 2: per-account contact counts, so that the total of an unfiltered list costs O(1) whatever
+    // the account's size. Triggers keep them in the same transaction as the change.
+    R"sql(
+CREATE TABLE contact_counts (
+  account_id   INTEGER NOT NULL,
+  is_connected INTEGER NOT NULL,
+  n            INTEGER NOT NULL,
+  PRIMARY KEY (account_id, is_connected)
+) WITHOUT ROWID;
+INSERT INTO contact_counts (account_id, is_connected, n)
+  SELECT account_id, is_connected, count(*) FROM contacts GROUP BY account_id, is_connected;
+
+CREATE TRIGGER contacts_count_insert AFTER INSERT ON contacts BEGIN
+  INSERT INTO contact_counts (account_id, is_connected, n) VALUES (NEW.account_id, NEW.is_connected, 1)
+    ON CONFLICT (account_id, is_connected) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER contacts_count_delete AFTER DELETE ON contacts BEGIN
+  UPDATE contact_counts SET n = n - 1
+    WHERE account_id = OLD.account_id AND is_connected = OLD.is_connected;
+END;
+CREATE TRIGGER contacts_count_move AFTER UPDATE OF is_connected, account_id ON contacts
+  WHEN OLD.is_connected IS NOT NEW.is_connected OR OLD.account_id IS NOT NEW.account_id BEGIN
+  UPDATE contact_counts SET n = n - 1
+    WHERE account_id = OLD.account_id AND is_connected = OLD.is_connected;
+  INSERT INTO contact_counts (account_id, is_connected, n) VALUES (NEW.account_id, NEW.is_connected, 1)
+    ON CONFLICT (account_id, is_connected) DO UPDATE SET n = n + 1;
+END;
 )sql",
 };
 

@@ -35,6 +35,8 @@ constexpr const char* kSelectContact =
     "SELECT " CONTACTD_CONTACT_COLUMNS " FROM contacts WHERE account_id = ? AND id = ?";
 constexpr const char* kSelectCompany =
     "SELECT " CONTACTD_COMPANY_COLUMNS " FROM companies WHERE account_id = ? AND id = ?";
+constexpr const char* kCountContacts =
+    "SELECT coalesce(sum(n), 0) FROM contact_counts WHERE account_id = ? AND is_connected IN (?, ?)";
 constexpr const char* kSelectAllCompanies =
     "SELECT " CONTACTD_COMPANY_COLUMNS " FROM companies WHERE account_id = ? ORDER BY id";
 
@@ -178,12 +180,28 @@ std::optional<domain::Company> SelectCompany(Connection& connection, AccountId a
   return ReadCompany(stmt);
 }
 
-// Reads one page (limit + 1 rows, to learn whether more follow) and the total of the match, in
-// one read transaction so that both see the same snapshot.
-template <class T>
+std::int64_t CountWhere(Connection& c, const char* table, const ListSql& sql) {
+  Statement stmt = c.Prepare(std::string("SELECT count(*) FROM ") + table + " WHERE " + sql.where);
+  BindAll(stmt, sql.params);
+  stmt.Step();
+  return stmt.Int(0);
+}
+
+// The total of an unfiltered contact list, from the counts the triggers keep: O(1).
+std::int64_t CountContacts(Connection& c, AccountId account, domain::Connected connected) {
+  Statement stmt = c.Prepare(kCountContacts);
+  stmt.Bind(1, account.value);
+  stmt.Bind(2, std::int64_t{connected == domain::Connected::kOnlyConnected ? 1 : 0});
+  stmt.Bind(3, std::int64_t{connected == domain::Connected::kOnlyUnconnected ? 0 : 1});
+  stmt.Step();
+  return stmt.Int(0);
+}
+
+// Reads one page (limit + 1 rows, to learn whether more follow) and, through `count`, the total
+// of the match, in one read transaction so that both see the same snapshot.
+template <class T, class Count>
 Page<T> SelectPage(Connection& c, const char* columns, const char* table, const ListSql& page_sql,
-                   const ListSql& count_sql, const domain::ListQuery& query,
-                   T (*read)(const Statement&)) {
+                   const domain::ListQuery& query, T (*read)(const Statement&), Count count) {
   Transaction transaction(c, Transaction::Mode::kRead);
   Page<T> page;
   {
@@ -196,13 +214,7 @@ Page<T> SelectPage(Connection& c, const char* columns, const char* table, const 
     stmt.Bind(next + 1, query.offset);
     while (stmt.Step()) page.items.push_back(read(stmt));
   }
-  {
-    Statement stmt =
-        c.Prepare(std::string("SELECT count(*) FROM ") + table + " WHERE " + count_sql.where);
-    BindAll(stmt, count_sql.params);
-    stmt.Step();
-    page.total = stmt.Int(0);
-  }
+  page.total = count();
   if (page.items.size() > static_cast<std::size_t>(query.limit)) {
     page.items.pop_back();
     page.has_more = true;
@@ -410,7 +422,8 @@ Result<Page<domain::Company>> SqliteStore::ListCompanies(AccountId account,
       page_sql.where += " AND id > ?";
       page_sql.params.emplace_back(*query.after_id);
     }
-    return SelectPage(c, kCompanyColumns, "companies", page_sql, count_sql, query, ReadCompany);
+    return SelectPage(c, kCompanyColumns, "companies", page_sql, query, ReadCompany,
+                      [&] { return CountWhere(c, "companies", count_sql); });
   });
 }
 
@@ -454,9 +467,14 @@ Result<Page<domain::Contact>> SqliteStore::ListContacts(AccountId account,
                                                         const domain::ListQuery& query) {
   return Run([&](Connection& c) -> Result<Page<domain::Contact>> {
     return SelectPage(c, kContactColumns, "contacts",
-                      ContactListSql(account.value, query, /*with_cursor=*/true),
-                      ContactListSql(account.value, query, /*with_cursor=*/false), query,
-                      ReadContact);
+                      ContactListSql(account.value, query, /*with_cursor=*/true), query,
+                      ReadContact, [&] {
+                        if (query.filters.empty()) {
+                          return CountContacts(c, account, query.connected);
+                        }
+                        return CountWhere(c, "contacts",
+                                          ContactListSql(account.value, query, /*with_cursor=*/false));
+                      });
   });
 }
 
