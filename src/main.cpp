@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <spdlog/spdlog.h>
 
 #include "app/admin.hpp"
 #include "app/config.hpp"
@@ -71,7 +72,9 @@ int main(int argc, char** argv) {
       config.server.host = address->host;
       config.server.port = address->port;
       config.server.threads = threads;
-      return contactd::app::Serve(config);
+      int code = contactd::app::Serve(config);
+      spdlog::shutdown();  // flushes the access log and stops its flusher thread
+      return code;
     }
     if (*accounts_create) return contactd::app::CreateAccountCommand(db, name);
     if (*tokens_create) return contactd::app::CreateTokenCommand(db, account_id, role);
