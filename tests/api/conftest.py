@@ -22,6 +22,31 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_healthy(port, proc=None, seconds=15):
+    """Waits until contactd on `port` answers /healthz; fails early if `proc` exits."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        if time.time() > deadline or (proc is not None and proc.poll() is not None):
+            if proc is not None:
+                proc.kill()
+            raise RuntimeError(f"contactd on port {port} did not become healthy")
+        time.sleep(0.05)
+
+
+def start_server(db, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+    """Starts `contactd serve` on a database and waits until it is healthy."""
+    proc = subprocess.Popen(
+        [BIN, "serve", "--db", str(db), "--listen", f"127.0.0.1:{port}", "--threads", "2"],
+        stdout=stdout, stderr=stderr)
+    wait_healthy(port, proc)
+    return proc
+
+
 class Server:
     def __init__(self, db, port, proc):
         self.db = db
@@ -93,20 +118,7 @@ class Tenant:
 def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("contactd") / "api.db"
     port = free_port()
-    proc = subprocess.Popen(
-        [BIN, "serve", "--db", str(db), "--listen", f"127.0.0.1:{port}", "--threads", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.time() + 15
-    while True:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if time.time() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError("contactd did not start: " + proc.stderr.read().decode())
-        time.sleep(0.05)
+    proc = start_server(db, port)
     yield Server(db, port, proc)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0

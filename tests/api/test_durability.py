@@ -1,38 +1,15 @@
 """Acknowledged writes survive a kill -9 of the server; admin commands work while it runs."""
 import json
-import os
 import signal
-import socket
 import subprocess
-import time
-from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = os.environ.get("CONTACTD_BIN", str(ROOT / "build" / "contactd"))
-API = "/api/external/v2"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from conftest import API, BIN, free_port, start_server
 
 
 def start(db, port):
-    proc = subprocess.Popen(
-        [BIN, "serve", "--db", str(db), "--listen", f"127.0.0.1:{port}", "--threads", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("contactd did not become healthy")
+    return start_server(db, port, stderr=subprocess.PIPE)
 
 
 def cli(db, *args):

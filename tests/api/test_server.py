@@ -4,12 +4,11 @@ import re
 import signal
 import socket
 import subprocess
-import time
 
 import pytest
 import requests
 
-from conftest import BIN, assert_error, free_port
+from conftest import BIN, assert_error, free_port, start_server
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
@@ -114,15 +113,8 @@ def test_garbage_request_gets_400_and_the_server_survives(server):
 def test_access_log_has_one_json_line_per_request(tmp_path):
     db = tmp_path / "log.db"
     port = free_port()
-    proc = subprocess.Popen([BIN, "serve", "--db", str(db), "--listen", f"127.0.0.1:{port}"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = start_server(db, port, stdout=subprocess.PIPE)
     try:
-        for _ in range(100):
-            try:
-                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.05)
         r = requests.get(f"http://127.0.0.1:{port}/api/external/v2/contacts",
                          headers={"X-Request-Id": "log-me"})
         assert r.status_code == 401
@@ -142,30 +134,15 @@ def test_first_start_creates_a_demo_account_only_once(tmp_path):
     db = tmp_path / "demo.db"
     outputs = []
     for _ in range(2):
-        port = free_port()
-        proc = subprocess.Popen([BIN, "serve", "--db", str(db), "--listen", f"127.0.0.1:{port}"],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.05)
+        proc = start_server(db, free_port(), stdout=subprocess.PIPE)
         proc.send_signal(signal.SIGTERM)
         outputs.append(proc.communicate(timeout=20)[0])
     token = re.search(rb"cdt_[A-Za-z0-9_-]{43}", outputs[0]).group().decode()
     assert b"cdt_" not in outputs[1]
     # The printed token is an admin token of the demo account.
     port = free_port()
-    proc = subprocess.Popen([BIN, "serve", "--db", str(db), "--listen", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = start_server(db, port)
     try:
-        for _ in range(100):
-            try:
-                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.05)
         r = requests.post(f"http://127.0.0.1:{port}/api/external/v2/companies",
                           headers={"Authorization": f"Bearer {token}"}, json={"name": "Demo Co"})
         assert r.status_code == 201 and r.json()["data"]["owner_account_id"] == 1
