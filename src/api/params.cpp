@@ -1,14 +1,42 @@
 #include "api/params.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include <boost/url/parse_query.hpp>
 
 namespace contactd::api {
 
-domain::Result<domain::QueryParams> ParseQueryString(std::string_view query) {
+namespace {
+
+// Clients (curl -g, LionDesk-style `last_name[$in]=x`) send characters that RFC 3986 does not
+// allow in a query, '[' and ']' above all. Percent-encode them so that the strict parser reads
+// what the client meant; a '%' that starts no escape stays an error.
+std::string EncodeLenient(std::string_view query) {
+  std::string out;
+  out.reserve(query.size());
+  for (char c : query) {
+    auto byte = static_cast<unsigned char>(c);
+    bool allowed = std::isalnum(byte) || std::string_view("-._~!$&'()*+,;=:@/?%").find(c) !=
+                                             std::string_view::npos;
+    if (allowed) {
+      out.push_back(c);
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out.push_back('%');
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0x0F]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+domain::Result<domain::QueryParams> ParseQueryString(std::string_view raw_query) {
   domain::QueryParams params;
-  if (query.empty()) return params;
+  if (raw_query.empty()) return params;
+  std::string query = EncodeLenient(raw_query);
   auto parsed = boost::urls::parse_query(query);
   if (!parsed) {
     return std::unexpected(domain::Error::BadRequest("The query string is not valid"));

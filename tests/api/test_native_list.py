@@ -218,3 +218,19 @@ def test_cursor_walk_sees_every_contact_once_while_others_are_inserted(server):
     assert len(seen) == len(set(seen)), "a contact was seen twice"
     assert original <= set(seen), "a contact was skipped"
     assert seen == sorted(seen)
+
+
+def test_raw_brackets_in_the_query_string_are_accepted(people):
+    """curl -g and LionDesk clients send `state[$in]=NY` without percent-encoding."""
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", people.server.port, timeout=10)
+    headers = {"Authorization": f"Bearer {people.viewer.token}"}
+    conn.request("GET", "/api/external/v2/contacts?state[$in]=WA&state[$in]=CA&last_name[$ne]=Jobs",
+                 headers=headers)
+    body = json.loads(conn.getresponse().read())
+    assert sorted(c["id"] for c in body["data"]) == sorted(by_name(people, "Bill", "Ada"))
+    conn.request("GET", "/api/external/v2/contacts?a=%zz", headers=headers)
+    response = conn.getresponse()
+    assert response.status == 400
+    response.read()
+    conn.close()
