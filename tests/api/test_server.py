@@ -1,5 +1,6 @@
 """HTTP behaviour shared by every endpoint, and the command line."""
 import json
+import os
 import re
 import signal
 import socket
@@ -8,7 +9,7 @@ import subprocess
 import pytest
 import requests
 
-from conftest import BIN, assert_error, free_port, start_server
+from conftest import BIN, assert_error, free_port, start_server, wait_healthy
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
@@ -187,3 +188,18 @@ def test_serve_rejects_a_bad_listen_address(tmp_path):
     result = subprocess.run([BIN, "serve", "--db", str(tmp_path / "x.db"), "--listen", "nonsense"],
                             capture_output=True, text=True, timeout=20)
     assert result.returncode != 0 and "--listen" in result.stderr
+
+
+def test_environment_configures_serve_and_flags_win(tmp_path):
+    env_port, flag_port = free_port(), free_port()
+    env = {**os.environ, "CONTACTD_DB": str(tmp_path / "env.db"),
+           "CONTACTD_LISTEN": f"127.0.0.1:{env_port}", "CONTACTD_THREADS": "1"}
+    for args, port in [([], env_port), (["--listen", f"127.0.0.1:{flag_port}"], flag_port)]:
+        proc = subprocess.Popen([BIN, "serve", *args], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            wait_healthy(port, proc)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=20) == 0
+    assert (tmp_path / "env.db").exists()
