@@ -13,8 +13,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -159,16 +159,23 @@ net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared) {
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
 }
 
-net::awaitable<void> Listen(tcp::acceptor& acceptor, net::io_context& ioc, Shared& shared) {
+// Accepts on one thread and gives each connection to the next context in turn: a connection then
+// lives on one thread, so requests need no strands and no cross-thread wake-ups.
+net::awaitable<void> Listen(tcp::acceptor& acceptor,
+                            const std::vector<std::unique_ptr<net::io_context>>& contexts,
+                            Shared& shared) {
+  std::size_t next = 0;
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), kNoThrow);
+    net::io_context& target = *contexts[next];
+    next = (next + 1) % contexts.size();
+    auto [ec, socket] = co_await acceptor.async_accept(target, kNoThrow);
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    net::co_spawn(socket.get_executor(), Session(beast::tcp_stream(std::move(socket)), shared),
+    net::co_spawn(target, Session(beast::tcp_stream(std::move(socket)), shared),
                   [](std::exception_ptr error) {
                     if (!error) return;
                     try {
@@ -188,11 +195,13 @@ Server::Server(ServerOptions options, RequestHandler handler)
 void Server::Run(const std::function<void(std::uint16_t)>& on_listening) {
   int threads = options_.threads > 0 ? options_.threads
                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  net::io_context ioc{threads};
   Shared shared{options_, handler_};
+  // One single-threaded io_context per worker thread (see Listen).
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  for (int i = 0; i < threads; ++i) contexts.push_back(std::make_unique<net::io_context>(1));
+  net::io_context& control = *contexts.front();
 
-  auto strand = net::make_strand(ioc);
-  tcp::acceptor acceptor{strand};
+  tcp::acceptor acceptor{control};
   beast::error_code ec;
   tcp::endpoint endpoint{net::ip::make_address(options_.host, ec), options_.port};
   if (ec) throw std::runtime_error("invalid listen address " + options_.host);
@@ -205,15 +214,16 @@ void Server::Run(const std::function<void(std::uint16_t)>& on_listening) {
                              std::to_string(options_.port) + ": " + ec.message());
   }
   on_listening(acceptor.local_endpoint().port());
-  net::co_spawn(strand, Listen(acceptor, ioc, shared), net::detached);
+  net::co_spawn(control, Listen(acceptor, contexts, shared), net::detached);
 
   // Graceful stop: close the acceptor, then wait (bounded) for in-flight requests to answer.
-  net::signal_set signals{ioc, SIGINT, SIGTERM};
-  net::steady_timer drain_timer{strand};
-  auto deadline = std::make_shared<std::chrono::steady_clock::time_point>();
+  // Everything here runs on the control context's thread.
+  net::signal_set signals{control, SIGINT, SIGTERM};
+  net::steady_timer drain_timer{control};
+  std::chrono::steady_clock::time_point deadline;
   std::function<void()> poll = [&] {
-    if (shared.in_flight.load() == 0 || std::chrono::steady_clock::now() >= *deadline) {
-      ioc.stop();
+    if (shared.in_flight.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      for (auto& context : contexts) context->stop();
       return;
     }
     drain_timer.expires_after(std::chrono::milliseconds(10));
@@ -222,19 +232,21 @@ void Server::Run(const std::function<void(std::uint16_t)>& on_listening) {
   signals.async_wait([&](beast::error_code error, int signal_number) {
     if (error) return;
     spdlog::info("received signal {}, stopping", signal_number);
-    net::post(strand, [&] {
-      shared.stopping.store(true);
-      beast::error_code ignored;
-      acceptor.close(ignored);
-      *deadline = std::chrono::steady_clock::now() + options_.shutdown_grace;
-      poll();
-    });
+    shared.stopping.store(true);
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    deadline = std::chrono::steady_clock::now() + options_.shutdown_grace;
+    poll();
   });
 
+  // Worker contexts have no work until a connection arrives: keep them running until stopped.
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
   std::vector<std::thread> workers;
-  workers.reserve(static_cast<std::size_t>(threads - 1));
-  for (int i = 1; i < threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
+  for (int i = 1; i < threads; ++i) {
+    guards.push_back(net::make_work_guard(*contexts[i]));
+    workers.emplace_back([&context = *contexts[i]] { context.run(); });
+  }
+  control.run();
   for (std::thread& worker : workers) worker.join();
 }
 
