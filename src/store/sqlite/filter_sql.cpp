@@ -35,6 +35,8 @@ ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query,
       sql.where += " AND is_connected = 0";
       break;
     case domain::Connected::kAll:
+      // Lets the (account_id, is_connected, field) indexes serve filters on both halves.
+      if (!query.filters.empty()) sql.where += " AND is_connected IN (0, 1)";
       break;
   }
   for (const domain::Filter& filter : query.filters) {

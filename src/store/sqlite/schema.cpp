@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -127,6 +127,43 @@ CREATE TRIGGER contacts_count_move AFTER UPDATE OF is_connected, account_id ON c
   INSERT INTO contact_counts (account_id, is_connected, n) VALUES (NEW.account_id, NEW.is_connected, 1)
     ON CONFLICT (account_id, is_connected) DO UPDATE SET n = n + 1;
 END;
+)sql",
+
+    // 3: every list filters on is_connected (connected only by default), so the field indexes
+    // lead with (account_id, is_connected): a filtered total then counts index entries only,
+    // instead of reading every matching row to check is_connected.
+    R"sql(
+DROP INDEX contacts_account_contact_type;
+DROP INDEX contacts_account_first_name;
+DROP INDEX contacts_account_last_name;
+DROP INDEX contacts_account_email;
+DROP INDEX contacts_account_title;
+DROP INDEX contacts_account_department;
+DROP INDEX contacts_account_address;
+DROP INDEX contacts_account_city;
+DROP INDEX contacts_account_state;
+DROP INDEX contacts_account_zip;
+DROP INDEX contacts_account_linkedin_url;
+DROP INDEX contacts_account_created_at;
+DROP INDEX contacts_account_updated_at;
+CREATE INDEX contacts_connected_contact_type ON contacts (account_id, is_connected, contact_type);
+CREATE INDEX contacts_connected_first_name ON contacts (account_id, is_connected, first_name);
+CREATE INDEX contacts_connected_last_name ON contacts (account_id, is_connected, last_name);
+CREATE INDEX contacts_connected_email ON contacts (account_id, is_connected, email);
+CREATE INDEX contacts_connected_title ON contacts (account_id, is_connected, title);
+CREATE INDEX contacts_connected_department ON contacts (account_id, is_connected, department);
+CREATE INDEX contacts_connected_address ON contacts (account_id, is_connected, address);
+CREATE INDEX contacts_connected_city ON contacts (account_id, is_connected, city);
+CREATE INDEX contacts_connected_state ON contacts (account_id, is_connected, state);
+CREATE INDEX contacts_connected_zip ON contacts (account_id, is_connected, zip);
+CREATE INDEX contacts_connected_linkedin_url ON contacts (account_id, is_connected, linkedin_url);
+CREATE INDEX contacts_connected_created_at ON contacts (account_id, is_connected, created_at);
+CREATE INDEX contacts_connected_updated_at ON contacts (account_id, is_connected, updated_at);
+DROP INDEX contacts_account_company;
+CREATE INDEX contacts_connected_company ON contacts (account_id, is_connected, company_id);
+CREATE INDEX contacts_account_company_primary ON contacts (account_id, company_id, is_primary);
+DROP INDEX contacts_account_primary;
+CREATE INDEX contacts_connected_primary ON contacts (account_id, is_connected, is_primary);
 )sql",
 };
 
