@@ -33,8 +33,9 @@ struct ServerOptions {
 using RequestHandler = std::function<Response(const Request&)>;
 
 // HTTP/1.1 server on Boost.Beast with C++20 coroutines: keep-alive, limits and timeouts, N
-// threads sharing one io_context. Handlers run on the I/O threads between awaits, so they may
-// block on the database briefly but must never hold a resource across an await.
+// threads with one single-threaded io_context each; the acceptor hands connections out in turn
+// and a connection stays on its thread. Handlers run on the I/O threads between awaits, so they
+// may block on the database briefly but must never hold a resource across an await.
 class Server {
  public:
   Server(ServerOptions options, RequestHandler handler);
