@@ -87,11 +87,14 @@ Response Pipeline::Handle(const Request& request) {
 }
 
 Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
-  const ErrorRenderer& fallback = router_.RendererFor(request.path);
-  if (request.transport_error) return fallback(context, *request.transport_error);
-
+  // Errors raised before a route is known answer in the format of the closest surface.
+  if (request.transport_error) {
+    return router_.RendererFor(request.path)(context, *request.transport_error);
+  }
   auto found = router_.Find(request.method, request.path);
-  if (auto* error = std::get_if<domain::Error>(&found)) return fallback(context, *error);
+  if (auto* error = std::get_if<domain::Error>(&found)) {
+    return router_.RendererFor(request.path)(context, *error);
+  }
   auto& match = std::get<Router::Match>(found);
   const Route& route = *match.route;
   context.path_params = std::move(match.params);
