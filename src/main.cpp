@@ -1,6 +1,7 @@
 // contactd: a multi-tenant Contacts API server. This file only parses the command line.
 #include <cstdio>
 #include <exception>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -56,6 +57,15 @@ int main(int argc, char** argv) {
   import->add_option("--format", import_options.format, "ndjson or csv (default: by extension)")
       ->check(CLI::IsMember({"ndjson", "csv"}));
   import->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
+  const std::map<std::string, contactd::app::IndexMode> index_modes{
+      {"auto", contactd::app::IndexMode::kAuto},
+      {"rebuild", contactd::app::IndexMode::kRebuild},
+      {"keep", contactd::app::IndexMode::kKeep}};
+  import
+      ->add_option("--indexes", import_options.indexes,
+                   "auto (default), rebuild (one transaction, indexes sorted at the end; fastest "
+                   "for large loads) or keep (a transaction per 10,000 rows)")
+      ->transform(CLI::CheckedTransformer(index_modes));
 
   CLI11_PARSE(cli, argc, argv);
 

@@ -223,14 +223,25 @@ PreparedRow Prepare(const RawRow& raw, const std::unordered_set<std::int64_t>& c
   return row;
 }
 
+// Rows read and validated together, and how far into the input they reach.
+struct Batch {
+  std::vector<PreparedRow> rows;
+  std::uintmax_t bytes_read = 0;  // of the input, up to the end of this batch
+  bool last = false;              // the input ended in this batch
+};
+
 // Reads up to `count` rows and validates them on two threads.
-std::vector<PreparedRow> ReadAndPrepare(RowSource& source, std::size_t count,
-                                        const std::unordered_set<std::int64_t>& company_ids) {
+Batch ReadAndPrepare(RowSource& source, std::size_t count,
+                     const std::unordered_set<std::int64_t>& company_ids) {
   std::vector<RawRow> raw;
   raw.reserve(count);
   RawRow row;
   while (raw.size() < count && source.Next(row)) raw.push_back(row);
-  std::vector<PreparedRow> prepared(raw.size());
+  Batch batch;
+  batch.bytes_read = source.bytes();
+  batch.last = raw.size() < count;
+  std::vector<PreparedRow>& prepared = batch.rows;
+  prepared.resize(raw.size());
   auto work = [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) prepared[i] = Prepare(raw[i], company_ids);
   };
@@ -238,7 +249,19 @@ std::vector<PreparedRow> ReadAndPrepare(RowSource& source, std::size_t count,
   auto first = std::async(std::launch::async, work, 0, half);
   work(half, raw.size());
   first.get();
-  return prepared;
+  return batch;
+}
+
+// Rebuilding the contact indexes re-sorts the whole table, so it pays when the load is at least
+// as large as what is there already; `first` is the load's first batch.
+store::LoadMode ChooseLoadMode(IndexMode mode, const Batch& first, std::uintmax_t file_bytes,
+                               std::int64_t existing_contacts) {
+  if (mode == IndexMode::kRebuild) return store::LoadMode::kRebuildIndexes;
+  if (mode == IndexMode::kKeep) return store::LoadMode::kBatches;
+  double rows = static_cast<double>(first.rows.size());
+  if (!first.last && first.bytes_read > 0) rows *= static_cast<double>(file_bytes) / first.bytes_read;
+  return rows >= static_cast<double>(existing_contacts) ? store::LoadMode::kRebuildIndexes
+                                                        : store::LoadMode::kBatches;
 }
 
 // Progress on stderr: a redrawn bar on a terminal, a plain line every few seconds otherwise.
@@ -319,19 +342,39 @@ int ImportCommand(const ImportOptions& options) {
     company_by_name.emplace(Lower(company.name), company.id);
   }
 
+  auto existing_contacts = store.CountAllContacts();
+  if (!existing_contacts) {
+    fmt::print(stderr, "contactd: {}\n", existing_contacts.error().message);
+    return 1;
+  }
   std::error_code size_error;
-  Progress progress(std::filesystem::file_size(options.file, size_error));
+  std::uintmax_t file_bytes = std::filesystem::file_size(options.file, size_error);
+  Progress progress(file_bytes);
   std::int64_t imported = 0;
   std::int64_t failed = 0;
   std::int64_t companies_created = 0;
+  bool rebuild = false;
   auto start = Clock::now();
 
   // Rows of the next batch are read and validated while the current batch is written.
   auto next = std::async(std::launch::async, ReadAndPrepare, std::ref(*source), options.batch_rows,
                          std::cref(company_ids));
+  std::unique_ptr<store::ContactLoad> load;
   for (;;) {
-    std::vector<PreparedRow> rows = next.get();
-    if (rows.empty()) break;
+    Batch read = next.get();
+    if (read.rows.empty()) break;
+    if (!load) {
+      store::LoadMode mode = ChooseLoadMode(options.indexes, read, file_bytes, *existing_contacts);
+      auto begun = store.BeginContactLoad(mode);
+      if (!begun) {
+        next.wait();
+        fmt::print(stderr, "contactd: {}\n", begun.error().message);
+        return 1;
+      }
+      load = std::move(*begun);
+      rebuild = mode == store::LoadMode::kRebuildIndexes;
+    }
+    std::vector<PreparedRow>& rows = read.rows;
     next = std::async(std::launch::async, ReadAndPrepare, std::ref(*source), options.batch_rows,
                       std::cref(company_ids));
     std::int64_t now = domain::NowSeconds();
@@ -347,9 +390,10 @@ int ImportCommand(const ImportOptions& options) {
         std::string key = Lower(*row.company_name);
         auto it = company_by_name.find(key);
         if (it == company_by_name.end()) {
-          auto created = store.CreateCompany(
+          auto created = load->CreateCompany(
               {account, domain::NewUuidV4(), *row.company_name, std::nullopt, now});
           if (!created) {
+            next.wait();
             fmt::print(stderr, "contactd: cannot create company: {}\n", created.error().message);
             return 1;
           }
@@ -363,17 +407,26 @@ int ImportCommand(const ImportOptions& options) {
       row.contact.now = row.created_at.value_or(now);
       batch.push_back(std::move(row.contact));
     }
-    auto written = store.CreateContacts(batch);
+    auto written = load->Add(batch);
     if (!written) {
       next.wait();
-      fmt::print(stderr, "contactd: import stopped after {} contacts: {}\n", imported,
-                 written.error().message);
+      fmt::print(stderr, "contactd: import stopped after {} contacts{}: {}\n", imported,
+                 rebuild ? ", none of them kept" : "", written.error().message);
       return 1;
     }
     imported += static_cast<std::int64_t>(batch.size());
     progress.Update(source->bytes(), imported + failed);
   }
   progress.Update(0, imported + failed, /*done=*/true);
+  if (load) {
+    if (rebuild) fmt::print(stderr, "import: building the contact indexes\n");
+    auto committed = load->Commit();
+    if (!committed) {
+      fmt::print(stderr, "contactd: import failed{}: {}\n", rebuild ? ", nothing kept" : "",
+                 committed.error().message);
+      return 1;
+    }
+  }
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   fmt::print(stderr,
              "imported {} contacts ({} companies created) in {:.1f}s, {:.0f} rows/s; {} rows "

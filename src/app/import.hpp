@@ -5,6 +5,14 @@
 
 namespace contactd::app {
 
+// Whether an import rebuilds the contact indexes (one transaction, indexes sorted at the end) or
+// keeps them (a transaction per batch, indexes updated row by row).
+enum class IndexMode {
+  kAuto,     // rebuild when the import is at least as large as the contacts already stored
+  kRebuild,
+  kKeep,
+};
+
 struct ImportOptions {
   std::string db_path;
   std::int64_t account_id = 0;
@@ -13,6 +21,7 @@ struct ImportOptions {
   std::string format;
   // Rows per transaction: large enough that commits cost little, small enough to show progress.
   std::size_t batch_rows = 10000;
+  IndexMode indexes = IndexMode::kAuto;
 };
 
 // `contactd import`: reads contacts from NDJSON (one native create body per line, where
@@ -20,7 +29,7 @@ struct ImportOptions {
 // (the same field names as columns; `phones` as `raw[:type]` entries separated by ';',
 // `contact_types` separated by ';'). Every row goes through the API's validation and phone
 // normalization; invalid rows are reported on stderr with their line number and reason and the
-// rest are imported, in large transactions. Shows a progress bar on a terminal, plain progress
+// rest are imported, in large transactions (see IndexMode). Shows a progress bar on a terminal, plain progress
 // lines otherwise. Returns 0 when every row was imported, 1 otherwise.
 int ImportCommand(const ImportOptions& options);
 

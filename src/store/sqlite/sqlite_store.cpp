@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <optional>
 #include <stdexcept>
 
 #include <boost/json.hpp>
@@ -37,6 +38,11 @@ constexpr const char* kSelectCompany =
     "SELECT " CONTACTD_COMPANY_COLUMNS " FROM companies WHERE account_id = ? AND id = ?";
 constexpr const char* kCountContacts =
     "SELECT coalesce(sum(n), 0) FROM contact_counts WHERE account_id = ? AND is_connected IN (?, ?)";
+constexpr const char* kCountAllContacts = "SELECT coalesce(sum(n), 0) FROM contact_counts";
+// The contacts table's own indexes; the UNIQUE constraint's automatic index has no SQL and stays.
+constexpr const char* kSelectContactIndexes =
+    "SELECT name, sql FROM sqlite_schema "
+    "WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL ORDER BY name";
 constexpr const char* kSelectAllCompanies =
     "SELECT " CONTACTD_COMPANY_COLUMNS " FROM companies WHERE account_id = ? ORDER BY id";
 
@@ -223,6 +229,25 @@ Page<T> SelectPage(Connection& c, const char* columns, const char* table, const 
   return page;
 }
 
+// Inserts one company inside the caller's write transaction; returns it.
+Result<domain::Company> InsertCompany(Connection& c, const domain::NewCompany& company) {
+  c.Prepare(kInsertCompany)
+      .Bind(1, company.account.value)
+      .Bind(2, company.uid)
+      .Bind(3, company.name)
+      .BindOptional(4, company.company_type)
+      .Bind(5, company.now)
+      .Bind(6, company.now)
+      .Run();
+  auto created = SelectCompany(c, company.account, CompanyId{c.LastInsertId()});
+  if (!created) return std::unexpected(Error::Internal("inserted company not found"));
+  return *created;
+}
+
+Error FromSqlite(const SqliteError& e) {
+  return e.busy() ? Error::Unavailable(e.what()) : Error::Internal(e.what());
+}
+
 // Inserts one contact inside the caller's write transaction; returns its id.
 ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
   bool primary = contact.is_primary && contact.company.has_value();
@@ -316,8 +341,7 @@ auto SqliteStore::Run(Body&& body) -> decltype(body(std::declval<Connection&>())
     Lease lease(*this);
     return body(lease.connection());
   } catch (const SqliteError& e) {
-    if (e.busy()) return std::unexpected(Error::Unavailable(e.what()));
-    return std::unexpected(Error::Internal(e.what()));
+    return std::unexpected(FromSqlite(e));
   }
 }
 
@@ -392,18 +416,9 @@ Result<std::optional<domain::Principal>> SqliteStore::FindPrincipal(std::string_
 Result<domain::Company> SqliteStore::CreateCompany(const domain::NewCompany& company) {
   return Run([&](Connection& c) -> Result<domain::Company> {
     Transaction transaction(c, Transaction::Mode::kWrite);
-    c.Prepare(kInsertCompany)
-        .Bind(1, company.account.value)
-        .Bind(2, company.uid)
-        .Bind(3, company.name)
-        .BindOptional(4, company.company_type)
-        .Bind(5, company.now)
-        .Bind(6, company.now)
-        .Run();
-    auto created = SelectCompany(c, company.account, CompanyId{c.LastInsertId()});
-    if (!created) return std::unexpected(Error::Internal("inserted company not found"));
-    transaction.Commit();
-    return *created;
+    auto created = InsertCompany(c, company);
+    if (created) transaction.Commit();
+    return created;
   });
 }
 
@@ -438,12 +453,85 @@ Result<domain::Contact> SqliteStore::CreateContact(const domain::NewContact& con
   });
 }
 
-Result<void> SqliteStore::CreateContacts(std::span<const domain::NewContact> contacts) {
-  return Run([&](Connection& c) -> Result<void> {
-    Transaction transaction(c, Transaction::Mode::kWrite);
-    for (const domain::NewContact& contact : contacts) InsertContact(c, contact);
-    transaction.Commit();
-    return {};
+// A bulk load on one leased connection. In kRebuildIndexes mode it holds one write transaction
+// from construction to Commit, with the contact indexes dropped meanwhile: readers on other
+// connections keep seeing the committed schema and rows, indexes included.
+class SqliteStore::Load final : public ContactLoad {
+ public:
+  Load(SqliteStore& store, LoadMode mode) : lease_(store) {
+    if (mode != LoadMode::kRebuildIndexes) return;
+    Connection& c = lease_.connection();
+    transaction_.emplace(c, Transaction::Mode::kWrite);
+    Statement indexes = c.Prepare(kSelectContactIndexes);
+    while (indexes.Step()) dropped_.push_back({indexes.Text(0), indexes.Text(1)});
+    for (const IndexDefinition& index : dropped_) c.Exec(("DROP INDEX " + index.name).c_str());
+  }
+
+  Result<domain::Company> CreateCompany(const domain::NewCompany& company) override {
+    return Guard([&](Connection& c) -> Result<domain::Company> {
+      if (transaction_) return InsertCompany(c, company);
+      Transaction transaction(c, Transaction::Mode::kWrite);
+      auto created = InsertCompany(c, company);
+      if (created) transaction.Commit();
+      return created;
+    });
+  }
+
+  Result<void> Add(std::span<const domain::NewContact> contacts) override {
+    return Guard([&](Connection& c) -> Result<void> {
+      std::optional<Transaction> batch;
+      if (!transaction_) batch.emplace(c, Transaction::Mode::kWrite);
+      for (const domain::NewContact& contact : contacts) InsertContact(c, contact);
+      if (batch) batch->Commit();
+      return {};
+    });
+  }
+
+  Result<void> Commit() override {
+    return Guard([&](Connection& c) -> Result<void> {
+      if (!transaction_) return {};
+      // Index builds sort in parallel when SQLite may use helper threads.
+      c.Exec("PRAGMA threads = 2");
+      for (const IndexDefinition& index : dropped_) c.Exec(index.sql.c_str());
+      transaction_->Commit();
+      transaction_.reset();
+      return {};
+    });
+  }
+
+ private:
+  struct IndexDefinition {
+    std::string name;
+    std::string sql;
+  };
+
+  template <class Body>
+  auto Guard(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+    try {
+      return body(lease_.connection());
+    } catch (const SqliteError& e) {
+      return std::unexpected(FromSqlite(e));
+    }
+  }
+
+  Lease lease_;
+  std::optional<Transaction> transaction_;  // kRebuildIndexes only, until Commit
+  std::vector<IndexDefinition> dropped_;
+};
+
+Result<std::unique_ptr<ContactLoad>> SqliteStore::BeginContactLoad(LoadMode mode) {
+  try {
+    return std::make_unique<Load>(*this, mode);
+  } catch (const SqliteError& e) {
+    return std::unexpected(FromSqlite(e));
+  }
+}
+
+Result<std::int64_t> SqliteStore::CountAllContacts() {
+  return Run([](Connection& c) -> Result<std::int64_t> {
+    Statement stmt = c.Prepare(kCountAllContacts);
+    stmt.Step();
+    return stmt.Int(0);
   });
 }
 

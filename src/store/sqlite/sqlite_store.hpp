@@ -49,7 +49,8 @@ class SqliteStore final : public Store {
                                                       const domain::ListQuery& query) override;
 
   domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact) override;
-  domain::Result<void> CreateContacts(std::span<const domain::NewContact> contacts) override;
+  domain::Result<std::unique_ptr<ContactLoad>> BeginContactLoad(LoadMode mode) override;
+  domain::Result<std::int64_t> CountAllContacts() override;
   domain::Result<std::vector<domain::Company>> AllCompanies(domain::AccountId account) override;
   domain::Result<std::optional<domain::Contact>> FindContact(domain::AccountId account,
                                                              domain::ContactId id) override;
@@ -61,6 +62,7 @@ class SqliteStore final : public Store {
 
  private:
   class Lease;
+  class Load;
 
   // Runs `body` on a pooled connection; turns SQLite failures into domain errors.
   template <class Body>
