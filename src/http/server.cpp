@@ -12,6 +12,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -38,6 +39,7 @@ constexpr std::size_t kMaxDrainBytes = 8 * 1024 * 1024;
 struct Shared {
   const ServerOptions& options;
   const RequestHandler& handler;
+  net::thread_pool& write_pool;
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
 };
@@ -136,7 +138,16 @@ net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared) {
     }
 
     shared.in_flight.fetch_add(1);
-    Response response = shared.handler(request);
+    Response response;
+    if (request.method == "GET" || request.method == "HEAD") {
+      response = shared.handler(request);
+    } else {
+      // The coroutine resumes on its own thread once the write pool has answered.
+      response = co_await net::co_spawn(
+          shared.write_pool,
+          [&]() -> net::awaitable<Response> { co_return shared.handler(request); },
+          net::use_awaitable);
+    }
     if (shared.stopping.load()) keep_alive = false;
     bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), 11};
     message.set(bhttp::field::server, "contactd");
@@ -195,7 +206,8 @@ Server::Server(ServerOptions options, RequestHandler handler)
 void Server::Run(const std::function<void(std::uint16_t)>& on_listening) {
   int threads = options_.threads > 0 ? options_.threads
                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  Shared shared{options_, handler_};
+  net::thread_pool write_pool(static_cast<std::size_t>(std::max(1, options_.write_threads)));
+  Shared shared{options_, handler_, write_pool};
   // One single-threaded io_context per worker thread (see Listen).
   std::vector<std::unique_ptr<net::io_context>> contexts;
   for (int i = 0; i < threads; ++i) contexts.push_back(std::make_unique<net::io_context>(1));
@@ -248,6 +260,7 @@ void Server::Run(const std::function<void(std::uint16_t)>& on_listening) {
   }
   control.run();
   for (std::thread& worker : workers) worker.join();
+  write_pool.join();
 }
 
 }  // namespace contactd::http

@@ -27,6 +27,10 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};
   // On SIGINT/SIGTERM, in-flight requests get this long to finish.
   std::chrono::seconds shutdown_grace{15};
+  // Threads that run the handlers of writes (any method but GET and HEAD). A write waits for its
+  // durable commit; on these threads many writes wait together, so that the store can commit
+  // them as one group (one fsync) while the I/O threads go on serving reads.
+  int write_threads = 64;
 };
 
 // Handles one request synchronously. Must not throw (the pipeline catches everything).

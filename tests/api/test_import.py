@@ -1,8 +1,11 @@
 """`contactd import`: NDJSON and CSV through the API's validation, invalid rows reported."""
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from conftest import BIN, ROOT
 
@@ -98,3 +101,55 @@ def test_bench_gen_is_deterministic(tmp_path):
         subprocess.run([sys.executable, str(ROOT / "bench" / "gen"), "--out", str(tmp_path / name),
                         "--rows", "300", "--small-accounts", "0", "--seed", "7"], check=True, timeout=60)
     assert (tmp_path / "a" / "big.ndjson").read_bytes() == (tmp_path / "b" / "big.ndjson").read_bytes()
+
+
+def contact_indexes(db):
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return sorted(conn.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'index' "
+                                   "AND tbl_name = 'contacts'").fetchall())
+
+
+@pytest.mark.parametrize("mode", ["rebuild", "keep"])
+def test_import_modes_keep_every_index_and_row_while_a_server_runs(server, tmp_path, mode):
+    tenant = server.tenant()
+    company = tenant.admin.company("Mode Co")
+    before = contact_indexes(server.db)
+    assert len(before) > 10
+    rows = [{"contact_type": "sponsor", "company_id": company["id"], "last_name": f"Mode{i % 7}",
+             "state": "NY" if i % 2 else "CA", "is_connected": True,
+             "phones": [{"raw": f"(212) 555-{1000 + i:04d}"}]} for i in range(700)]
+    path = tmp_path / "in.ndjson"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = run_import(server, tenant.account["id"], path, "--indexes", mode)
+    assert result.returncode == 0, result.stderr
+    assert ("building the contact indexes" in result.stderr) == (mode == "rebuild")
+    assert contact_indexes(server.db) == before
+    # Filters and totals (served by the indexes) see every imported row.
+    page = tenant.admin.get("/contacts", params={"last_name": "mode3", "state": "NY"}).json()
+    expected = [r for r in rows if r["last_name"] == "Mode3" and r["state"] == "NY"]
+    assert page["pagination"]["total"] == len(expected)
+    assert tenant.admin.get("/contacts").json()["pagination"]["total"] == 700
+
+
+def test_auto_mode_rebuilds_indexes_only_when_the_load_outweighs_the_table(tmp_path):
+    db = tmp_path / "auto.db"
+    subprocess.run([BIN, "accounts", "create", "--name", "A", "--db", str(db)], check=True,
+                   capture_output=True)
+    company = {"contact_type": "sponsor", "company_name": "Auto Co"}
+    big, small = tmp_path / "big.ndjson", tmp_path / "small.ndjson"
+    big.write_text("".join(json.dumps({**company, "last_name": f"B{i}"}) + "\n" for i in range(300)))
+    small.write_text("".join(json.dumps({**company, "last_name": f"S{i}"}) + "\n" for i in range(20)))
+    run = lambda path: subprocess.run([BIN, "import", "--account", "1", "--file", str(path),  # noqa: E731
+                                       "--db", str(db)], capture_output=True, text=True, timeout=60)
+    first = run(big)  # into an empty table: rebuild
+    assert first.returncode == 0 and "building the contact indexes" in first.stderr
+    second = run(small)  # 20 rows next to 300: keep
+    assert second.returncode == 0 and "building the contact indexes" not in second.stderr
+    assert "imported 20 contacts" in second.stderr
+
+
+def test_import_rejects_an_unknown_index_mode(server, tmp_path):
+    path = tmp_path / "in.ndjson"
+    path.write_text("{}\n")
+    result = run_import(server, 1, path, "--indexes", "sometimes")
+    assert result.returncode != 0 and "--indexes" in result.stderr

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -164,14 +164,6 @@ CREATE INDEX contacts_connected_company ON contacts (account_id, is_connected, c
 CREATE INDEX contacts_account_company_primary ON contacts (account_id, company_id, is_primary);
 DROP INDEX contacts_account_primary;
 CREATE INDEX contacts_connected_primary ON contacts (account_id, is_connected, is_primary);
-)sql",
-
-    // 4: (account_id) and (account_id, is_connected) are prefixes of
-    // contacts_connected_primary, which serves their lookups; every index costs each write and
-    // each import its upkeep.
-    R"sql(
-DROP INDEX contacts_account;
-DROP INDEX contacts_account_connected;
 )sql",
 };
 

@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 
@@ -345,6 +346,65 @@ auto SqliteStore::Run(Body&& body) -> decltype(body(std::declval<Connection&>())
   }
 }
 
+template <class Body>
+auto SqliteStore::Write(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+  using R = decltype(body(std::declval<Connection&>()));
+  std::optional<R> result;
+  PendingWrite write;
+  write.apply = [&](Connection& c) {
+    result.emplace(body(c));
+    return result->has_value();
+  };
+  write.fail = [&](const Error& error) { result.emplace(std::unexpected(error)); };
+  JoinGroup(write);
+  return std::move(*result);
+}
+
+void SqliteStore::JoinGroup(PendingWrite& write) {
+  // Bounds a group, so that the first writers of a long queue are not kept waiting.
+  constexpr std::size_t kMaxGroup = 256;
+  std::unique_lock lock(write_mu_);
+  writers_.push_back(&write);
+  write.cv.wait(lock, [&] { return write.done || writers_.front() == &write; });
+  if (write.done) return;
+  std::vector<PendingWrite*> group(
+      writers_.begin(), writers_.begin() + std::min(writers_.size(), kMaxGroup));
+  lock.unlock();
+  CommitGroup(group);
+  lock.lock();
+  for (PendingWrite* member : group) {
+    writers_.pop_front();
+    member->done = true;
+    if (member != &write) member->cv.notify_one();
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+}
+
+void SqliteStore::CommitGroup(const std::vector<PendingWrite*>& group) {
+  try {
+    Lease lease(*this);
+    Connection& c = lease.connection();
+    Transaction transaction(c, Transaction::Mode::kWrite);
+    for (PendingWrite* write : group) {
+      static constexpr const char* kSavepoint = "SAVEPOINT group_write";
+      c.Exec(kSavepoint);
+      bool ok = false;
+      try {
+        ok = write->apply(c);
+      } catch (const SqliteError& e) {
+        write->fail(FromSqlite(e));
+      } catch (const std::exception& e) {
+        write->fail(Error::Internal(e.what()));
+      }
+      if (!ok) c.Exec("ROLLBACK TO group_write");
+      c.Exec("RELEASE group_write");
+    }
+    transaction.Commit();
+  } catch (const SqliteError& e) {
+    for (PendingWrite* write : group) write->fail(FromSqlite(e));
+  }
+}
+
 Result<void> SqliteStore::Ping() {
   return Run([](Connection& c) -> Result<void> {
     static constexpr const char* kSelectOne = "SELECT 1";
@@ -414,12 +474,7 @@ Result<std::optional<domain::Principal>> SqliteStore::FindPrincipal(std::string_
 }
 
 Result<domain::Company> SqliteStore::CreateCompany(const domain::NewCompany& company) {
-  return Run([&](Connection& c) -> Result<domain::Company> {
-    Transaction transaction(c, Transaction::Mode::kWrite);
-    auto created = InsertCompany(c, company);
-    if (created) transaction.Commit();
-    return created;
-  });
+  return Write([&](Connection& c) -> Result<domain::Company> { return InsertCompany(c, company); });
 }
 
 Result<std::optional<domain::Company>> SqliteStore::FindCompany(AccountId account, CompanyId id) {
@@ -443,12 +498,10 @@ Result<Page<domain::Company>> SqliteStore::ListCompanies(AccountId account,
 }
 
 Result<domain::Contact> SqliteStore::CreateContact(const domain::NewContact& contact) {
-  return Run([&](Connection& c) -> Result<domain::Contact> {
-    Transaction transaction(c, Transaction::Mode::kWrite);
+  return Write([&](Connection& c) -> Result<domain::Contact> {
     ContactId id = InsertContact(c, contact);
     auto created = SelectContact(c, contact.account, id);
     if (!created) return std::unexpected(Error::Internal("inserted contact not found"));
-    transaction.Commit();
     return *created;
   });
 }
@@ -568,9 +621,12 @@ Result<Page<domain::Contact>> SqliteStore::ListContacts(AccountId account,
 
 Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
     AccountId account, ContactId id, const domain::ContactChanges& changes) {
-  return Run([&](Connection& c) -> Result<std::optional<domain::Contact>> {
-    if (changes.empty()) return SelectContact(c, account, id);
-    Transaction transaction(c, Transaction::Mode::kWrite);
+  if (changes.empty()) {
+    return Run([&](Connection& c) -> Result<std::optional<domain::Contact>> {
+      return SelectContact(c, account, id);
+    });
+  }
+  return Write([&](Connection& c) -> Result<std::optional<domain::Contact>> {
     std::string sql = "UPDATE contacts SET updated_at = ?";
     std::vector<SqlValue> params{changes.now};
     std::vector<std::size_t> null_params;  // positions in params to bind as NULL
@@ -600,9 +656,7 @@ Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
     for (std::size_t position : null_params) stmt.BindNull(static_cast<int>(position) + 1);
     stmt.Run();
     if (c.Changes() == 0) return std::nullopt;
-    auto updated = SelectContact(c, account, id);
-    transaction.Commit();
-    return updated;
+    return SelectContact(c, account, id);
   });
 }
 

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,7 +25,8 @@ struct SqliteOptions {
 };
 
 // The embedded store: one SQLite file in WAL mode (readers never block the writer), synchronous
-// FULL (a committed write survives a crash of the process or the machine). Thread-safe: each call
+// FULL (a committed write survives a crash of the process or the machine); concurrent writes
+// share commits (see Write). Thread-safe: each call
 // borrows a connection from a pool, so calls on different threads run in parallel.
 class SqliteStore final : public Store {
  public:
@@ -68,12 +72,32 @@ class SqliteStore final : public Store {
   template <class Body>
   auto Run(Body&& body) -> decltype(body(std::declval<Connection&>()));
 
+  // A write waiting for its group; see Write.
+  struct PendingWrite {
+    std::function<bool(Connection&)> apply;        // runs the body; false: roll it back
+    std::function<void(const domain::Error&)> fail;  // the body's result becomes this error
+    bool done = false;                             // guarded by write_mu_
+    std::condition_variable cv;
+  };
+
+  // Runs `body` in a write transaction shared with the writes queued behind the one in progress
+  // (group commit, as leveldb's writers queue): the first waiting writer commits the whole group
+  // with one COMMIT and one fsync. Each body runs in a savepoint of its own, so a body that fails
+  // or returns an error changes nothing; if the COMMIT fails, every write of the group fails.
+  // Blocks until the group is durable.
+  template <class Body>
+  auto Write(Body&& body) -> decltype(body(std::declval<Connection&>()));
+  void JoinGroup(PendingWrite& write);
+  void CommitGroup(const std::vector<PendingWrite*>& group);
+
   std::unique_ptr<Connection> Acquire();
   void Release(std::unique_ptr<Connection> connection);
 
   const SqliteOptions options_;  // Constant after construction
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
+  std::mutex write_mu_;
+  std::deque<PendingWrite*> writers_;  // guarded by write_mu_; the front one commits
 };
 
 }  // namespace contactd::store::sqlite

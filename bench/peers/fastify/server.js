@@ -1,0 +1,403 @@
+'use strict';
+
+// Reference peer for the contactd benchmarks: the contacts API as a good Node developer would
+// hand-write it with fastify 5 and better-sqlite3. It opens a copy of contactd's database (same
+// schema) and serves the native API's URLs under /api/external/v2, without auth: every request
+// works on the account given by --account.
+//
+//   node server.js --db PATH [--port 8080] [--host 127.0.0.1] [--account 1]
+
+const crypto = require('node:crypto');
+const { parseArgs } = require('node:util');
+const Database = require('better-sqlite3');
+const Fastify = require('fastify');
+
+const { values: args } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    port: { type: 'string', default: '8080' },
+    host: { type: 'string', default: '127.0.0.1' },
+    account: { type: 'string', default: '1' },
+  },
+});
+if (!args.db) {
+  console.error('usage: node server.js --db PATH [--port N] [--host ADDR] [--account ID]');
+  process.exit(2);
+}
+const ACCOUNT = Number(args.account);
+
+// --- database ----------------------------------------------------------------------------------
+
+const db = new Database(args.db, { fileMustExist: true });
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 5000');
+db.pragma('foreign_keys = ON');
+
+const TEXT_FIELDS = [
+  'first_name', 'last_name', 'email', 'title', 'department',
+  'address', 'city', 'state', 'zip', 'linkedin_url',
+];
+const COLUMNS =
+  'id, company_id, contact_types, ' + TEXT_FIELDS.join(', ') +
+  ', phones, is_primary, is_connected, account_id, created_at, updated_at';
+
+// Fields a list may filter and sort on, with how to read a query-string value for each.
+const text = (v) => v;
+const integer = (v) => (/^-?\d+$/.test(v) ? Number(v) : undefined);
+const bool = (v) => (v === 'true' ? 1 : v === 'false' ? 0 : undefined);
+const timestamp = (v) => {
+  // ISO 8601 date or date-time with a zone (Z or an offset) -> unix seconds.
+  if (!/^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?$/.test(v)) {
+    return undefined;
+  }
+  const ms = Date.parse(v.length === 10 ? v + 'T00:00:00Z' : v.replace(' ', 'T'));
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+};
+const QUERY_FIELDS = {
+  id: integer,
+  contact_type: text,
+  ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, text])),
+  company_id: integer,
+  is_primary: bool,
+  owner_account_id: integer,
+  created_at: timestamp,
+  updated_at: timestamp,
+};
+const SORT_FIELDS = new Set([...Object.keys(QUERY_FIELDS), 'is_connected']);
+const column = (field) => (field === 'owner_account_id' ? 'account_id' : field);
+const OPS = {
+  $eq: (c) => `${c} = ?`,
+  $ne: (c) => `${c} IS NOT ?`,
+  $lt: (c) => `${c} < ?`,
+  $lte: (c) => `${c} <= ?`,
+  $gt: (c) => `${c} > ?`,
+  $gte: (c) => `${c} >= ?`,
+  $in: (c, n) => `${c} IN (${placeholders(n)})`,
+  $nin: (c, n) => `(${c} IS NULL OR ${c} NOT IN (${placeholders(n)}))`,
+};
+const placeholders = (n) => new Array(n).fill('?').join(', ');
+
+// Prepared statements, cached by their SQL: lists and updates build their SQL from the shape of
+// the request (which filters, which fields), and there are few shapes.
+const statements = new Map();
+function prepare(sql) {
+  let stmt = statements.get(sql);
+  if (stmt === undefined) {
+    stmt = db.prepare(sql);
+    if (statements.size < 1000) statements.set(sql, stmt);
+  }
+  return stmt;
+}
+
+const selectContact = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE account_id = ? AND id = ?`);
+const insertContact = db.prepare(
+  `INSERT INTO contacts (account_id, uid, company_id, contact_type, contact_types, ` +
+    `${TEXT_FIELDS.join(', ')}, phones, is_primary, is_connected, created_at, updated_at) ` +
+    `VALUES (?, ?, ?, ?, ?, ${placeholders(TEXT_FIELDS.length)}, ?, ?, ?, ?, ?) ` +
+    `RETURNING ${COLUMNS}`,
+);
+const ping = db.prepare('SELECT 1');
+
+// --- representation ----------------------------------------------------------------------------
+
+const iso = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 19) + 'Z';
+
+function toJson(row) {
+  const types = row.contact_types.split(',');
+  const out = {
+    id: row.id,
+    contact_type: types[0],
+    contact_types: types,
+    company_id: row.company_id,
+  };
+  for (const f of TEXT_FIELDS) out[f] = row[f];
+  out.phones = JSON.parse(row.phones);
+  out.is_primary = row.is_primary === 1;
+  out.is_connected = row.is_connected === 1;
+  out.owner_account_id = row.account_id;
+  out.created_at = iso(row.created_at);
+  out.updated_at = iso(row.updated_at);
+  return out;
+}
+
+// --- schemas -----------------------------------------------------------------------------------
+
+const nullableString = { type: ['string', 'null'] };
+const phoneSchema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string' },
+    raw: { type: 'string' },
+    country: { type: 'string' },
+    e164: { type: 'string' },
+    extension: { type: 'string' },
+  },
+};
+const contactSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    contact_type: { type: 'string' },
+    contact_types: { type: 'array', items: { type: 'string' } },
+    company_id: { type: ['integer', 'null'] },
+    ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, nullableString])),
+    phones: { type: 'array', items: phoneSchema },
+    is_primary: { type: 'boolean' },
+    is_connected: { type: 'boolean' },
+    owner_account_id: { type: 'integer' },
+    created_at: { type: 'string' },
+    updated_at: { type: 'string' },
+  },
+};
+const errorSchema = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+    },
+  },
+};
+const oneContact = { type: 'object', properties: { data: contactSchema } };
+const contactPage = {
+  type: 'object',
+  properties: {
+    data: { type: 'array', items: contactSchema },
+    pagination: {
+      type: 'object',
+      properties: {
+        limit: { type: 'integer' },
+        offset: { type: 'integer' },
+        has_more: { type: 'boolean' },
+      },
+    },
+  },
+};
+
+const textInput = { type: ['string', 'null'], maxLength: 255 };
+const inputProperties = {
+  ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, textInput])),
+  email: { type: ['string', 'null'], maxLength: 254, format: 'email' },
+  phones: {
+    type: 'array',
+    maxItems: 20,
+    items: {
+      type: 'object',
+      required: ['raw'],
+      additionalProperties: false,
+      properties: {
+        raw: { type: 'string', minLength: 1, maxLength: 64 },
+        type: { type: 'string', enum: ['mobile', 'office', 'fax', 'home'] },
+        country: { type: 'string', pattern: '^[A-Za-z]{2}$' },
+        extension: { type: 'string', maxLength: 16 },
+      },
+    },
+  },
+  is_connected: { type: 'boolean' },
+};
+const createBody = {
+  type: 'object',
+  required: ['contact_type'],
+  additionalProperties: false,
+  properties: {
+    contact_type: { type: 'string', enum: ['lender_contact', 'sponsor'] },
+    company_id: { type: ['integer', 'null'], minimum: 1 },
+    is_primary: { type: 'boolean' },
+    ...inputProperties,
+  },
+};
+const updateBody = { type: 'object', additionalProperties: false, properties: inputProperties };
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+};
+
+// --- server ------------------------------------------------------------------------------------
+
+const app = Fastify({ logger: false });
+
+class HttpError extends Error {
+  constructor(statusCode, code, message) {
+    super(message);
+    this.statusCode = statusCode;
+    this.code = code;
+  }
+}
+const notFound = () => new HttpError(404, 'not_found', 'Contact not found');
+const badRequest = (message) => new HttpError(400, 'bad_request', message);
+
+const ERROR_CODES = { 400: 'bad_request', 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' };
+app.setErrorHandler((err, request, reply) => {
+  const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
+  const code = err instanceof HttpError ? err.code : ERROR_CODES[status] || 'internal_error';
+  if (status === 500) console.error(err);
+  reply.code(status).send({
+    error: { code, message: status === 500 ? 'An unexpected error occurred' : err.message },
+  });
+});
+app.setNotFoundHandler((request, reply) => {
+  reply.code(404).send({ error: { code: 'not_found', message: 'No such route' } });
+});
+
+const BASE = '/api/external/v2';
+const one = (status) => ({ [status]: oneContact, '4xx': errorSchema });
+
+app.get('/healthz', async () => {
+  ping.get();
+  return { status: 'ok' };
+});
+
+app.get(`${BASE}/contacts/:id`, { schema: { params: idParams, response: one(200) } }, async (req) => {
+  const row = selectContact.get(ACCOUNT, req.params.id);
+  if (row === undefined) throw notFound();
+  return { data: toJson(row) };
+});
+
+// GET /contacts: limit, offset, after_id (keyset on id), sort=a,-b, is_connected=true|false|all
+// and filters field=v, field[$op]=v (repeat $in / $nin keys for several values).
+app.get(`${BASE}/contacts`, { schema: { response: { 200: contactPage, '4xx': errorSchema } } },
+  async (req) => {
+    const where = ['account_id = ?'];
+    const params = [ACCOUNT];
+    let limit = 50;
+    let offset = 0;
+    let afterId = null;
+    let connected = 'true';
+    const order = [];
+
+    for (const [key, raw] of Object.entries(req.query)) {
+      const values = Array.isArray(raw) ? raw : [raw];
+      const value = values[values.length - 1];
+      if (key === 'limit') {
+        limit = integer(value);
+        if (!(limit >= 1 && limit <= 200)) throw badRequest('limit must be an integer between 1 and 200');
+      } else if (key === 'offset') {
+        offset = integer(value);
+        if (!(offset >= 0)) throw badRequest('offset must be a non-negative integer');
+      } else if (key === 'after_id') {
+        afterId = integer(value);
+        if (afterId === undefined) throw badRequest('after_id must be an integer');
+      } else if (key === 'is_connected') {
+        if (!['true', 'false', 'all'].includes(value)) throw badRequest('is_connected must be true, false or all');
+        connected = value;
+      } else if (key === 'sort') {
+        for (let part of value.split(',')) {
+          part = part.trim();
+          if (!part) continue;
+          const desc = part[0] === '-';
+          const name = part[0] === '-' || part[0] === '+' ? part.slice(1) : part;
+          if (!SORT_FIELDS.has(name)) throw badRequest(`sort: unknown field '${name}'`);
+          order.push(column(name) + (desc ? ' DESC' : ''));
+          if (name === 'id') break;
+        }
+      } else {
+        const m = /^([a-z_]+)(?:\[(\$[a-z]+)\])?$/.exec(key);
+        const parse = m && QUERY_FIELDS[m[1]];
+        if (!parse) throw badRequest(`unknown query parameter '${key}'`);
+        const op = m[2] || '$eq';
+        if (!OPS[op]) throw badRequest(`unknown filter operator in '${key}'`);
+        const many = op === '$in' || op === '$nin';
+        const parsed = (many ? values : [value]).map((v) => {
+          const p = parse(v);
+          if (p === undefined) throw badRequest(`${key} has an invalid value`);
+          return p;
+        });
+        if (parsed.length > 100) throw badRequest(`${key} takes at most 100 values`);
+        where.push(OPS[op](column(m[1]), parsed.length));
+        params.push(...parsed);
+      }
+    }
+
+    if (connected === 'true') where.push('is_connected = 1');
+    else if (connected === 'false') where.push('is_connected = 0');
+    else if (where.length > 1) where.push('is_connected IN (0, 1)'); // lets the field indexes serve
+    if (afterId !== null) {
+      if (order.length) throw badRequest('after_id pages in id order only; use offset with sort');
+      where.push('id > ?');
+      params.push(afterId);
+    }
+    if (!order.some((o) => o === 'id' || o === 'id DESC')) order.push('id');
+
+    const sql = `SELECT ${COLUMNS} FROM contacts WHERE ${where.join(' AND ')} ` +
+      `ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`;
+    const rows = prepare(sql).all(...params, limit + 1, offset);
+    const hasMore = rows.length > limit;
+    if (hasMore) rows.pop();
+    return { data: rows.map(toJson), pagination: { limit, offset, has_more: hasMore } };
+  });
+
+app.post(`${BASE}/contacts`, { schema: { body: createBody, response: one(201) } }, async (req, reply) => {
+  const b = req.body;
+  const now = Math.floor(Date.now() / 1000);
+  const phones = (b.phones || []).map((p) => ({
+    type: p.type || 'mobile',
+    raw: p.raw,
+    country: p.country ? p.country.toUpperCase() : '',
+    e164: '',
+    extension: p.extension || '',
+  }));
+  const row = insertContact.get(
+    ACCOUNT, crypto.randomUUID(), b.company_id ?? null, b.contact_type, b.contact_type,
+    ...TEXT_FIELDS.map((f) => b[f] ?? null),
+    JSON.stringify(phones), b.is_primary ? 1 : 0, b.is_connected ? 1 : 0, now, now,
+  );
+  reply.code(201);
+  return { data: toJson(row) };
+});
+
+app.patch(`${BASE}/contacts/:id`, { schema: { params: idParams, body: updateBody, response: one(200) } },
+  async (req) => {
+    const b = req.body || {};
+    const sets = [];
+    const params = [];
+    for (const f of TEXT_FIELDS) {
+      if (b[f] !== undefined) {
+        sets.push(`${f} = ?`);
+        params.push(b[f]);
+      }
+    }
+    if (b.phones !== undefined) {
+      sets.push('phones = ?');
+      params.push(JSON.stringify(b.phones.map((p) => ({
+        type: p.type || 'mobile',
+        raw: p.raw,
+        country: p.country ? p.country.toUpperCase() : '',
+        e164: '',
+        extension: p.extension || '',
+      }))));
+    }
+    if (b.is_connected !== undefined) {
+      sets.push('is_connected = ?');
+      params.push(b.is_connected ? 1 : 0);
+    }
+    let row;
+    if (sets.length === 0) {
+      row = selectContact.get(ACCOUNT, req.params.id);
+    } else {
+      sets.push('updated_at = ?');
+      params.push(Math.floor(Date.now() / 1000));
+      const sql = `UPDATE contacts SET ${sets.join(', ')} WHERE account_id = ? AND id = ? RETURNING ${COLUMNS}`;
+      row = prepare(sql).get(...params, ACCOUNT, req.params.id);
+    }
+    if (row === undefined) throw notFound();
+    return { data: toJson(row) };
+  });
+
+function shutdown() {
+  app.close().then(() => {
+    db.close();
+    process.exit(0);
+  });
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+
+app.listen({ port: Number(args.port), host: args.host }).then(
+  (address) => console.log(`fastify peer listening on ${address} (db ${args.db}, account ${ACCOUNT})`),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,9 @@
+-- Requests of the fastify + better-sqlite3 peer: the native URLs, but its keyset position is a
+-- plain id (it has no signed cursors).
+local M = dofile((os.getenv("BENCH_WRK_DIR") or "bench/wrk") .. "/api_native.lua")
+
+function M.cursor_page(after_id)
+  return "GET", "/api/external/v2/contacts?limit=50&after_id=" .. after_id
+end
+
+return M

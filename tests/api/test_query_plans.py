@@ -1,0 +1,34 @@
+"""The indexes serve the list shapes of the API without sorting or reading rows of other accounts.
+
+Each query is the shape the SQLite store runs (see store/sqlite); a plan that needs a temporary
+B-tree for ORDER BY sorts every matching row of the account before it can return the first page.
+"""
+import sqlite3
+
+import pytest
+
+
+def plan(db, sql):
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return " | ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+
+
+@pytest.mark.parametrize("where", ["account_id = 1 AND is_connected IN (1, 1)",
+                                   "account_id = 1 AND is_connected = 1",
+                                   "account_id = 1"])
+def test_id_ordered_pages_need_no_sort(server, where):
+    text = plan(server.db, f"SELECT id FROM contacts WHERE {where} AND id > 5 ORDER BY id LIMIT 51")
+    assert "TEMP B-TREE" not in text and "USING" in text, text
+
+
+@pytest.mark.parametrize("field", ["last_name", "state", "created_at", "email", "city"])
+def test_filtered_totals_count_index_entries_only(server, field):
+    text = plan(server.db, f"SELECT count(*) FROM contacts WHERE account_id = 1 AND "
+                           f"is_connected = 1 AND {field} = 'x'")
+    assert "COVERING INDEX" in text, text
+
+
+def test_sorted_pages_walk_an_index(server):
+    text = plan(server.db, "SELECT id FROM contacts WHERE account_id = 1 AND is_connected = 1 "
+                           "ORDER BY last_name, id LIMIT 50 OFFSET 10000")
+    assert "TEMP B-TREE" not in text, text
