@@ -1,6 +1,9 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -205,6 +208,71 @@ TEST_F(SqliteStoreTest, TokensResolveToPrincipals) {
   EXPECT_EQ((*principal)->account, a_);
   EXPECT_EQ((*principal)->role, domain::Role::kEditor);
   EXPECT_FALSE(store_->FindPrincipal(domain::Sha256Hex("other"))->has_value());
+}
+
+TEST_F(SqliteStoreTest, ConcurrentWritesShareCommitsAndFailAlone) {
+  // Writers on many threads join commit groups; a write that fails inside a group (a company of
+  // no account: foreign key violation) changes nothing and fails only itself.
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 40;
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        bool bad = i % 10 == 0;
+        domain::NewContact contact;
+        contact.account = a_;
+        contact.company = bad ? domain::CompanyId{987654} : company_a_;
+        contact.uid = domain::NewUuidV4();
+        contact.contact_types = {"lender_contact"};
+        contact.text[static_cast<std::size_t>(domain::TextField::kLastName)] =
+            "T" + std::to_string(t);
+        contact.is_connected = true;
+        contact.now = 100;
+        auto created = store_->CreateContact(contact);
+        if (bad) {
+          EXPECT_FALSE(created.has_value());
+          if (!created) ++failed;
+        } else {
+          ASSERT_TRUE(created.has_value()) << created.error().message;
+          EXPECT_EQ(created->account, a_);
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failed.load(), kThreads * kPerThread / 10);
+  domain::ListQuery query;
+  auto page = store_->ListContacts(a_, query);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->total, kThreads * kPerThread * 9 / 10);
+  // The total kept by triggers agrees with the rows: rolled-back writes left no trace.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM contacts WHERE account_id = ?", -1, &stmt, nullptr);
+  sqlite3_bind_int64(stmt, 1, a_.value);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int64(stmt, 0), kThreads * kPerThread * 9 / 10);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, UpdateOfAMissingContactInAGroupChangesNothing) {
+  domain::Contact kept = Contact(a_, company_a_, "Kept");
+  domain::ContactChanges changes;
+  changes.now = 200;
+  changes.text[static_cast<std::size_t>(domain::TextField::kTitle)] = std::string("Partner");
+  auto missing = store_->UpdateContact(a_, domain::ContactId{kept.id.value + 1000}, changes);
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_FALSE(missing->has_value());
+  auto other_account = store_->UpdateContact(b_, kept.id, changes);
+  ASSERT_TRUE(other_account.has_value());
+  EXPECT_FALSE(other_account->has_value());
+  auto updated = store_->UpdateContact(a_, kept.id, changes);
+  ASSERT_TRUE(updated.has_value() && updated->has_value());
+  EXPECT_EQ((*updated)->updated_at, 200);
 }
 
 }  // namespace

@@ -543,8 +543,6 @@ class SqliteStore::Load final : public ContactLoad {
   Result<void> Commit() override {
     return Guard([&](Connection& c) -> Result<void> {
       if (!transaction_) return {};
-      // Index builds sort in parallel when SQLite may use helper threads.
-      c.Exec("PRAGMA threads = 2");
       for (const IndexDefinition& index : dropped_) c.Exec(index.sql.c_str());
       transaction_->Commit();
       transaction_.reset();
