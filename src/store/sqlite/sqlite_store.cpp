@@ -402,6 +402,9 @@ void SqliteStore::CommitGroup(const std::vector<PendingWrite*>& group) {
     transaction.Commit();
   } catch (const SqliteError& e) {
     for (PendingWrite* write : group) write->fail(FromSqlite(e));
+  } catch (const std::exception& e) {
+    // Nothing may escape: the group's other writers wait for this one to finish it.
+    for (PendingWrite* write : group) write->fail(Error::Internal(e.what()));
   }
 }
 
