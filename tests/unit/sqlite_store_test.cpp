@@ -275,5 +275,45 @@ TEST_F(SqliteStoreTest, UpdateOfAMissingContactInAGroupChangesNothing) {
   EXPECT_EQ((*updated)->updated_at, 200);
 }
 
+TEST_F(SqliteStoreTest, FilteredTotalsFollowEveryCommitWhoeverMakesIt) {
+  // Totals of filtered lists are kept per connection between commits: each kind of commit must
+  // show in the next identical list.
+  domain::CursorCodec codec("k");
+  auto chens = [&] {
+    static constexpr std::array<std::string_view, 1> kFields = {"id"};
+    auto query = *domain::ParseContactListQuery({{"last_name", "Chen"}}, codec, kFields);
+    return store_->ListContacts(a_, query)->total;
+  };
+  Contact(a_, company_a_, "Chen");
+  EXPECT_EQ(chens(), 1);
+  EXPECT_EQ(chens(), 1);
+  Contact(a_, company_a_, "Chen");  // through the store (possibly the same connection)
+  EXPECT_EQ(chens(), 2);
+
+  // Another connection, as another process would write.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  std::string insert =
+      "INSERT INTO contacts (account_id, uid, contact_type, contact_types, last_name, "
+      "is_connected, created_at, updated_at) VALUES (" + std::to_string(a_.value) +
+      ", 'outside-uid', 'sponsor', 'sponsor', 'Chen', 1, 1, 1)";
+  ASSERT_EQ(sqlite3_exec(db, insert.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_EQ(chens(), 3);
+  ASSERT_EQ(sqlite3_exec(db, "DELETE FROM contacts WHERE uid = 'outside-uid'", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(chens(), 2);
+
+  // An update that moves a contact out of the match.
+  domain::Contact renamed = Contact(a_, company_a_, "Chen");
+  EXPECT_EQ(chens(), 3);
+  domain::ContactChanges changes;
+  changes.now = 300;
+  changes.text[static_cast<std::size_t>(domain::TextField::kLastName)] = std::string("Gates");
+  ASSERT_TRUE(store_->UpdateContact(a_, renamed.id, changes).has_value());
+  EXPECT_EQ(chens(), 2);
+}
+
 }  // namespace
 }  // namespace contactd::store::sqlite

@@ -187,11 +187,28 @@ std::optional<domain::Company> SelectCompany(Connection& connection, AccountId a
   return ReadCompany(stmt);
 }
 
+// Counts the rows of `table` matching `sql`. An exact count reads every matching index entry,
+// so totals are kept per connection until the next commit to the database (see
+// Connection::CachedTotal). REQUIRES: inside a read transaction.
 std::int64_t CountWhere(Connection& c, const char* table, const ListSql& sql) {
-  Statement stmt = c.Prepare(std::string("SELECT count(*) FROM ") + table + " WHERE " + sql.where);
+  std::string text = std::string("SELECT count(*) FROM ") + table + " WHERE " + sql.where;
+  std::string key = text;
+  for (const SqlValue& value : sql.params) {
+    // A type tag and a length prefix keep distinct parameter lists distinct.
+    if (const auto* number = std::get_if<std::int64_t>(&value)) {
+      key += "\x1fi" + std::to_string(*number);
+    } else {
+      const std::string& string = std::get<std::string>(value);
+      key += "\x1fs" + std::to_string(string.size()) + ":" + string;
+    }
+  }
+  if (auto cached = c.CachedTotal(key)) return *cached;
+  Statement stmt = c.Prepare(text);
   BindAll(stmt, sql.params);
   stmt.Step();
-  return stmt.Int(0);
+  std::int64_t total = stmt.Int(0);
+  c.CacheTotal(std::move(key), total);
+  return total;
 }
 
 // The total of an unfiltered contact list, from the counts the triggers keep: O(1).

@@ -93,6 +93,36 @@ Connection::Connection(const Options& options) {
   // the build's default is.
   Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
   Exec(("PRAGMA cache_size = -" + std::to_string(options.cache_kib)).c_str());
+  // data_version does not change for this connection's own commits: drop the totals here.
+  sqlite3_commit_hook(
+      db_,
+      [](void* totals) {
+        static_cast<std::unordered_map<std::string, std::int64_t>*>(totals)->clear();
+        return 0;
+      },
+      &totals_);
+}
+
+std::optional<std::int64_t> Connection::CachedTotal(const std::string& key) {
+  static constexpr const char* kDataVersion = "PRAGMA data_version";
+  Statement stmt = Prepare(kDataVersion);
+  stmt.Step();
+  std::int64_t version = stmt.Int(0);
+  if (version != totals_version_) {
+    totals_.clear();
+    totals_version_ = version;
+    return std::nullopt;
+  }
+  auto it = totals_.find(key);
+  if (it == totals_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Connection::CacheTotal(std::string key, std::int64_t total) {
+  // Bounds the memory of a connection that sees many distinct filters between commits.
+  constexpr std::size_t kMaxTotals = 4096;
+  if (totals_.size() >= kMaxTotals) totals_.clear();
+  totals_.emplace(std::move(key), total);
 }
 
 Connection::~Connection() {

@@ -83,6 +83,13 @@ class Connection {
   std::int64_t Changes() const;
   sqlite3* handle() const { return db_; }
 
+  // Totals of filtered lists this connection counted, valid until anything is committed to the
+  // database: by another connection or process (seen through PRAGMA data_version) or by this
+  // one (a commit hook). REQUIRES: called inside a read transaction, so that the version and the
+  // counted total belong to one snapshot.
+  std::optional<std::int64_t> CachedTotal(const std::string& key);
+  void CacheTotal(std::string key, std::int64_t total);
+
  private:
   struct StmtDeleter {
     void operator()(sqlite3_stmt* stmt) const;
@@ -91,6 +98,8 @@ class Connection {
   sqlite3* db_ = nullptr;
   sqlite3_stmt* Compile(const std::string& sql);
 
+  std::unordered_map<std::string, std::int64_t> totals_;  // cleared on any commit
+  std::int64_t totals_version_ = -1;                       // data_version totals_ belong to
   std::unordered_map<const char*, std::unique_ptr<sqlite3_stmt, StmtDeleter>> constants_;
   std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, StmtDeleter>> cache_;
 };
