@@ -222,16 +222,19 @@ std::int64_t CountContacts(Connection& c, AccountId account, domain::Connected c
 }
 
 // Reads one page (limit + 1 rows, to learn whether more follow) and, through `count`, the total
-// of the match, in one read transaction so that both see the same snapshot.
+// of the match, in one read transaction so that both see the same snapshot. The page's ids are
+// found first, from the indexes alone, and only its rows are read: when the filter's index is
+// not in the page's order, what gets sorted is the matching ids, not every matching row.
 template <class T, class Count>
 Page<T> SelectPage(Connection& c, const char* columns, const char* table, const ListSql& page_sql,
                    const domain::ListQuery& query, T (*read)(const Statement&), Count count) {
   Transaction transaction(c, Transaction::Mode::kRead);
   Page<T> page;
   {
-    Statement stmt = c.Prepare(std::string("SELECT ") + columns + " FROM " + table + " WHERE " +
+    Statement stmt = c.Prepare(std::string("SELECT ") + columns + " FROM " + table +
+                               " WHERE id IN (SELECT id FROM " + table + " WHERE " +
                                page_sql.where + " ORDER BY " + page_sql.order_by +
-                               " LIMIT ? OFFSET ?");
+                               " LIMIT ? OFFSET ?) ORDER BY " + page_sql.order_by);
     BindAll(stmt, page_sql.params);
     int next = static_cast<int>(page_sql.params.size()) + 1;
     stmt.Bind(next, std::int64_t{query.limit} + 1);
