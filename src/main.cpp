@@ -1,4 +1,5 @@
 // contactd: a multi-tenant Contacts API server. This file only parses the command line.
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -29,6 +30,20 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", threads, "Worker threads (default: one per core)")
       ->envname("CONTACTD_THREADS")
       ->check(CLI::Range(0, 1024));
+  int max_connections = 0;
+  serve
+      ->add_option("--max-connections", max_connections,
+                   "Open connections served at once; more are answered 503 (default: sized from "
+                   "the open files limit)")
+      ->envname("CONTACTD_MAX_CONNECTIONS")
+      ->check(CLI::Range(0, 10000000));
+  int shutdown_grace = 15;
+  serve
+      ->add_option("--shutdown-grace", shutdown_grace,
+                   "Seconds in-flight requests get to finish on SIGTERM/SIGINT")
+      ->envname("CONTACTD_SHUTDOWN_GRACE")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600));
 
   auto* accounts = cli.add_subcommand("accounts", "Manage accounts");
   accounts->require_subcommand(1);
@@ -36,6 +51,9 @@ int main(int argc, char** argv) {
   std::string name;
   accounts_create->add_option("--name", name, "Account name")->required();
   accounts_create->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
+  bool create_db = false;
+  accounts_create->add_flag("--create-db", create_db,
+                            "Create the database file if it does not exist");
 
   auto* tokens = cli.add_subcommand("tokens", "Manage API tokens");
   tokens->require_subcommand(1);
@@ -82,11 +100,13 @@ int main(int argc, char** argv) {
       config.server.host = address->host;
       config.server.port = address->port;
       config.server.threads = threads;
+      config.server.max_connections = max_connections;
+      config.server.shutdown_grace = std::chrono::seconds(shutdown_grace);
       int code = contactd::app::Serve(config);
       spdlog::shutdown();  // flushes the access log and stops its flusher thread
       return code;
     }
-    if (*accounts_create) return contactd::app::CreateAccountCommand(db, name);
+    if (*accounts_create) return contactd::app::CreateAccountCommand(db, name, create_db);
     if (*tokens_create) return contactd::app::CreateTokenCommand(db, account_id, role);
     if (*import) {
       import_options.db_path = db;

@@ -68,25 +68,37 @@ domain::Input<bool> ObjectReader::Bool(std::string_view key) {
   return input;
 }
 
-domain::Input<std::vector<std::string>> ObjectReader::StringArray(std::string_view key) {
-  domain::Input<std::vector<std::string>> input;
+const boost::json::array* ObjectReader::Array(std::string_view key, std::size_t max_items,
+                                              std::string_view what) {
   const boost::json::value* value = Member(key);
-  if (value == nullptr) return input;
-  input.present = true;
-  if (value->is_null()) return input;
+  if (value == nullptr || value->is_null()) return nullptr;
   if (!value->is_array()) {
-    errors_.Add(Path(key), Path(key) + " must be an array of strings");
-    return input;
+    errors_.Add(Path(key), Path(key) + " must be an array of " + std::string(what));
+    return nullptr;
   }
+  if (value->get_array().size() > max_items) {
+    errors_.Add(Path(key), Path(key) + " holds at most " + std::to_string(max_items) + " " +
+                               std::string(what));
+    return nullptr;
+  }
+  return &value->get_array();
+}
+
+domain::Input<std::vector<std::string>> ObjectReader::StringArray(std::string_view key,
+                                                                  std::size_t max_items) {
+  domain::Input<std::vector<std::string>> input;
+  input.present = object_.contains(key);
+  const boost::json::array* array = Array(key, max_items, "strings");
+  if (array == nullptr) return input;
   std::vector<std::string> items;
-  const boost::json::array& array = value->get_array();
-  for (std::size_t i = 0; i < array.size(); ++i) {
-    if (!array[i].is_string()) {
+  items.reserve(array->size());
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    if (!(*array)[i].is_string()) {
       std::string path = Path(key) + "[" + std::to_string(i) + "]";
       errors_.Add(path, path + " must be a string");
       return input;
     }
-    items.emplace_back(array[i].get_string());
+    items.emplace_back((*array)[i].get_string());
   }
   input.value = std::move(items);
   return input;
@@ -102,9 +114,12 @@ void ObjectReader::ReadOnly(std::initializer_list<std::string_view> keys) {
 void ObjectReader::RejectUnknown() {
   for (const auto& member : object_) {
     std::string_view key = member.key();
-    if (std::find(read_.begin(), read_.end(), key) == read_.end()) {
-      errors_.Add(Path(key), Path(key) + " is not a known field");
+    if (std::find(read_.begin(), read_.end(), key) != read_.end()) continue;
+    if (errors_.full()) {
+      errors_.MarkTruncated();  // nothing more would be listed: stop looking
+      return;
     }
+    errors_.Add(Path(key), Path(key) + " is not a known field");
   }
 }
 

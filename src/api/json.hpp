@@ -29,7 +29,13 @@ class ObjectReader {
   domain::Input<std::string> String(std::string_view key);
   domain::Input<std::int64_t> Integer(std::string_view key);
   domain::Input<bool> Bool(std::string_view key);
-  domain::Input<std::vector<std::string>> StringArray(std::string_view key);
+  // An array of at most `max_items` strings; a longer one is reported before any element is read.
+  domain::Input<std::vector<std::string>> StringArray(std::string_view key, std::size_t max_items);
+  // The array under `key` if it holds at most `max_items` elements; records "<key> holds at most
+  // N items" (before any element is looked at) or "must be an array" otherwise. Absent or null:
+  // nullptr, nothing recorded.
+  const boost::json::array* Array(std::string_view key, std::size_t max_items,
+                                  std::string_view what);
   // Marks `key` as read and returns its value, or nullptr when absent.
   const boost::json::value* Member(std::string_view key);
 

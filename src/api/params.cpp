@@ -5,6 +5,8 @@
 
 #include <boost/url/parse_query.hpp>
 
+#include "domain/text.hpp"
+
 namespace contactd::api {
 
 namespace {
@@ -45,8 +47,18 @@ domain::Result<domain::QueryParams> ParseQueryString(std::string_view raw_query)
   const boost::urls::encoding_opts form{/*space_as_plus=*/true};
   for (auto param : *parsed) {
     if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
-    params.emplace_back(param.key.decode(form),
-                        param.has_value ? param.value.decode(form) : std::string());
+    std::string key = param.key.decode(form);
+    std::string value = param.has_value ? param.value.decode(form) : std::string();
+    // Keys and values reach filters, error messages and logs: only text is accepted.
+    if (!domain::IsValidUtf8(key)) {
+      return std::unexpected(
+          domain::Error::BadRequest("A query parameter name is not valid UTF-8"));
+    }
+    if (!domain::IsValidUtf8(value)) {
+      std::string message = key + " must be valid UTF-8";
+      return std::unexpected(domain::Error::BadRequest(message, {{key, message}}));
+    }
+    params.emplace_back(std::move(key), std::move(value));
   }
   return params;
 }

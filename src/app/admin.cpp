@@ -1,6 +1,7 @@
 #include "app/admin.hpp"
 
 #include <cstdio>
+#include <filesystem>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -11,8 +12,19 @@
 
 namespace contactd::app {
 
-int CreateAccountCommand(const std::string& db_path, const std::string& name) {
-  store::sqlite::SqliteStore store({.path = db_path});
+bool DatabaseExists(const std::string& db_path) {
+  std::error_code error;
+  if (std::filesystem::is_regular_file(db_path, error)) return true;
+  fmt::print(stderr,
+             "contactd: the database {} does not exist; `contactd serve --db {}` creates it (or "
+             "`contactd accounts create --create-db`)\n",
+             db_path, db_path);
+  return false;
+}
+
+int CreateAccountCommand(const std::string& db_path, const std::string& name, bool create_db) {
+  if (!create_db && !DatabaseExists(db_path)) return 1;
+  store::sqlite::SqliteStore store({.path = db_path, .create_if_missing = create_db});
   domain::AccountService accounts(store);
   auto account = accounts.CreateAccount(name);
   if (!account) {
@@ -31,7 +43,8 @@ int CreateTokenCommand(const std::string& db_path, std::int64_t account_id,
     fmt::print(stderr, "contactd: unknown role '{}'; use admin, editor or viewer\n", role_name);
     return 2;
   }
-  store::sqlite::SqliteStore store({.path = db_path});
+  if (!DatabaseExists(db_path)) return 1;
+  store::sqlite::SqliteStore store({.path = db_path, .create_if_missing = false});
   domain::AccountService accounts(store);
   auto token = accounts.CreateToken(domain::AccountId{account_id}, *role);
   if (!token) {

@@ -20,6 +20,7 @@
 #include <fmt/core.h>
 
 #include "api/native/codec.hpp"
+#include "app/admin.hpp"
 #include "app/csv.hpp"
 #include "domain/contacts.hpp"
 #include "domain/crypto.hpp"
@@ -323,7 +324,9 @@ int ImportCommand(const ImportOptions& options) {
     source = std::make_unique<NdjsonSource>(in);
   }
 
-  store::sqlite::SqliteStore store({.path = options.db_path, .cache_kib = 512 * 1024});
+  if (!DatabaseExists(options.db_path)) return 1;
+  store::sqlite::SqliteStore store(
+      {.path = options.db_path, .create_if_missing = false, .cache_kib = 512 * 1024});
   domain::AccountId account{options.account_id};
   auto found = store.FindAccount(account);
   if (!found || !*found) {

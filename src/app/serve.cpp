@@ -51,8 +51,7 @@ int Serve(const ServeConfig& config) {
   http::Router router;
   api::native::AddRoutes(router, {contacts, companies, cursors, store});
   http::Pipeline pipeline(router, accounts);
-  http::Server server(config.server,
-                      [&pipeline](const http::Request& request) { return pipeline.Handle(request); });
+  http::Server server(config.server, pipeline);
   server.Run([&](std::uint16_t port) {
     spdlog::info("contactd listening on {}:{} (database {})", config.server.host, port,
                  config.sqlite.path);

@@ -14,6 +14,27 @@ bool Allows(Role role, Permission permission) {
   return false;
 }
 
+Result<void> Authorize(const Principal& principal, Permission permission,
+                       std::string_view resource) {
+  if (Allows(principal.role, permission)) return {};
+  std::string_view verb = "read";
+  switch (permission) {
+    case Permission::kRead:
+      break;
+    case Permission::kCreate:
+      verb = "create";
+      break;
+    case Permission::kUpdate:
+      verb = "update";
+      break;
+    case Permission::kDelete:
+      verb = "delete";
+      break;
+  }
+  return std::unexpected(Error::Forbidden("User not authorized to " + std::string(verb) + " " +
+                                          std::string(resource)));
+}
+
 std::string_view RoleName(Role role) {
   switch (role) {
     case Role::kAdmin:

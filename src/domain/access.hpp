@@ -3,6 +3,7 @@
 #include <optional>
 #include <string_view>
 
+#include "domain/error.hpp"
 #include "domain/ids.hpp"
 
 namespace contactd::domain {
@@ -19,6 +20,11 @@ struct Principal {
 
 // Returns whether the role grants the permission: admin all, editor all but delete, viewer read.
 bool Allows(Role role, Permission permission);
+
+// kForbidden "User not authorized to <verb> <resource>" unless the principal's role grants the
+// permission. The one check every use case and the pipeline (before a body is read) make.
+Result<void> Authorize(const Principal& principal, Permission permission,
+                       std::string_view resource);
 
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);

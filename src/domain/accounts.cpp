@@ -1,6 +1,7 @@
 #include "domain/accounts.hpp"
 
 #include "domain/crypto.hpp"
+#include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "domain/validation.hpp"
 #include "store/store.hpp"
@@ -13,10 +14,14 @@ constexpr std::size_t kMaxTokenLength = 256;
 
 Result<Account> AccountService::CreateAccount(std::string_view name) {
   FieldErrors errors;
-  if (name.empty()) errors.Add("name", "name is required");
-  ValidateLength("name", std::string(name), errors);
+  if (!IsValidUtf8(name)) {
+    errors.Add("name", "name must be valid UTF-8 text");
+  } else if (Trim(name).empty()) {
+    errors.Add("name", "name is required");
+  }
+  std::string clean = errors.empty() ? CleanText("name", name, errors) : std::string();
   if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
-  return store_.CreateAccount(Account{{}, NewUuidV4(), std::string(name), NowSeconds()});
+  return store_.CreateAccount(Account{{}, NewUuidV4(), std::move(clean), NowSeconds()});
 }
 
 Result<std::string> AccountService::CreateToken(AccountId account, Role role) {

@@ -3,23 +3,23 @@
 #include <algorithm>
 
 #include "domain/crypto.hpp"
+#include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "domain/validation.hpp"
 
 namespace contactd::domain {
 
 Result<Company> CompanyService::Create(const Principal& principal, CompanyInput input) {
-  if (!Allows(principal.role, Permission::kCreate)) {
-    return std::unexpected(Error::Forbidden("User not authorized to create company"));
+  if (auto allowed = Authorize(principal, Permission::kCreate, "company"); !allowed) {
+    return std::unexpected(allowed.error());
   }
   FieldErrors errors = std::move(input.errors);
   NewCompany company;
   company.account = principal.account;
-  if (!input.name.present || !input.name.value || input.name.value->empty()) {
+  if (!input.name.present || !input.name.value || Trim(*input.name.value).empty()) {
     errors.Add("name", "name is required");
   } else {
-    ValidateLength("name", *input.name.value, errors);
-    company.name = *input.name.value;
+    company.name = CleanText("name", *input.name.value, errors);
   }
   if (input.company_type.present && input.company_type.value) {
     const std::string& type = *input.company_type.value;
@@ -35,8 +35,8 @@ Result<Company> CompanyService::Create(const Principal& principal, CompanyInput 
 }
 
 Result<Company> CompanyService::Get(const Principal& principal, CompanyId id) {
-  if (!Allows(principal.role, Permission::kRead)) {
-    return std::unexpected(Error::Forbidden("User not authorized to read company"));
+  if (auto allowed = Authorize(principal, Permission::kRead, "company"); !allowed) {
+    return std::unexpected(allowed.error());
   }
   auto company = store_.FindCompany(principal.account, id);
   if (!company) return std::unexpected(company.error());
@@ -46,8 +46,8 @@ Result<Company> CompanyService::Get(const Principal& principal, CompanyId id) {
 
 Result<store::Page<Company>> CompanyService::List(const Principal& principal,
                                                   const ListQuery& query) {
-  if (!Allows(principal.role, Permission::kRead)) {
-    return std::unexpected(Error::Forbidden("User not authorized to read company"));
+  if (auto allowed = Authorize(principal, Permission::kRead, "company"); !allowed) {
+    return std::unexpected(allowed.error());
   }
   return store_.ListCompanies(principal.account, query);
 }

@@ -37,13 +37,23 @@ inline std::string_view TextFieldName(TextField field) {
 }
 
 inline constexpr std::array<std::string_view, 2> kContactTypes = {"lender_contact", "sponsor"};
+// A set of contact types as a bit mask: bit i stands for kContactTypes[i]. Filters on the set
+// match masks, which an index serves.
+inline constexpr std::int64_t kContactTypeMaskCount = std::int64_t{1} << kContactTypes.size();
+// The bit of a contact type; 0 for a name that is none.
+inline std::int64_t ContactTypeBit(std::string_view type) {
+  for (std::size_t i = 0; i < kContactTypes.size(); ++i) {
+    if (kContactTypes[i] == type) return std::int64_t{1} << i;
+  }
+  return 0;
+}
 inline constexpr std::array<std::string_view, 4> kPhoneTypes = {"mobile", "office", "fax", "home"};
 
 // A normalized phone number. `e164` is always computed by the server from `raw` and `country`.
 struct Phone {
   std::string type;       // one of kPhoneTypes
   std::string raw;        // as the client sent it
-  std::string country;    // ISO 3166-1 alpha-2 region used to parse `raw`, upper case
+  std::string country;    // ISO 3166-1 alpha-2 region of the number (the parse hint if none)
   std::string e164;       // canonical +CC... form
   std::string extension;  // "" when none; E.164 has no room for it
 

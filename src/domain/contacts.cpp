@@ -60,8 +60,11 @@ void ApplyText(const ContactInput& input, FieldErrors& errors,
   for (std::size_t i = 0; i < kTextFieldCount; ++i) {
     const Input<std::string>& field = input.text[i];
     if (!field.present) continue;
-    if (field.value) ValidateText(static_cast<TextField>(i), *field.value, errors);
-    out[i] = field.value;
+    if (field.value) {
+      out[i] = ValidateText(static_cast<TextField>(i), *field.value, errors);
+    } else {
+      out[i] = std::optional<std::string>();
+    }
   }
 }
 
@@ -113,8 +116,8 @@ NewContact ValidateNewContact(const ContactInput& input, FieldErrors& errors) {
 }
 
 Result<Contact> ContactService::Create(const Principal& principal, ContactInput input) {
-  if (!Allows(principal.role, Permission::kCreate)) {
-    return std::unexpected(Error::Forbidden("User not authorized to create contact"));
+  if (auto allowed = Authorize(principal, Permission::kCreate, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
   }
   FieldErrors errors = std::move(input.errors);
   NewContact contact = ValidateNewContact(input, errors);
@@ -137,8 +140,8 @@ Result<Contact> ContactService::Create(const Principal& principal, ContactInput 
 }
 
 Result<Contact> ContactService::Get(const Principal& principal, ContactId id) {
-  if (!Allows(principal.role, Permission::kRead)) {
-    return std::unexpected(Error::Forbidden("User not authorized to read contact"));
+  if (auto allowed = Authorize(principal, Permission::kRead, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
   }
   auto contact = store_.FindContact(principal.account, id);
   if (!contact) return std::unexpected(contact.error());
@@ -148,16 +151,16 @@ Result<Contact> ContactService::Get(const Principal& principal, ContactId id) {
 
 Result<store::Page<Contact>> ContactService::List(const Principal& principal,
                                                   const ListQuery& query) {
-  if (!Allows(principal.role, Permission::kRead)) {
-    return std::unexpected(Error::Forbidden("User not authorized to read contact"));
+  if (auto allowed = Authorize(principal, Permission::kRead, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
   }
   return store_.ListContacts(principal.account, query);
 }
 
 Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
                                        ContactInput input) {
-  if (!Allows(principal.role, Permission::kUpdate)) {
-    return std::unexpected(Error::Forbidden("User not authorized to update contact"));
+  if (auto allowed = Authorize(principal, Permission::kUpdate, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
   }
   FieldErrors errors = std::move(input.errors);
   if (input.contact_type.present) errors.Add("contact_type", "contact_type is not updatable");

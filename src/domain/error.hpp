@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstddef>
 #include <expected>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +18,8 @@ enum class ErrorCode {
   kMethodNotAllowed,      // the path exists, the method does not
   kConflict,              // the change conflicts with current state
   kPayloadTooLarge,       // request body over the limit
+  kUriTooLong,            // request target over the limit
+  kHeadersTooLarge,       // request header section over the limit
   kUnsupportedMediaType,  // write without a JSON body
   kValidation,            // well-formed request whose field values are not acceptable
   kRateLimited,           // too many requests
@@ -66,13 +70,21 @@ struct Error {
 template <class T>
 using Result = std::expected<T, Error>;
 
-// Collects field errors of one request so that all of them are reported together. Keeps only the
-// first error of each field: a field with the wrong type is not also reported as "invalid".
+// The most field errors one answer lists: past it, a request's cost and its answer's size would
+// grow with what a client sends (100,000 bad phones, 20,000 unknown keys).
+inline constexpr std::size_t kMaxFieldErrors = 100;
+
+// Collects field errors of one request so that all of them are reported together, up to
+// kMaxFieldErrors; past that, Take() ends the list with one detail saying that more were found.
+// Keeps only the first error of each field: a field with the wrong type is not also reported as
+// "invalid". Every call costs at most O(kMaxFieldErrors).
 class FieldErrors {
  public:
   void Add(std::string field, std::string message) {
-    for (const FieldError& e : errors_) {
-      if (e.field == field) return;
+    if (Has(field)) return;
+    if (errors_.size() >= kMaxFieldErrors) {
+      truncated_ = true;
+      return;
     }
     errors_.push_back({std::move(field), std::move(message)});
   }
@@ -82,12 +94,23 @@ class FieldErrors {
     }
     return false;
   }
+  // True once the list is full: readers may stop looking for more problems, after saying that
+  // there were some (MarkTruncated).
+  bool full() const { return errors_.size() >= kMaxFieldErrors; }
+  void MarkTruncated() { truncated_ = true; }
   bool empty() const { return errors_.empty(); }
-  std::vector<FieldError> Take() && { return std::move(errors_); }
+  std::vector<FieldError> Take() && {
+    if (truncated_) {
+      errors_.push_back({"", "More field errors were found; only the first " +
+                                 std::to_string(kMaxFieldErrors) + " are listed"});
+    }
+    return std::move(errors_);
+  }
   const std::vector<FieldError>& list() const { return errors_; }
 
  private:
   std::vector<FieldError> errors_;
+  bool truncated_ = false;
 };
 
 }  // namespace contactd::domain

@@ -78,6 +78,11 @@ std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& 
     return std::nullopt;
   }
   util.Format(number, PhoneNumberUtil::E164, &phone.e164);
+  // The country shown is the number's own; the hint only parses numbers without a '+'. A
+  // non-geographic number (+800...) has no region ("001"): the hint stays.
+  std::string region;
+  util.GetRegionCodeForNumber(number, &region);
+  if (region.size() == 2 && region != "ZZ") phone.country = std::move(region);
   if (input.extension) {
     phone.extension = *input.extension;
   } else if (number.has_extension()) {

@@ -13,7 +13,8 @@ bool IsKnownPhoneRegion(std::string_view region);
 
 // Validates and normalizes one phone of a request. `field` names it in errors ("phones[0]").
 // Parses `raw` with libphonenumber in `country` (default US; a leading + overrides it), requires a
-// valid number and fills `e164`; an extension in `raw` is kept unless one was given explicitly.
+// valid number and fills `e164` and `country` (the number's region); an extension in `raw` is
+// kept unless one was given explicitly.
 // Appends every problem to `errors` and returns nothing then. Thread-safe.
 std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& field,
                                     FieldErrors& errors);

@@ -4,15 +4,18 @@
 #include <array>
 #include <charconv>
 
+#include "domain/contact.hpp"
 #include "domain/cursor.hpp"
+#include "domain/text.hpp"
 #include "domain/time.hpp"
 
 namespace contactd::domain {
 namespace {
 
-constexpr std::array<QueryField, 17> kContactFields = {{
+constexpr std::array<QueryField, 18> kContactFields = {{
     {"id", FieldKind::kInteger},
-    {"contact_type", FieldKind::kText},
+    {"contact_type", FieldKind::kTypeSet},
+    {"contact_types", FieldKind::kTypeSet},
     {"first_name", FieldKind::kText},
     {"last_name", FieldKind::kText},
     {"email", FieldKind::kText},
@@ -62,7 +65,9 @@ std::optional<std::int64_t> ParseInt(std::string_view text) {
 std::optional<FilterValue> ParseValue(const QueryField& field, std::string_view text) {
   switch (field.kind) {
     case FieldKind::kText:
-      return FilterValue{std::string(text)};
+      return FilterValue{FoldCase(text)};
+    case FieldKind::kTypeSet:
+      return FilterValue{ContactTypeBit(text)};
     case FieldKind::kInteger:
       if (auto value = ParseInt(text)) return FilterValue{*value};
       return std::nullopt;
@@ -80,6 +85,7 @@ std::optional<FilterValue> ParseValue(const QueryField& field, std::string_view 
 std::string_view KindDescription(FieldKind kind) {
   switch (kind) {
     case FieldKind::kText:
+    case FieldKind::kTypeSet:
       return "a string";
     case FieldKind::kInteger:
       return "an integer";
@@ -144,6 +150,10 @@ bool ParsePagingParam(const std::string& key, const std::string& value, const Cu
 void ParseSort(const std::string& value, ListQuery& query, FieldErrors& errors) {
   std::vector<std::string_view> keys = SplitList(value);
   if (keys.empty()) errors.Add("sort", "sort must name at least one field");
+  if (query.sort.size() + keys.size() > kMaxSortKeys) {
+    errors.Add("sort", "sort takes at most " + std::to_string(kMaxSortKeys) + " fields");
+    return;
+  }
   for (std::string_view key : keys) {
     bool descending = false;
     if (key.front() == '-' || key.front() == '+') {
@@ -153,6 +163,12 @@ void ParseSort(const std::string& value, ListQuery& query, FieldErrors& errors) 
     const QueryField* field = key == kIsConnectedField.name ? &kIsConnectedField : FindField(key);
     if (field == nullptr) {
       errors.Add("sort", "sort: unknown field '" + std::string(key) + "'");
+      continue;
+    }
+    bool repeated = std::any_of(query.sort.begin(), query.sort.end(),
+                                [&](const SortKey& sort) { return sort.field == field; });
+    if (repeated) {
+      errors.Add("sort", "sort names '" + std::string(key) + "' more than once");
       continue;
     }
     query.sort.push_back({field, descending});
@@ -199,6 +215,11 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
     errors.Add(key, "unknown query parameter '" + key + "'");
     return;
   }
+  if (field->kind == FieldKind::kTypeSet && op != FilterOp::kEq && op != FilterOp::kNe &&
+      op != FilterOp::kIn && op != FilterOp::kNin) {
+    errors.Add(key, std::string(name) + " takes only equality, $ne, $in and $nin");
+    return;
+  }
   auto parsed_value = ParseValue(*field, value);
   if (!parsed_value) {
     errors.Add(key, key + " must be " + std::string(KindDescription(field->kind)));
@@ -216,6 +237,11 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
         return;
       }
     }
+  }
+  if (query.filters.size() >= kMaxFilterTerms) {
+    errors.Add(key, "a list takes at most " + std::to_string(kMaxFilterTerms) +
+                        " filter conditions; '" + key + "' is one too many");
+    return;
   }
   query.filters.push_back({field, op, {std::move(*parsed_value)}});
 }

@@ -15,7 +15,9 @@ namespace contactd::domain {
 
 class CursorCodec;
 
-enum class FieldKind { kText, kInteger, kBool, kTimestamp };
+// kText compares case-insensitively, through FoldCase keys; kTypeSet is a set of contact types
+// (values are ContactTypeBit masks): a condition holds when any of the set's values matches.
+enum class FieldKind { kText, kInteger, kBool, kTimestamp, kTypeSet };
 
 // A field that list queries may filter and sort on.
 struct QueryField {
@@ -29,7 +31,8 @@ std::span<const QueryField> ContactQueryFields();
 
 enum class FilterOp { kEq, kNe, kIn, kNin, kLt, kLte, kGt, kGte };
 
-// Text for kText, unix seconds for kTimestamp, integers and 0/1 for the others.
+// FoldCase keys for kText, unix seconds for kTimestamp, ContactTypeBit for kTypeSet, integers
+// and 0/1 for the others.
 using FilterValue = std::variant<std::string, std::int64_t>;
 
 // One condition. All filters of a query must hold (AND); $in/$nin hold several values.
@@ -49,6 +52,10 @@ enum class Connected { kOnlyConnected, kOnlyUnconnected, kAll };
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 200;
 inline constexpr std::size_t kMaxInValues = 100;
+// Bounds on one list request, so that its cost stays small whatever it asks for (and no query
+// reaches a limit of the database: expression depth, ORDER BY terms, bound parameters).
+inline constexpr std::size_t kMaxSortKeys = 5;
+inline constexpr std::size_t kMaxFilterTerms = 20;
 
 // A list request: what to match, in which order, which page.
 struct ListQuery {

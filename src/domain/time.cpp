@@ -66,7 +66,9 @@ std::optional<std::int64_t> ParseTimestamp(std::string_view text) {
     if (pos == text.size()) return std::nullopt;  // a time needs a zone: Z or an offset
     if (text[pos] == 'Z' || text[pos] == 'z') {
       ++pos;
-    } else if (text[pos] == '+' || text[pos] == '-') {
+    } else if (text[pos] == '+' || text[pos] == '-' || text[pos] == ' ') {
+      // A space where the sign belongs is a '+' that a query string decoded as a space
+      // (clients send "+05:00" unencoded).
       auto oh = Digits(text, pos + 1, 2);
       auto om = Digits(text, pos + 4, 2);
       if (!oh || !om || text[pos + 3] != ':' || *oh > 23 || *om > 59) return std::nullopt;

@@ -15,7 +15,8 @@ std::string FormatTimestamp(std::int64_t unix_seconds);
 
 // Parses an ISO 8601 date or date-time into unix seconds: "2020-01-01" (midnight UTC),
 // "2020-01-01T09:15:00Z", "2020-01-01T09:15:00.250Z" (fraction dropped),
-// "2020-01-01T09:15:00-07:00". Returns nullopt for anything else or an impossible date.
+// "2020-01-01T09:15:00-07:00", "2020-01-01T09:15:00 05:00" (a '+' decoded as a space).
+// Returns nullopt for anything else or an impossible date.
 std::optional<std::int64_t> ParseTimestamp(std::string_view text);
 
 }  // namespace contactd::domain

@@ -5,6 +5,8 @@
 
 #include <boost/url/parse.hpp>
 
+#include "domain/text.hpp"
+
 namespace contactd::domain {
 
 std::size_t Utf8Length(std::string_view text) {
@@ -58,32 +60,37 @@ bool IsHttpUrl(std::string_view url) {
   return parsed->has_authority() && !parsed->encoded_host().empty();
 }
 
-void ValidateLength(std::string_view field, const std::string& value, FieldErrors& errors) {
-  if (Utf8Length(value) > kMaxTextLength) {
+std::string CleanText(std::string_view field, std::string_view value, FieldErrors& errors) {
+  std::string_view trimmed = Trim(value);
+  if (HasControlCharacter(trimmed, /*allow_tab_newline=*/false)) {
+    errors.Add(std::string(field), std::string(field) + " must not contain control characters");
+  } else if (Utf8Length(trimmed) > kMaxTextLength) {
     errors.Add(std::string(field), std::string(field) + " must be at most 255 characters");
   }
+  return std::string(trimmed);
 }
 
-void ValidateText(TextField field, const std::string& value, FieldErrors& errors) {
+std::string ValidateText(TextField field, std::string_view value, FieldErrors& errors) {
   std::string_view name = TextFieldName(field);
+  std::string text = CleanText(name, value, errors);
+  if (errors.Has(name)) return text;
   switch (field) {
     case TextField::kEmail:
-      if (value.size() > kMaxEmailLength) {
+      if (text.size() > kMaxEmailLength) {
         errors.Add(std::string(name), "email must be at most 254 characters");
-      } else if (!IsPlausibleEmail(value)) {
+      } else if (!IsPlausibleEmail(text)) {
         errors.Add(std::string(name), "email must be a valid email address");
       }
-      return;
+      break;
     case TextField::kLinkedinUrl:
-      ValidateLength(name, value, errors);
-      if (!IsHttpUrl(value)) {
+      if (!IsHttpUrl(text)) {
         errors.Add(std::string(name), "linkedin_url must be an http or https URL");
       }
-      return;
+      break;
     default:
-      ValidateLength(name, value, errors);
-      return;
+      break;
   }
+  return text;
 }
 
 }  // namespace contactd::domain

@@ -12,6 +12,8 @@ namespace contactd::domain {
 inline constexpr std::size_t kMaxTextLength = 255;   // characters, not bytes
 inline constexpr std::size_t kMaxEmailLength = 254;  // RFC 5321 path limit
 inline constexpr std::size_t kMaxPhonesPerContact = 20;
+// contact_types holds each of kContactTypes at most once; duplicates sent are dropped, up to this.
+inline constexpr std::size_t kMaxContactTypes = 10;
 
 // Number of Unicode code points in valid UTF-8 `text`.
 std::size_t Utf8Length(std::string_view text);
@@ -23,10 +25,13 @@ bool IsPlausibleEmail(std::string_view email);
 // Returns whether `url` is an absolute http or https URL with a host.
 bool IsHttpUrl(std::string_view url);
 
-// Checks the value of one text field against its rules; appends to `errors` under its name.
-void ValidateText(TextField field, const std::string& value, FieldErrors& errors);
+// Cleans and checks the value of one text field: trims it, then applies the common rules (see
+// CleanText) and the field's own (email, URL). Appends to `errors` under the field's name and
+// returns the trimmed value.
+std::string ValidateText(TextField field, std::string_view value, FieldErrors& errors);
 
-// Checks a plain string of a named field against the common length limit.
-void ValidateLength(std::string_view field, const std::string& value, FieldErrors& errors);
+// Trims a single-line text value of a named field and checks the common rules: no control
+// characters, at most kMaxTextLength characters. Appends to `errors`; returns the trimmed value.
+std::string CleanText(std::string_view field, std::string_view value, FieldErrors& errors);
 
 }  // namespace contactd::domain

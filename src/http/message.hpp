@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +12,13 @@
 #include "domain/error.hpp"
 
 namespace contactd::http {
+
+// How large a request may be.
+struct RequestLimits {
+  std::size_t body_limit = 1024 * 1024;    // larger: 413
+  std::size_t header_limit = 16 * 1024;    // request line and headers; larger: 431
+  std::size_t target_limit = 8 * 1024;     // the request target alone; larger: 414
+};
 
 // An HTTP request as the rest of the server sees it: no Beast types past http/server.cpp.
 struct Request {
@@ -25,6 +33,10 @@ struct Request {
   // pipeline answers with this error instead of routing.
   std::optional<domain::Error> transport_error;
 };
+
+// Where the server runs the handler of a request: on its I/O thread (cheap and bounded), on the
+// read pool (a read that may take a while) or on the write pool (a write waiting for its commit).
+enum class Placement { kInline, kReadPool, kWritePool };
 
 struct Response {
   unsigned status = 200;

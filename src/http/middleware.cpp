@@ -11,6 +11,7 @@
 
 #include "domain/accounts.hpp"
 #include "domain/crypto.hpp"
+#include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "http/auth.hpp"
 #include "http/router.hpp"
@@ -35,7 +36,7 @@ void Pipeline::LogAccess(const Request& request, const RequestContext& context, 
       {"time", domain::FormatTimestamp(domain::NowSeconds())},
       {"msg", "request"},
       {"method", request.method},
-      {"path", request.path},
+      {"path", domain::ToValidUtf8(request.path)},
       {"status", status},
       {"duration_us", duration_us},
       {"request_id", context.request_id},
@@ -67,6 +68,16 @@ bool IsJsonContentType(std::string_view content_type) {
          });
 }
 
+Placement Pipeline::Place(const Request& request) const {
+  if (request.transport_error) return Placement::kInline;
+  auto found = router_.Find(request.method, request.path);
+  const auto* match = std::get_if<Router::Match>(&found);
+  if (match == nullptr) return Placement::kInline;
+  const Route& route = *match->route;
+  if (route.method != "GET") return Placement::kWritePool;
+  return route.options.bounded_read ? Placement::kInline : Placement::kReadPool;
+}
+
 Response Pipeline::Handle(const Request& request) {
   auto start = std::chrono::steady_clock::now();
   RequestContext context;
@@ -92,14 +103,16 @@ Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
     return router_.RendererFor(request.path)(context, *request.transport_error);
   }
   auto found = router_.Find(request.method, request.path);
-  if (auto* error = std::get_if<domain::Error>(&found)) {
-    return router_.RendererFor(request.path)(context, *error);
+  if (auto* miss = std::get_if<Router::Miss>(&found)) {
+    Response response = router_.RendererFor(request.path)(context, miss->error);
+    if (!miss->allow.empty()) response.headers.emplace_back("Allow", miss->allow);
+    return response;
   }
   auto& match = std::get<Router::Match>(found);
   const Route& route = *match.route;
   context.path_params = std::move(match.params);
 
-  if (route.authenticated) {
+  if (route.options.authenticated) {
     auto principal = Authenticate(accounts_, request.authorization);
     if (!principal) {
       if (principal.error().code != domain::ErrorCode::kUnauthorized) {
@@ -109,6 +122,12 @@ Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
       return route.render_error(context, principal.error());
     }
     context.principal = *principal;
+    // Before anything reads the body: a request the caller may not make costs no parsing.
+    if (route.options.permission) {
+      auto allowed =
+          domain::Authorize(*principal, *route.options.permission, route.options.resource);
+      if (!allowed) return route.render_error(context, allowed.error());
+    }
   }
   if (IsWrite(request.method) && !IsJsonContentType(request.content_type)) {
     return route.render_error(

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "http/message.hpp"
+#include "http/server.hpp"
 
 namespace spdlog {
 class logger;
@@ -28,12 +29,15 @@ bool IsJsonContentType(std::string_view content_type);
 // authentication, content-type check, the handler, errors to responses (a throwing handler
 // answers 500, never kills the server), and one JSON access-log line. Thread-safe: the router
 // and the account service are.
-class Pipeline {
+class Pipeline final : public RequestHandler {
  public:
   // Writes the access log to the spdlog logger named "access" (the default logger if none).
   Pipeline(const Router& router, domain::AccountService& accounts);
 
-  Response Handle(const Request& request);
+  // Inline for transport errors, unknown routes and bounded reads; the read pool for other reads,
+  // the write pool for writes.
+  Placement Place(const Request& request) const override;
+  Response Handle(const Request& request) override;
 
  private:
   Response Dispatch(const Request& request, RequestContext& context);

@@ -1,6 +1,10 @@
 #include "http/router.hpp"
 
+#include <algorithm>
+
 #include <boost/url/pct_string_view.hpp>
+
+#include "domain/text.hpp"
 
 namespace contactd::http {
 namespace {
@@ -32,20 +36,22 @@ bool IsParam(const std::string& segment) {
 }  // namespace
 
 void Router::Add(std::string method, std::string_view pattern, Handler handler,
-                 ErrorRenderer render_error, bool authenticated) {
+                 ErrorRenderer render_error, RouteOptions options) {
   routes_.push_back({std::move(method), SplitPath(pattern), std::move(handler),
-                     std::move(render_error), authenticated});
+                     std::move(render_error), std::move(options)});
 }
 
-std::variant<Router::Match, domain::Error> Router::Find(std::string_view method,
-                                                        std::string_view path) const {
+std::variant<Router::Match, Router::Miss> Router::Find(std::string_view method,
+                                                       std::string_view path) const {
   std::vector<std::string> segments;
   for (const std::string& raw : SplitPath(path)) {
     auto decoded = Decode(raw);
-    if (!decoded) return domain::Error::BadRequest("The request path is not valid");
+    if (!decoded) return Miss{domain::Error::BadRequest("The request path is not valid"), ""};
     segments.push_back(std::move(*decoded));
   }
-  bool path_exists = false;
+  // HEAD is GET without the body: the server drops it.
+  std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
+  std::vector<std::string_view> allowed;
   for (const Route& route : routes_) {
     if (route.segments.size() != segments.size()) continue;
     Match match{&route, {}};
@@ -59,14 +65,24 @@ std::variant<Router::Match, domain::Error> Router::Find(std::string_view method,
       }
     }
     if (!matches) continue;
-    path_exists = true;
-    if (route.method == method) return match;
+    if (route.method == wanted) return match;
+    allowed.push_back(route.method);
+    if (route.method == "GET") allowed.push_back("HEAD");
   }
-  if (path_exists) {
-    return domain::Error{domain::ErrorCode::kMethodNotAllowed,
-                         "Method " + std::string(method) + " is not allowed on this path", {}};
+  if (!allowed.empty()) {
+    std::sort(allowed.begin(), allowed.end());
+    std::string allow;
+    for (std::string_view name : allowed) {
+      if (!allow.empty()) allow += ", ";
+      allow += name;
+    }
+    return Miss{domain::Error{domain::ErrorCode::kMethodNotAllowed,
+                              "Method " + domain::ToValidUtf8(method) +
+                                  " is not allowed on this path; allowed: " + allow,
+                              {}},
+                allow};
   }
-  return domain::Error::NotFound("No such endpoint: " + std::string(path));
+  return Miss{domain::Error::NotFound("No such endpoint: " + domain::ToValidUtf8(path)), ""};
 }
 
 const ErrorRenderer& Router::RendererFor(std::string_view path) const {

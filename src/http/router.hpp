@@ -1,11 +1,13 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "domain/access.hpp"
 #include "domain/error.hpp"
 #include "http/message.hpp"
 
@@ -15,29 +17,49 @@ using Handler = std::function<Response(const Request&, RequestContext&)>;
 // Renders an error in the format of one API surface.
 using ErrorRenderer = std::function<Response(const RequestContext&, const domain::Error&)>;
 
+// What the pipeline checks before a route's handler runs, and where the handler runs.
+struct RouteOptions {
+  bool authenticated = true;
+  // The permission the caller's role needs, checked before the body is read, so that a request
+  // the caller may not make costs no parsing. `resource` names what it acts on in the 403
+  // ("User not authorized to create contact").
+  std::optional<domain::Permission> permission;
+  std::string resource;
+  // A read whose cost is small and bounded (one row by key) runs on the I/O thread; any other
+  // read runs on the read pool, so that a slow one never delays those queued behind it.
+  bool bounded_read = false;
+};
+
 struct Route {
   std::string method;
   std::vector<std::string> segments;  // "{name}" segments match any one segment
   Handler handler;
   ErrorRenderer render_error;
-  bool authenticated = true;
+  RouteOptions options;
 };
 
-// Maps method + path to a route. Built once at start-up, then read-only and thread-safe.
+// Maps method + path to a route. Built once at start-up, then read-only and thread-safe. HEAD is
+// served by the GET route of a path.
 class Router {
  public:
   struct Match {
     const Route* route = nullptr;
     std::vector<std::string> params;
   };
+  // No route: kNotFound, kMethodNotAllowed (with the methods the path takes, for `Allow`) or
+  // kBadRequest.
+  struct Miss {
+    domain::Error error;
+    std::string allow;  // "GET, HEAD, PATCH" for kMethodNotAllowed, else ""
+  };
 
   // `pattern` like "/api/external/v2/contacts/{contact_id}".
   void Add(std::string method, std::string_view pattern, Handler handler,
-           ErrorRenderer render_error, bool authenticated = true);
+           ErrorRenderer render_error, RouteOptions options = {});
 
-  // Returns the matching route, or kNotFound (no such path) / kMethodNotAllowed (the path exists
-  // with other methods). Path segments are percent-decoded before matching.
-  std::variant<Match, domain::Error> Find(std::string_view method, std::string_view path) const;
+  // Returns the matching route or why there is none. Path segments are percent-decoded before
+  // matching.
+  std::variant<Match, Miss> Find(std::string_view method, std::string_view path) const;
 
   // The error renderer of the route whose path prefix best matches `path`, for errors raised
   // before routing (413, 404): each surface answers in its own format.

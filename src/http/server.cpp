@@ -1,7 +1,12 @@
 #include "http/server.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 #include <thread>
@@ -12,10 +17,10 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -23,6 +28,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/error.hpp"
+#include "http/request_head.hpp"
 
 namespace contactd::http {
 namespace {
@@ -34,38 +40,48 @@ using tcp = net::ip::tcp;
 
 constexpr auto kNoThrow = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kMaxDrainBytes = 8 * 1024 * 1024;
+// A connection past the cap gets this long to send the request its 503 answers.
+constexpr std::chrono::seconds kOverCapacityTimeout{5};
 
 // State shared by the listener and every session.
 struct Shared {
   const ServerOptions& options;
-  const RequestHandler& handler;
+  RequestHandler& handler;
   net::thread_pool& write_pool;
+  net::thread_pool& read_pool;
+  const int max_connections;
+  std::atomic<int> connections{0};
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
 };
 
-template <class Key>
-std::string HeaderValue(const bhttp::request<bhttp::string_body>& message, Key key) {
-  auto it = message.find(key);
-  return it == message.end() ? std::string() : std::string(it->value());
+// Counts a connection for as long as its session lives.
+class ConnectionSlot {
+ public:
+  explicit ConnectionSlot(Shared& shared) : shared_(shared) {}
+  ~ConnectionSlot() { shared_.connections.fetch_sub(1); }
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+
+ private:
+  Shared& shared_;
+};
+
+domain::Error TooLarge(const RequestLimits& limits) {
+  return domain::Error{domain::ErrorCode::kPayloadTooLarge,
+                       "Request body exceeds the " + std::to_string(limits.body_limit / 1024) +
+                           " KiB limit",
+                       {}};
 }
 
-Request ToRequest(bhttp::request<bhttp::string_body>& message) {
-  Request request;
-  request.method = std::string(message.method_string());
-  std::string_view target = message.target();
-  std::size_t question = target.find('?');
-  request.path = std::string(target.substr(0, question));
-  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
-  request.content_type = HeaderValue(message, bhttp::field::content_type);
-  request.authorization = HeaderValue(message, bhttp::field::authorization);
-  request.request_id = HeaderValue(message, std::string_view("X-Request-Id"));
-  request.body = std::move(message.body());
-  return request;
+bool ClientGone(const beast::error_code& ec) {
+  return ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+         ec == net::error::eof || ec == net::error::connection_reset ||
+         ec == net::error::operation_aborted;
 }
 
 // Reads and discards what the client is still sending, so that closing the socket after an early
-// answer (413) does not reset the connection before the client has read that answer.
+// answer (413, 503) does not reset the connection before the client has read that answer.
 net::awaitable<void> Drain(beast::tcp_stream& stream) {
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -79,39 +95,95 @@ net::awaitable<void> Drain(beast::tcp_stream& stream) {
   }
 }
 
-net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared) {
+// Runs the handler where the request belongs (see Placement); resumes on the session's thread.
+net::awaitable<Response> Dispatch(Shared& shared, const Request& request) {
+  switch (shared.handler.Place(request)) {
+    case Placement::kInline:
+      co_return shared.handler.Handle(request);
+    case Placement::kReadPool:
+      co_return co_await net::co_spawn(
+          shared.read_pool,
+          [&]() -> net::awaitable<Response> { co_return shared.handler.Handle(request); },
+          net::use_awaitable);
+    case Placement::kWritePool:
+      break;
+  }
+  co_return co_await net::co_spawn(
+      shared.write_pool,
+      [&]() -> net::awaitable<Response> { co_return shared.handler.Handle(request); },
+      net::use_awaitable);
+}
+
+// Writes a response; a HEAD request gets the headers of its GET answer (Content-Length too) and
+// no body.
+net::awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, Response response,
+                                                bool head, bool keep_alive,
+                                                const ServerOptions& options) {
+  auto fill = [&](auto& message) {
+    message.set(bhttp::field::server, "contactd");
+    message.set(bhttp::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) message.set(name, value);
+    message.keep_alive(keep_alive);
+  };
+  stream.expires_after(options.io_timeout);
+  if (head) {
+    bhttp::response<bhttp::empty_body> message{static_cast<bhttp::status>(response.status), 11};
+    fill(message);
+    message.content_length(response.body.size());
+    auto [ec, written] = co_await bhttp::async_write(stream, message, kNoThrow);
+    co_return ec;
+  }
+  bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), 11};
+  fill(message);
+  message.body() = std::move(response.body);
+  message.prepare_payload();
+  auto [ec, written] = co_await bhttp::async_write(stream, message, kNoThrow);
+  co_return ec;
+}
+
+net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared, bool over_capacity) {
+  ConnectionSlot slot(shared);
   const ServerOptions& options = shared.options;
+  const RequestLimits& limits = options.limits;
   beast::flat_buffer buffer;
   for (;;) {
     // Wait for the first byte of the next request under the idle timeout; the header timeout
     // starts only once a request has begun.
     if (buffer.size() == 0) {
-      stream.expires_after(options.idle_timeout);
+      stream.expires_after(over_capacity ? kOverCapacityTimeout : options.idle_timeout);
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kNoThrow);
       if (ec) break;
       buffer.commit(n);
     }
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-    parser.body_limit(options.body_limit);
+    parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
+    parser.body_limit(limits.body_limit);
 
     Request request;
-    bool must_close = false;
-    stream.expires_after(options.header_timeout);
+    // A refused request is answered, then the connection closes: what follows on it cannot be
+    // trusted to start where the parser stopped.
+    bool must_close = over_capacity;
+    stream.expires_after(over_capacity ? kOverCapacityTimeout : options.header_timeout);
     auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
     if (header_ec == bhttp::error::body_limit) {
-      request.transport_error = domain::Error{domain::ErrorCode::kPayloadTooLarge,
-                                              "Request body exceeds the 1 MiB limit", {}};
+      request.transport_error = TooLarge(limits);
       must_close = true;
-    } else if (header_ec == beast::error::timeout || header_ec == bhttp::error::end_of_stream ||
-               header_ec == net::error::eof || header_ec == net::error::connection_reset) {
+    } else if (header_ec == bhttp::error::header_limit) {
+      request.transport_error = HeaderSizeError(parser.get(), limits);
+      must_close = true;
+    } else if (ClientGone(header_ec)) {
       break;
     } else if (header_ec) {
       request.transport_error = domain::Error::BadRequest("Malformed HTTP request");
       must_close = true;
+    } else if (auto refused = CheckHead(parser.get(), limits)) {
+      request.transport_error = std::move(refused);
+      must_close = true;
+    } else if (over_capacity) {
+      request.transport_error = domain::Error::Unavailable("Too many open connections");
     } else {
       auto& header = parser.get();
-      if (beast::iequals(HeaderValue(header, bhttp::field::expect), "100-continue")) {
+      if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
         bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, 11};
         stream.expires_after(options.io_timeout);
         auto [write_ec, w] = co_await bhttp::async_write(stream, proceed, kNoThrow);
@@ -120,11 +192,14 @@ net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared) {
       stream.expires_after(options.io_timeout);
       auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
       if (body_ec == bhttp::error::body_limit) {
-        request.transport_error = domain::Error{domain::ErrorCode::kPayloadTooLarge,
-                                                "Request body exceeds the 1 MiB limit", {}};
+        request.transport_error = TooLarge(limits);
         must_close = true;
-      } else if (body_ec) {
+      } else if (ClientGone(body_ec)) {
         break;  // the client went away or stalled: nobody to answer
+      } else if (body_ec) {
+        // A malformed body (a bad chunk): the connection is still writable, so say why.
+        request.transport_error = domain::Error::BadRequest("Malformed HTTP request body");
+        must_close = true;
       }
     }
     bool keep_alive = !must_close && parser.is_header_done() && parser.get().keep_alive();
@@ -136,28 +211,13 @@ net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared) {
       partial.transport_error = std::move(request.transport_error);
       request = std::move(partial);
     }
+    bool head = request.method == "HEAD";
 
     shared.in_flight.fetch_add(1);
-    Response response;
-    if (request.method == "GET" || request.method == "HEAD") {
-      response = shared.handler(request);
-    } else {
-      // The coroutine resumes on its own thread once the write pool has answered.
-      response = co_await net::co_spawn(
-          shared.write_pool,
-          [&]() -> net::awaitable<Response> { co_return shared.handler(request); },
-          net::use_awaitable);
-    }
+    Response response = co_await Dispatch(shared, request);
     if (shared.stopping.load()) keep_alive = false;
-    bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), 11};
-    message.set(bhttp::field::server, "contactd");
-    message.set(bhttp::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) message.set(name, value);
-    message.body() = std::move(response.body);
-    message.keep_alive(keep_alive);
-    message.prepare_payload();
-    stream.expires_after(options.io_timeout);
-    auto [write_ec, written] = co_await bhttp::async_write(stream, message, kNoThrow);
+    beast::error_code write_ec =
+        co_await WriteResponse(stream, std::move(response), head, keep_alive, options);
     shared.in_flight.fetch_sub(1);
     if (write_ec) break;
     if (must_close) {
@@ -170,23 +230,63 @@ net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared) {
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
 }
 
+// Says at most once per interval that accept() fails, with how often it did meanwhile: a full
+// file descriptor table makes every accept fail at once, and one line each would flood the log.
+class AcceptFailureLog {
+ public:
+  void Failed(const beast::error_code& ec) {
+    ++failures_;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::seconds(10)) return;
+    spdlog::warn("accept failed: {} ({} failures in the last 10 s); backing off", ec.message(),
+                 failures_);
+    failures_ = 0;
+    last_ = now;
+  }
+
+ private:
+  std::int64_t failures_ = 0;
+  std::chrono::steady_clock::time_point last_{};
+};
+
 // Accepts on one thread and gives each connection to the next context in turn: a connection then
 // lives on one thread, so requests need no strands and no cross-thread wake-ups.
 net::awaitable<void> Listen(tcp::acceptor& acceptor,
                             const std::vector<std::unique_ptr<net::io_context>>& contexts,
                             Shared& shared) {
+  // Past the cap, a few more connections are accepted only to be answered 503; beyond those
+  // they are closed at once.
+  const int hard_cap = shared.max_connections + shared.max_connections / 4 + 8;
+  AcceptFailureLog failure_log;
+  net::steady_timer backoff_timer(acceptor.get_executor());
+  auto backoff = std::chrono::milliseconds(0);
   std::size_t next = 0;
   for (;;) {
     net::io_context& target = *contexts[next];
-    next = (next + 1) % contexts.size();
     auto [ec, socket] = co_await acceptor.async_accept(target, kNoThrow);
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
-      spdlog::warn("accept failed: {}", ec.message());
+      // Out of descriptors or memory: the pending connection stays queued and the next accept
+      // would fail at once. Wait, longer each time, for sessions to close.
+      failure_log.Failed(ec);
+      backoff = std::clamp(backoff * 2, std::chrono::milliseconds(10),
+                           std::chrono::milliseconds(1000));
+      backoff_timer.expires_after(backoff);
+      co_await backoff_timer.async_wait(kNoThrow);
+      continue;
+    }
+    backoff = std::chrono::milliseconds(0);
+    next = (next + 1) % contexts.size();
+    int open = shared.connections.fetch_add(1) + 1;
+    if (open > hard_cap) {
+      shared.connections.fetch_sub(1);
+      socket.close(ec);
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    net::co_spawn(target, Session(beast::tcp_stream(std::move(socket)), shared),
+    net::co_spawn(target,
+                  Session(beast::tcp_stream(std::move(socket)), shared,
+                          open > shared.max_connections),
                   [](std::exception_ptr error) {
                     if (!error) return;
                     try {
@@ -198,16 +298,48 @@ net::awaitable<void> Listen(tcp::acceptor& acceptor,
   }
 }
 
+// Raises the soft limit on open files to the hard one (allowed without privileges) and returns
+// the resulting limit.
+rlim_t RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur;
+}
+
+// Connections the descriptor limit leaves room for, after the database's files (three per pooled
+// connection: the file, its WAL and its shared memory), logs and listeners.
+int DefaultMaxConnections(rlim_t file_limit, int pooled_threads) {
+  constexpr rlim_t kMaxDefault = 100000;
+  rlim_t reserve = 3 * static_cast<rlim_t>(pooled_threads) + 32;
+  if (file_limit == RLIM_INFINITY) return static_cast<int>(kMaxDefault);
+  rlim_t room = file_limit > reserve ? file_limit - reserve : 0;
+  return static_cast<int>(std::clamp<rlim_t>(room, 8, kMaxDefault));
+}
+
 }  // namespace
 
-Server::Server(ServerOptions options, RequestHandler handler)
-    : options_(std::move(options)), handler_(std::move(handler)) {}
+Server::Server(ServerOptions options, RequestHandler& handler)
+    : options_(std::move(options)), handler_(handler) {}
 
 void Server::Run(const std::function<void(std::uint16_t)>& on_listening) {
-  int threads = options_.threads > 0 ? options_.threads
-                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  net::thread_pool write_pool(static_cast<std::size_t>(std::max(1, options_.write_threads)));
-  Shared shared{options_, handler_, write_pool};
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = options_.threads > 0 ? options_.threads : cores;
+  int write_threads = std::max(1, options_.write_threads);
+  int read_threads = options_.read_threads > 0 ? options_.read_threads : 4 * cores;
+  rlim_t file_limit = RaiseFileLimit();
+  int max_connections =
+      options_.max_connections > 0
+          ? options_.max_connections
+          : DefaultMaxConnections(file_limit, threads + write_threads + read_threads);
+
+  net::thread_pool write_pool(static_cast<std::size_t>(write_threads));
+  net::thread_pool read_pool(static_cast<std::size_t>(read_threads));
+  Shared shared{options_, handler_, write_pool, read_pool, max_connections};
   // One single-threaded io_context per worker thread (see Listen).
   std::vector<std::unique_ptr<net::io_context>> contexts;
   for (int i = 0; i < threads; ++i) contexts.push_back(std::make_unique<net::io_context>(1));
@@ -225,6 +357,8 @@ void Server::Run(const std::function<void(std::uint16_t)>& on_listening) {
     throw std::runtime_error("cannot listen on " + options_.host + ":" +
                              std::to_string(options_.port) + ": " + ec.message());
   }
+  spdlog::info("serving at most {} connections (open files limit {})", max_connections,
+               file_limit == RLIM_INFINITY ? std::string("unlimited") : std::to_string(file_limit));
   on_listening(acceptor.local_endpoint().port());
   net::co_spawn(control, Listen(acceptor, contexts, shared), net::detached);
 
@@ -234,9 +368,19 @@ void Server::Run(const std::function<void(std::uint16_t)>& on_listening) {
   net::steady_timer drain_timer{control};
   std::chrono::steady_clock::time_point deadline;
   std::function<void()> poll = [&] {
-    if (shared.in_flight.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    int running = shared.in_flight.load();
+    if (running == 0) {
       for (auto& context : contexts) context->stop();
       return;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      // A handler blocked in the database cannot be interrupted from here, and joining its
+      // thread would outlast the grace period: end the process. Nothing acknowledged is lost
+      // (a write is acknowledged only after its commit), and SQLite recovers the rest.
+      spdlog::warn("{} request(s) still running after the {} s grace period; exiting", running,
+                   options_.shutdown_grace.count());
+      spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& logger) { logger->flush(); });
+      std::_Exit(1);
     }
     drain_timer.expires_after(std::chrono::milliseconds(10));
     drain_timer.async_wait([&](beast::error_code) { poll(); });
@@ -261,6 +405,7 @@ void Server::Run(const std::function<void(std::uint16_t)>& on_listening) {
   control.run();
   for (std::thread& worker : workers) worker.join();
   write_pool.join();
+  read_pool.join();
 }
 
 }  // namespace contactd::http

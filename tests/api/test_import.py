@@ -133,7 +133,7 @@ def test_import_modes_keep_every_index_and_row_while_a_server_runs(server, tmp_p
 
 def test_auto_mode_rebuilds_indexes_only_when_the_load_outweighs_the_table(tmp_path):
     db = tmp_path / "auto.db"
-    subprocess.run([BIN, "accounts", "create", "--name", "A", "--db", str(db)], check=True,
+    subprocess.run([BIN, "accounts", "create", "--name", "A", "--create-db", "--db", str(db)], check=True,
                    capture_output=True)
     company = {"contact_type": "sponsor", "company_name": "Auto Co"}
     big, small = tmp_path / "big.ndjson", tmp_path / "small.ndjson"

@@ -42,6 +42,13 @@ TEST(Phone, LeadingPlusOverridesCountry) {
   EXPECT_EQ(Normalize("+44 20 7946 0958", "US")->e164, "+442079460958");
 }
 
+TEST(Phone, CountryIsTheRegionOfTheNumberNotTheHint) {
+  EXPECT_EQ(Normalize("+44 20 7946 0958")->country, "GB");
+  EXPECT_EQ(Normalize("+44 20 7946 0958", "US")->country, "GB");
+  EXPECT_EQ(Normalize("+49 30 123456", "FR")->country, "DE");
+  EXPECT_EQ(Normalize("(212) 555-0184")->country, "US");
+}
+
 TEST(Phone, KeepsExtensionFromRaw) {
   auto phone = Normalize("212-555-0184 ext. 12");
   ASSERT_TRUE(phone.has_value());

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "domain/contact.hpp"
 #include "domain/cursor.hpp"
 #include "domain/time.hpp"
 
@@ -55,7 +56,8 @@ TEST_F(QueryTest, EqualityAndOperators) {
   ASSERT_EQ(query->filters.size(), 8u);
   EXPECT_EQ(query->filters[0].field->name, "last_name");
   EXPECT_EQ(query->filters[0].op, FilterOp::kEq);
-  EXPECT_EQ(std::get<std::string>(query->filters[0].values[0]), "Chen");
+  // Text filters compare case-folded keys.
+  EXPECT_EQ(std::get<std::string>(query->filters[0].values[0]), "chen");
   EXPECT_EQ(query->filters[1].op, FilterOp::kNe);
   EXPECT_EQ(query->filters[2].op, FilterOp::kIn);
   EXPECT_EQ(query->filters[2].values.size(), 2u);  // repeated $in joins one condition
@@ -128,6 +130,40 @@ TEST_F(QueryTest, FieldsAlwaysIncludeIdAndRejectUnknown) {
 TEST_F(QueryTest, PageQueryRejectsFilters) {
   EXPECT_TRUE(ParsePageQuery({{"limit", "10"}}, codec_).has_value());
   EXPECT_FALSE(ParsePageQuery({{"name", "x"}}, codec_).has_value());
+}
+
+TEST_F(QueryTest, SortTakesAHandfulOfDistinctKeys) {
+  EXPECT_TRUE(Parse({{"sort", "first_name,last_name,email,city,state"}}).has_value());
+  auto six = Parse({{"sort", "first_name,last_name,email,city,state,zip"}});
+  ASSERT_FALSE(six.has_value());
+  EXPECT_EQ(six.error().fields.front().field, "sort");
+  std::string many;
+  for (int i = 0; i < 2001; ++i) many += "id,";
+  EXPECT_EQ(Parse({{"sort", many}}).error().fields.front().field, "sort");
+  auto repeated = Parse({{"sort", "last_name,-last_name"}});
+  ASSERT_FALSE(repeated.has_value());
+  EXPECT_EQ(repeated.error().fields.front().field, "sort");
+}
+
+TEST_F(QueryTest, FilterTermsAreBoundedNamingTheParameter) {
+  QueryParams twenty(kMaxFilterTerms, {"id", "1"});
+  EXPECT_TRUE(Parse(twenty).has_value());
+  QueryParams many(500, {"id", "1"});
+  auto query = Parse(many);
+  ASSERT_FALSE(query.has_value());
+  EXPECT_EQ(query.error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(query.error().fields.front().field, "id");
+  QueryParams in(101, {"state[$in]", "NY"});
+  EXPECT_EQ(Parse(in).error().fields.front().field, "state[$in]");
+}
+
+TEST_F(QueryTest, ContactTypeFiltersMatchTypeBitsWithSetOperatorsOnly) {
+  auto query = Parse({{"contact_types", "sponsor"}, {"contact_type[$nin]", "lender_contact"}});
+  ASSERT_TRUE(query.has_value());
+  EXPECT_EQ(std::get<std::int64_t>(query->filters[0].values[0]), ContactTypeBit("sponsor"));
+  EXPECT_EQ(query->filters[1].op, FilterOp::kNin);
+  EXPECT_EQ(Parse({{"contact_type[$gt]", "sponsor"}}).error().fields.front().field,
+            "contact_type[$gt]");
 }
 
 }  // namespace

@@ -295,8 +295,8 @@ TEST_F(SqliteStoreTest, FilteredTotalsFollowEveryCommitWhoeverMakesIt) {
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
   std::string insert =
       "INSERT INTO contacts (account_id, uid, contact_type, contact_types, last_name, "
-      "is_connected, created_at, updated_at) VALUES (" + std::to_string(a_.value) +
-      ", 'outside-uid', 'sponsor', 'sponsor', 'Chen', 1, 1, 1)";
+      "last_name_key, is_connected, created_at, updated_at) VALUES (" + std::to_string(a_.value) +
+      ", 'outside-uid', 'sponsor', 'sponsor', 'Chen', 'chen', 1, 1, 1)";
   ASSERT_EQ(sqlite3_exec(db, insert.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   EXPECT_EQ(chens(), 3);
   ASSERT_EQ(sqlite3_exec(db, "DELETE FROM contacts WHERE uid = 'outside-uid'", nullptr, nullptr,

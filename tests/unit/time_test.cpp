@@ -18,6 +18,12 @@ TEST(Time, ParsesDatesAndDateTimes) {
   EXPECT_EQ(ParseTimestamp("2018-05-07T10:00:00+02:00"), ParseTimestamp("2018-05-07T08:00:00Z"));
 }
 
+TEST(Time, SpaceWhereTheOffsetSignBelongsIsAPlus) {
+  // "+05:00" sent unencoded in a query string decodes to " 05:00".
+  EXPECT_EQ(ParseTimestamp("2020-01-01T00:00:00 05:00"), ParseTimestamp("2020-01-01T00:00:00+05:00"));
+  EXPECT_FALSE(ParseTimestamp("2020-01-01T00:00:00  05:00").has_value());
+}
+
 TEST(Time, RejectsMalformedAndImpossibleDates) {
   for (const char* text : {"", "2020", "2020-13-01", "2021-02-29", "2020-01-01T25:00:00Z",
                            "2020-01-01T10:00:00", "2020-01-01T10:00Z", "yesterday",

@@ -61,5 +61,24 @@ TEST(Validation, FieldErrorsKeepFirstErrorPerField) {
   EXPECT_EQ(errors.list()[0].message, "first");
 }
 
+TEST(Validation, TextIsTrimmedAndControlCharactersRejected) {
+  FieldErrors errors;
+  EXPECT_EQ(ValidateText(TextField::kFirstName, "  Sarah  ", errors), "Sarah");
+  EXPECT_TRUE(errors.empty());
+  ValidateText(TextField::kLastName, std::string("a\0b", 3), errors);
+  ValidateText(TextField::kCity, "a\tb", errors);
+  EXPECT_TRUE(errors.Has("last_name"));
+  EXPECT_TRUE(errors.Has("city"));
+}
+
+TEST(Validation, FieldErrorsStopListingAtTheLimitAndSaySo) {
+  FieldErrors errors;
+  for (int i = 0; i < 20000; ++i) errors.Add("f" + std::to_string(i), "bad");
+  EXPECT_TRUE(errors.full());
+  std::vector<FieldError> list = std::move(errors).Take();
+  ASSERT_EQ(list.size(), kMaxFieldErrors + 1);
+  EXPECT_NE(list.back().message.find("More field errors"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace contactd::domain

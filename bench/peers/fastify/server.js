@@ -44,6 +44,8 @@ const COLUMNS =
 
 // Fields a list may filter and sort on, with how to read a query-string value for each.
 const text = (v) => v;
+// Text compares through case-folded keys (see the insert below).
+const fold = (v) => (v == null ? null : String(v).normalize('NFKC').toLowerCase());
 const integer = (v) => (/^-?\d+$/.test(v) ? Number(v) : undefined);
 const bool = (v) => (v === 'true' ? 1 : v === 'false' ? 0 : undefined);
 const timestamp = (v) => {
@@ -57,7 +59,7 @@ const timestamp = (v) => {
 const QUERY_FIELDS = {
   id: integer,
   contact_type: text,
-  ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, text])),
+  ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, fold])),
   company_id: integer,
   is_primary: bool,
   owner_account_id: integer,
@@ -65,7 +67,8 @@ const QUERY_FIELDS = {
   updated_at: timestamp,
 };
 const SORT_FIELDS = new Set([...Object.keys(QUERY_FIELDS), 'is_connected']);
-const column = (field) => (field === 'owner_account_id' ? 'account_id' : field);
+const column = (field) =>
+  field === 'owner_account_id' ? 'account_id' : TEXT_FIELDS.includes(field) ? `${field}_key` : field;
 const OPS = {
   $eq: (c) => `${c} = ?`,
   $ne: (c) => `${c} IS NOT ?`,
@@ -91,10 +94,16 @@ function prepare(sql) {
 }
 
 const selectContact = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE account_id = ? AND id = ?`);
+// contactd's schema compares text through case-folded key columns (<field>_key, indexed) and
+// keeps contact types as a bit mask: this service fills them the way a Node developer would
+// (NFKC + toLowerCase, JavaScript's nearest to Unicode case folding) and filters on them.
+const KEY_FIELDS = TEXT_FIELDS.map((f) => `${f}_key`);
+const TYPE_BITS = { lender_contact: 1, sponsor: 2 };
 const insertContact = db.prepare(
   `INSERT INTO contacts (account_id, uid, company_id, contact_type, contact_types, ` +
-    `${TEXT_FIELDS.join(', ')}, phones, is_primary, is_connected, created_at, updated_at) ` +
-    `VALUES (?, ?, ?, ?, ?, ${placeholders(TEXT_FIELDS.length)}, ?, ?, ?, ?, ?) ` +
+    `contact_type_mask, ${TEXT_FIELDS.join(', ')}, ${KEY_FIELDS.join(', ')}, phones, ` +
+    `is_primary, is_connected, created_at, updated_at) ` +
+    `VALUES (?, ?, ?, ?, ?, ?, ${placeholders(2 * TEXT_FIELDS.length)}, ?, ?, ?, ?, ?) ` +
     `RETURNING ${COLUMNS}`,
 );
 const ping = db.prepare('SELECT 1');
@@ -340,7 +349,9 @@ app.post(`${BASE}/contacts`, { schema: { body: createBody, response: one(201) } 
   }));
   const row = insertContact.get(
     ACCOUNT, crypto.randomUUID(), b.company_id ?? null, b.contact_type, b.contact_type,
+    TYPE_BITS[b.contact_type] || 0,
     ...TEXT_FIELDS.map((f) => b[f] ?? null),
+    ...TEXT_FIELDS.map((f) => fold(b[f])),
     JSON.stringify(phones), b.is_primary ? 1 : 0, b.is_connected ? 1 : 0, now, now,
   );
   reply.code(201);
@@ -354,8 +365,8 @@ app.patch(`${BASE}/contacts/:id`, { schema: { params: idParams, body: updateBody
     const params = [];
     for (const f of TEXT_FIELDS) {
       if (b[f] !== undefined) {
-        sets.push(`${f} = ?`);
-        params.push(b[f]);
+        sets.push(`${f} = ?`, `${f}_key = ?`);
+        params.push(b[f], fold(b[f]));
       }
     }
     if (b.phones !== undefined) {

@@ -8,7 +8,9 @@
 
 #include "api/json.hpp"
 #include "domain/cursor.hpp"
+#include "domain/text.hpp"
 #include "domain/time.hpp"
+#include "domain/validation.hpp"
 
 namespace contactd::api::native {
 namespace {
@@ -43,6 +45,10 @@ Status StatusOf(domain::ErrorCode code) {
       return {409, "conflict"};
     case domain::ErrorCode::kPayloadTooLarge:
       return {413, "payload_too_large"};
+    case domain::ErrorCode::kUriTooLong:
+      return {414, "uri_too_long"};
+    case domain::ErrorCode::kHeadersTooLarge:
+      return {431, "request_header_fields_too_large"};
     case domain::ErrorCode::kUnsupportedMediaType:
       return {415, "unsupported_media_type"};
     case domain::ErrorCode::kValidation:
@@ -154,22 +160,18 @@ json::object Pagination(const store::Page<T>& page, const domain::ListQuery& que
 }
 
 std::optional<std::vector<domain::PhoneInput>> ReadPhones(ObjectReader& reader) {
-  const json::value* value = reader.Member("phones");
-  if (value == nullptr || value->is_null()) return std::nullopt;
+  const json::array* array =
+      reader.Array("phones", domain::kMaxPhonesPerContact, "phone objects");
+  if (array == nullptr) return std::nullopt;
   domain::FieldErrors& errors = reader.errors();
-  if (!value->is_array()) {
-    errors.Add("phones", "phones must be an array of phone objects");
-    return std::nullopt;
-  }
   std::vector<domain::PhoneInput> phones;
-  const json::array& array = value->get_array();
-  for (std::size_t i = 0; i < array.size(); ++i) {
+  for (std::size_t i = 0; i < array->size(); ++i) {
     std::string path = "phones[" + std::to_string(i) + "]";
-    if (!array[i].is_object()) {
+    if (!(*array)[i].is_object()) {
       errors.Add(path, path + " must be an object with raw, type, country and extension");
       continue;
     }
-    ObjectReader phone_reader(array[i].get_object(), path, errors);
+    ObjectReader phone_reader((*array)[i].get_object(), path, errors);
     domain::PhoneInput phone;
     auto raw = phone_reader.String("raw");
     if (!raw.value) {
@@ -190,7 +192,7 @@ std::optional<std::vector<domain::PhoneInput>> ReadPhones(ObjectReader& reader) 
 void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
                       bool allow_created_at = false) {
   input.contact_type = reader.String("contact_type");
-  input.contact_types = reader.StringArray("contact_types");
+  input.contact_types = reader.StringArray("contact_types", domain::kMaxContactTypes);
   input.company_id = reader.Integer("company_id");
   for (std::size_t i = 0; i < domain::kTextFieldCount; ++i) {
     input.text[i] = reader.String(domain::kTextFieldNames[i]);
@@ -236,7 +238,13 @@ domain::Result<ImportRow> ParseImportRow(std::string_view line) {
   // An import may keep the original creation time of records moved from another system.
   if (const json::value* created = object->if_contains("created_at")) {
     if (created->is_string()) row.created_at = domain::ParseTimestamp(created->get_string());
-    if (!row.created_at) errors.Add("created_at", "created_at must be an ISO 8601 date-time");
+    if (!row.created_at) {
+      errors.Add("created_at", "created_at must be an ISO 8601 date-time");
+    } else if (*row.created_at < 0) {
+      errors.Add("created_at", "created_at must not be before 1970-01-01T00:00:00Z");
+    } else if (*row.created_at > domain::NowSeconds()) {
+      errors.Add("created_at", "created_at must not be in the future");
+    }
   }
   reader.RejectUnknown();
   return row;
@@ -308,13 +316,15 @@ http::Response RenderError(const http::RequestContext& context, const domain::Er
                   ? "An unexpected error occurred"
                   : "The service is temporarily unavailable; retry shortly";
   }
+  // Messages may quote what a client sent; a JSON body must stay valid UTF-8 whatever it was.
   json::array details;
   for (const domain::FieldError& field : error.fields) {
-    details.push_back(json::object{{"field", field.field}, {"message", field.message}});
+    details.push_back(json::object{{"field", domain::ToValidUtf8(field.field)},
+                                   {"message", domain::ToValidUtf8(field.message)}});
   }
   json::object body = Envelope(context);
   body["error"] = json::object{{"code", status.code},
-                               {"message", std::move(message)},
+                               {"message", domain::ToValidUtf8(message)},
                                {"details", std::move(details)}};
   http::Response response = Respond(status.http, body);
   if (error.code == domain::ErrorCode::kUnauthorized) {

@@ -5,6 +5,7 @@
 #include "domain/companies.hpp"
 #include "domain/contacts.hpp"
 #include "domain/cursor.hpp"
+#include "domain/access.hpp"
 #include "http/router.hpp"
 
 namespace contactd::api::native {
@@ -88,25 +89,34 @@ void AddRoutes(http::Router& router, const Services& services) {
   router.SetDefaultRenderer(RenderError);
   using HandlerFn = http::Response (*)(const Services&, const http::Request&,
                                        http::RequestContext&);
-  auto add = [&](const char* method, std::string path, HandlerFn fn, bool authenticated = true) {
+  auto add = [&](const char* method, std::string path, HandlerFn fn, http::RouteOptions options) {
     router.Add(
         method, path,
         [services, fn](const http::Request& request, http::RequestContext& context) {
           return fn(services, request, context);
         },
-        RenderError, authenticated);
+        RenderError, std::move(options));
+  };
+  using domain::Permission;
+  auto needs = [](Permission permission, const char* resource, bool bounded_read = false) {
+    return http::RouteOptions{.permission = permission,
+                              .resource = resource,
+                              .bounded_read = bounded_read};
   };
   std::string base(kBase);
   for (const char* contacts : {"/contacts", "/build/contacts"}) {
-    add("GET", base + contacts, ListContacts);
-    add("POST", base + contacts, CreateContact);
-    add("GET", base + contacts + "/{contact_id}", GetContact);
-    add("PATCH", base + contacts + "/{contact_id}", UpdateContact);
+    add("GET", base + contacts, ListContacts, needs(Permission::kRead, "contact"));
+    add("POST", base + contacts, CreateContact, needs(Permission::kCreate, "contact"));
+    add("GET", base + contacts + "/{contact_id}", GetContact,
+        needs(Permission::kRead, "contact", /*bounded_read=*/true));
+    add("PATCH", base + contacts + "/{contact_id}", UpdateContact,
+        needs(Permission::kUpdate, "contact"));
   }
-  add("GET", base + "/companies", ListCompanies);
-  add("POST", base + "/companies", CreateCompany);
-  add("GET", base + "/companies/{company_id}", GetCompany);
-  add("GET", "/healthz", Health, /*authenticated=*/false);
+  add("GET", base + "/companies", ListCompanies, needs(Permission::kRead, "company"));
+  add("POST", base + "/companies", CreateCompany, needs(Permission::kCreate, "company"));
+  add("GET", base + "/companies/{company_id}", GetCompany,
+      needs(Permission::kRead, "company", /*bounded_read=*/true));
+  add("GET", "/healthz", Health, {.authenticated = false, .bounded_read = true});
 }
 
 }  // namespace contactd::api::native

@@ -1,12 +1,37 @@
 #include "store/sqlite/filter_sql.hpp"
 
+#include "domain/contact.hpp"
+
 namespace contactd::store::sqlite {
 namespace {
 
-// The API's field names are the column names, but for the account.
-std::string_view Column(const domain::QueryField& field) {
+// The column a field filters and sorts on: the API's field name, but for the account, the
+// case-folded key of a text field (see domain::FoldCase) and the bit mask of a set of types.
+std::string Column(const domain::QueryField& field, bool for_filter) {
   if (field.name == "owner_account_id") return "account_id";
-  return field.name;
+  switch (field.kind) {
+    case domain::FieldKind::kText:
+      return std::string(field.name) + "_key";
+    case domain::FieldKind::kTypeSet:
+      // Sorting a set orders by its first member, the legacy contact_type.
+      return for_filter ? "contact_type_mask" : "contact_type";
+    default:
+      return std::string(field.name);
+  }
+}
+
+// A condition on a set of contact types, over the masks an index serves: the masks that share a
+// bit with `bits` (or, when `none`, share none).
+void AppendTypeSetCondition(std::string& where, std::int64_t bits, bool none) {
+  where += "contact_type_mask IN (";
+  bool first = true;
+  for (std::int64_t mask = 0; mask < domain::kContactTypeMaskCount; ++mask) {
+    if (((mask & bits) != 0) == none) continue;
+    if (!first) where += ", ";
+    where += std::to_string(mask);
+    first = false;
+  }
+  where += ')';
 }
 
 SqlValue ToSql(const domain::FilterValue& value) {
@@ -40,8 +65,15 @@ ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query,
       break;
   }
   for (const domain::Filter& filter : query.filters) {
-    std::string column(Column(*filter.field));
     sql.where += " AND ";
+    if (filter.field->kind == domain::FieldKind::kTypeSet) {
+      std::int64_t bits = 0;
+      for (const domain::FilterValue& value : filter.values) bits |= std::get<std::int64_t>(value);
+      bool none = filter.op == domain::FilterOp::kNe || filter.op == domain::FilterOp::kNin;
+      AppendTypeSetCondition(sql.where, bits, none);
+      continue;
+    }
+    std::string column = Column(*filter.field, /*for_filter=*/true);
     switch (filter.op) {
       case domain::FilterOp::kEq:
         sql.where += column + " = ?";
@@ -82,7 +114,7 @@ ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query,
   bool has_id = false;
   for (const domain::SortKey& key : query.sort) {
     if (!sql.order_by.empty()) sql.order_by += ", ";
-    sql.order_by += std::string(Column(*key.field)) + (key.descending ? " DESC" : "");
+    sql.order_by += Column(*key.field, /*for_filter=*/false) + (key.descending ? " DESC" : "");
     if (key.field->name == "id") {
       has_id = true;
       break;

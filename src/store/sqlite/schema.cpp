@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -164,6 +164,66 @@ CREATE INDEX contacts_connected_company ON contacts (account_id, is_connected, c
 CREATE INDEX contacts_account_company_primary ON contacts (account_id, company_id, is_primary);
 DROP INDEX contacts_account_primary;
 CREATE INDEX contacts_connected_primary ON contacts (account_id, is_connected, is_primary);
+)sql",
+    // 4: left empty. A development build once shipped a migration 4 that dropped two indexes and
+    // was withdrawn; migration 5 puts them back for a file that ran it.
+    R"sql(
+SELECT 1;
+)sql",
+
+    // 5: text filters and sorts compare Unicode case-folded keys (domain::FoldCase, through the
+    // contactd_fold function every connection registers) instead of ASCII NOCASE, so that
+    // "ÉLODIE" finds "Élodie"; each field's index moves to its key. A set of contact types is
+    // also kept as a bit mask (bit i: kContactTypes[i]), so that a filter matches any member.
+    R"sql(
+ALTER TABLE contacts ADD COLUMN contact_type_mask INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE contacts ADD COLUMN first_name_key TEXT;
+ALTER TABLE contacts ADD COLUMN last_name_key TEXT;
+ALTER TABLE contacts ADD COLUMN email_key TEXT;
+ALTER TABLE contacts ADD COLUMN title_key TEXT;
+ALTER TABLE contacts ADD COLUMN department_key TEXT;
+ALTER TABLE contacts ADD COLUMN address_key TEXT;
+ALTER TABLE contacts ADD COLUMN city_key TEXT;
+ALTER TABLE contacts ADD COLUMN state_key TEXT;
+ALTER TABLE contacts ADD COLUMN zip_key TEXT;
+ALTER TABLE contacts ADD COLUMN linkedin_url_key TEXT;
+UPDATE contacts SET
+  contact_type_mask = (instr(',' || contact_types || ',', ',lender_contact,') > 0)
+                    | ((instr(',' || contact_types || ',', ',sponsor,') > 0) << 1),
+  first_name_key = contactd_fold(first_name),
+  last_name_key = contactd_fold(last_name),
+  email_key = contactd_fold(email),
+  title_key = contactd_fold(title),
+  department_key = contactd_fold(department),
+  address_key = contactd_fold(address),
+  city_key = contactd_fold(city),
+  state_key = contactd_fold(state),
+  zip_key = contactd_fold(zip),
+  linkedin_url_key = contactd_fold(linkedin_url);
+DROP INDEX contacts_connected_first_name;
+DROP INDEX contacts_connected_last_name;
+DROP INDEX contacts_connected_email;
+DROP INDEX contacts_connected_title;
+DROP INDEX contacts_connected_department;
+DROP INDEX contacts_connected_address;
+DROP INDEX contacts_connected_city;
+DROP INDEX contacts_connected_state;
+DROP INDEX contacts_connected_zip;
+DROP INDEX contacts_connected_linkedin_url;
+CREATE INDEX contacts_connected_first_name_key ON contacts (account_id, is_connected, first_name_key);
+CREATE INDEX contacts_connected_last_name_key ON contacts (account_id, is_connected, last_name_key);
+CREATE INDEX contacts_connected_email_key ON contacts (account_id, is_connected, email_key);
+CREATE INDEX contacts_connected_title_key ON contacts (account_id, is_connected, title_key);
+CREATE INDEX contacts_connected_department_key ON contacts (account_id, is_connected, department_key);
+CREATE INDEX contacts_connected_address_key ON contacts (account_id, is_connected, address_key);
+CREATE INDEX contacts_connected_city_key ON contacts (account_id, is_connected, city_key);
+CREATE INDEX contacts_connected_state_key ON contacts (account_id, is_connected, state_key);
+CREATE INDEX contacts_connected_zip_key ON contacts (account_id, is_connected, zip_key);
+CREATE INDEX contacts_connected_linkedin_url_key ON contacts (account_id, is_connected, linkedin_url_key);
+CREATE INDEX contacts_connected_contact_type_mask
+  ON contacts (account_id, is_connected, contact_type_mask);
+CREATE INDEX IF NOT EXISTS contacts_account ON contacts (account_id);
+CREATE INDEX IF NOT EXISTS contacts_account_connected ON contacts (account_id, is_connected);
 )sql",
 };
 

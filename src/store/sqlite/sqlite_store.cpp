@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/text.hpp"
 #include "store/sqlite/filter_sql.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/statement.hpp"
@@ -68,10 +69,13 @@ constexpr const char* kDemotePrimary =
 constexpr const char* kSetCompanyPrimary =
     "UPDATE companies SET primary_contact_id = ?, updated_at = ? WHERE account_id = ? AND id = ?";
 constexpr const char* kInsertContact =
-    "INSERT INTO contacts (account_id, uid, company_id, contact_type, contact_types, first_name, "
-    "last_name, email, title, department, address, city, state, zip, linkedin_url, phones, "
-    "is_primary, is_connected, owner_user_id, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO contacts (account_id, uid, company_id, contact_type, contact_types, "
+    "contact_type_mask, first_name, last_name, email, title, department, address, city, state, "
+    "zip, linkedin_url, first_name_key, last_name_key, email_key, title_key, department_key, "
+    "address_key, city_key, state_key, zip_key, linkedin_url_key, phones, is_primary, "
+    "is_connected, owner_user_id, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ?, ?)";
 
 std::string EncodePhones(const std::vector<domain::Phone>& phones) {
   boost::json::array array;
@@ -114,6 +118,18 @@ std::string JoinTypes(const std::vector<std::string>& types) {
     joined += type;
   }
   return joined;
+}
+
+std::int64_t TypeMask(const std::vector<std::string>& types) {
+  std::int64_t mask = 0;
+  for (const std::string& type : types) mask |= domain::ContactTypeBit(type);
+  return mask;
+}
+
+// The key a text column's filters and sorts compare (see domain::FoldCase).
+std::optional<std::string> FoldKey(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return domain::FoldCase(*text);
 }
 
 std::vector<std::string> SplitTypes(const std::string& joined) {
@@ -290,7 +306,9 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
   }
   insert.Bind(index++, contact.contact_types.front());
   insert.Bind(index++, JoinTypes(contact.contact_types));
+  insert.Bind(index++, TypeMask(contact.contact_types));
   for (const auto& text : contact.text) insert.BindOptional(index++, text);
+  for (const auto& text : contact.text) insert.BindOptional(index++, FoldKey(text));
   insert.Bind(index++, EncodePhones(contact.phones));
   insert.Bind(index++, std::int64_t{primary});
   insert.Bind(index++, std::int64_t{contact.is_connected});
@@ -347,8 +365,9 @@ std::unique_ptr<Connection> SqliteStore::Acquire() {
       return connection;
     }
   }
-  return std::make_unique<Connection>(
-      Connection::Options{options_.path, options_.busy_timeout_ms, options_.cache_kib});
+  return std::make_unique<Connection>(Connection::Options{
+      options_.path, options_.busy_timeout_ms, options_.cache_kib, /*read_only=*/false,
+      options_.create_if_missing});
 }
 
 void SqliteStore::Release(std::unique_ptr<Connection> connection) {
@@ -653,12 +672,16 @@ Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
     std::vector<std::size_t> null_params;  // positions in params to bind as NULL
     for (std::size_t i = 0; i < domain::kTextFieldCount; ++i) {
       if (!changes.text[i]) continue;
-      sql += ", " + std::string(domain::kTextFieldNames[i]) + " = ?";
+      std::string column(domain::kTextFieldNames[i]);
+      sql += ", " + column + " = ?, " + column + "_key = ?";
       if (*changes.text[i]) {
         params.emplace_back(**changes.text[i]);
+        params.emplace_back(domain::FoldCase(**changes.text[i]));
       } else {
-        null_params.push_back(params.size());
-        params.emplace_back(std::int64_t{0});
+        for (int k = 0; k < 2; ++k) {
+          null_params.push_back(params.size());
+          params.emplace_back(std::int64_t{0});
+        }
       }
     }
     if (changes.phones) {

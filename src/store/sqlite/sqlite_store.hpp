@@ -15,8 +15,10 @@ namespace contactd::store::sqlite {
 class Connection;
 
 struct SqliteOptions {
-  // Database file; created with its schema when missing.
+  // Database file; created with its schema when missing and `create_if_missing`.
   std::string path = "data/contactd.db";
+  // Otherwise a missing file fails the store's construction and nothing is created.
+  bool create_if_missing = true;
   // How long a statement waits for another connection's write lock before failing busy.
   int busy_timeout_ms = 5000;
   // Page cache of each connection, in KiB. Bulk imports want a large one: index pages stay in

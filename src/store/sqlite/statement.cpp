@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "domain/text.hpp"
+
 namespace contactd::store::sqlite {
 namespace {
 
@@ -78,8 +80,9 @@ std::optional<std::string> Statement::OptionalText(int column) const {
 void Connection::StmtDeleter::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
 
 Connection::Connection(const Options& options) {
-  int flags = (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-              SQLITE_OPEN_NOMUTEX;
+  int flags = options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (!options.read_only && options.create) flags |= SQLITE_OPEN_CREATE;
+  flags |= SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(options.path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -93,6 +96,21 @@ Connection::Connection(const Options& options) {
   // the build's default is.
   Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
   Exec(("PRAGMA cache_size = -" + std::to_string(options.cache_kib)).c_str());
+  // Text keys of filters and sorts (migrations compute them in SQL too).
+  int rc_fold = sqlite3_create_function_v2(
+      db_, "contactd_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+      [](sqlite3_context* context, int, sqlite3_value** args) {
+        if (sqlite3_value_type(args[0]) == SQLITE_NULL) {
+          sqlite3_result_null(context);
+          return;
+        }
+        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
+        std::string key = domain::FoldCase(
+            std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(args[0]))));
+        sqlite3_result_text64(context, key.data(), key.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      },
+      nullptr, nullptr, nullptr);
+  if (rc_fold != SQLITE_OK) Throw(db_, rc_fold);
   // data_version does not change for this connection's own commits: drop the totals here.
   sqlite3_commit_hook(
       db_,

@@ -65,6 +65,7 @@ class Connection {
     int busy_timeout_ms = 5000;
     int cache_kib = 8 * 1024;
     bool read_only = false;
+    bool create = true;  // create the file when it is missing
   };
   explicit Connection(const Options& options);
   ~Connection();
