@@ -38,11 +38,21 @@ def wait_healthy(port, proc=None, seconds=15):
         time.sleep(0.05)
 
 
+def stderr_sink(stderr):
+    """Where a started process's stderr goes: under `make test-asan` (CONTACTD_STDERR_DIR set),
+    stderr that a test would discard is kept in a file there, so that a sanitizer report of any
+    process fails the run (GCC's UBSan writes to stderr only)."""
+    folder = os.environ.get("CONTACTD_STDERR_DIR")
+    if stderr is not subprocess.DEVNULL or not folder:
+        return stderr
+    return open(os.path.join(folder, f"contactd-{uuid.uuid4().hex}.stderr"), "wb")
+
+
 def start_server(db, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
     """Starts `contactd serve` on a database and waits until it is healthy."""
     proc = subprocess.Popen(
         [BIN, "serve", "--db", str(db), "--listen", f"127.0.0.1:{port}", "--threads", "2"],
-        stdout=stdout, stderr=stderr)
+        stdout=stdout, stderr=stderr_sink(stderr))
     wait_healthy(port, proc)
     return proc
 

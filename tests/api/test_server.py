@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import requests
 
-from conftest import BIN, assert_error, free_port, start_server, wait_healthy
+from conftest import BIN, assert_error, free_port, start_server, stderr_sink, wait_healthy
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
@@ -196,7 +196,7 @@ def test_environment_configures_serve_and_flags_win(tmp_path):
            "CONTACTD_LISTEN": f"127.0.0.1:{env_port}", "CONTACTD_THREADS": "1"}
     for args, port in [([], env_port), (["--listen", f"127.0.0.1:{flag_port}"], flag_port)]:
         proc = subprocess.Popen([BIN, "serve", *args], env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+                                stderr=stderr_sink(subprocess.DEVNULL))
         try:
             wait_healthy(port, proc)
         finally:

@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from conftest import API, BIN, assert_error, free_port, wait_healthy
+from conftest import API, BIN, assert_error, free_port, stderr_sink, wait_healthy
 from rawhttp import connect, exchange, read_response, read_to_eof, send, split_head
 
 
@@ -44,7 +44,7 @@ class Server:
         self.proc = subprocess.Popen(
             [BIN, "serve", "--db", str(self.db), "--listen", f"127.0.0.1:{self.port}",
              "--threads", "2", *args],
-            stdout=subprocess.DEVNULL, stderr=stderr, preexec_fn=preexec_fn)
+            stdout=subprocess.DEVNULL, stderr=stderr_sink(stderr), preexec_fn=preexec_fn)
         wait_healthy(self.port, self.proc)
         self.url = f"http://127.0.0.1:{self.port}"
 

@@ -2,10 +2,10 @@
 
 #include "api/native/codec.hpp"
 #include "api/params.hpp"
+#include "domain/access.hpp"
 #include "domain/companies.hpp"
 #include "domain/contacts.hpp"
 #include "domain/cursor.hpp"
-#include "domain/access.hpp"
 #include "http/router.hpp"
 
 namespace contactd::api::native {
