@@ -78,6 +78,13 @@ std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& 
     return std::nullopt;
   }
   util.Format(number, PhoneNumberUtil::E164, &phone.e164);
+  // libphonenumber accepts some national numbers (German ones among them) too long for E.164's
+  // 15 digits; their "E.164" form would be no such thing.
+  constexpr std::size_t kMaxE164Length = 16;  // '+' and 15 digits
+  if (phone.e164.size() > kMaxE164Length) {
+    errors.Add(field + ".raw", field + ".raw has more digits than an E.164 number can hold");
+    return std::nullopt;
+  }
   // The country shown is the number's own; the hint only parses numbers without a '+'. A
   // non-geographic number (+800...) has no region ("001"): the hint stays.
   std::string region;
@@ -86,6 +93,11 @@ std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& 
   if (input.extension) {
     phone.extension = *input.extension;
   } else if (number.has_extension()) {
+    // An extension read from raw obeys the rule of an explicit one.
+    if (number.extension().size() > kMaxExtensionLength || !IsDigits(number.extension())) {
+      errors.Add(field + ".raw", field + ".raw has an extension that is not at most 16 digits");
+      return std::nullopt;
+    }
     phone.extension = number.extension();
   }
   return phone;

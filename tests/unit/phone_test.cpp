@@ -42,6 +42,21 @@ TEST(Phone, LeadingPlusOverridesCountry) {
   EXPECT_EQ(Normalize("+44 20 7946 0958", "US")->e164, "+442079460958");
 }
 
+TEST(Phone, NumbersTooLongForE164AreRejected) {
+  // Found by fuzz_phone: libphonenumber deems this German number valid, with 16 digits.
+  FieldErrors errors;
+  EXPECT_FALSE(Normalize("030 904794794018", "DE", &errors).has_value());
+  EXPECT_TRUE(errors.Has("phones[0].raw"));
+}
+
+TEST(Phone, ExtensionInRawFollowsTheRuleOfAnExplicitOne) {
+  // Found by fuzz_phone: libphonenumber keeps 17-digit and non-ASCII-digit extensions.
+  FieldErrors errors;
+  EXPECT_FALSE(Normalize("(212) 555-0184 ext. 12345678901234567", std::nullopt, &errors));
+  EXPECT_TRUE(errors.Has("phones[0].raw"));
+  EXPECT_FALSE(Normalize("029 2040 8584 x2\u0663", "GB").has_value());
+}
+
 TEST(Phone, CountryIsTheRegionOfTheNumberNotTheHint) {
   EXPECT_EQ(Normalize("+44 20 7946 0958")->country, "GB");
   EXPECT_EQ(Normalize("+44 20 7946 0958", "US")->country, "GB");
