@@ -68,6 +68,16 @@ domain::Input<bool> ObjectReader::Bool(std::string_view key) {
   return input;
 }
 
+const boost::json::object* ObjectReader::Object(std::string_view key) {
+  const boost::json::value* value = Member(key);
+  if (value == nullptr || value->is_null()) return nullptr;
+  if (!value->is_object()) {
+    errors_.Add(Path(key), Path(key) + " must be an object");
+    return nullptr;
+  }
+  return &value->get_object();
+}
+
 const boost::json::array* ObjectReader::Array(std::string_view key, std::size_t max_items,
                                               std::string_view what) {
   const boost::json::value* value = Member(key);

@@ -36,6 +36,9 @@ class ObjectReader {
   // nullptr, nothing recorded.
   const boost::json::array* Array(std::string_view key, std::size_t max_items,
                                   std::string_view what);
+  // The object under `key`; records "<key> must be an object" for another type. Absent or null:
+  // nullptr, nothing recorded.
+  const boost::json::object* Object(std::string_view key);
   // Marks `key` as read and returns its value, or nullptr when absent.
   const boost::json::value* Member(std::string_view key);
 

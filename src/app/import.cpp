@@ -117,7 +117,7 @@ class CsvSource final : public RowSource {
       if (ec == std::errc() && end == cell.data() + cell.size()) return value;
       return boost::json::value(cell);  // reported as "must be an integer"
     }
-    if (column == "is_primary" || column == "is_connected") {
+    if (column == "is_primary" || column == "is_connected" || column == "dnd") {
       if (cell == "true" || cell == "1") return true;
       if (cell == "false" || cell == "0") return false;
       return boost::json::value(cell);
@@ -206,7 +206,7 @@ PreparedRow Prepare(const RawRow& raw, const std::unordered_set<std::int64_t>& c
     return row;
   }
   domain::FieldErrors errors = std::move(parsed->input.errors);
-  row.contact = domain::ValidateNewContact(parsed->input, errors);
+  row.contact = domain::ValidateNewContact(parsed->input, {}, errors);
   row.company_name = std::move(parsed->company_name);
   row.created_at = parsed->created_at;
   if (row.contact.company && row.company_name) {

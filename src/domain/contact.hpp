@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,8 +14,9 @@
 
 namespace contactd::domain {
 
-// The free-text fields of a contact. They share rules (nullable, length limit) and storage, so
-// they are handled by index rather than one member each.
+// The single-valued text fields of a contact. They share storage (one nullable column each) and
+// the generic rules (trimmed, no control characters, a length limit); each has its own kind of
+// value on top (TextRule), so they are handled by index rather than one member each.
 enum class TextField : std::size_t {
   kFirstName,
   kLastName,
@@ -26,14 +28,85 @@ enum class TextField : std::size_t {
   kState,
   kZip,
   kLinkedinUrl,
+  kFullName,
+  kDisplayName,
+  kCode,
+  kTaxId,
+  kDescription,
+  kNotes,
+  kWebsite,
+  kCountry,
+  kTimezone,
+  kBirthday,
+  kAnniversary,
+  kPreferredContactMethod,
+  kSource,
+  kStatus,
 };
-inline constexpr std::size_t kTextFieldCount = 10;
-inline constexpr std::array<std::string_view, kTextFieldCount> kTextFieldNames = {
-    "first_name", "last_name", "email", "title", "department",
-    "address",    "city",      "state", "zip",   "linkedin_url",
+
+// What a text field's value must be, beyond the common rules.
+enum class TextRule {
+  kLine,       // any single line
+  kMultiline,  // tabs and newlines allowed
+  kEmail,
+  kHttpUrl,
+  kCountry,    // ISO 3166-1 alpha-2, stored upper case
+  kTimeZone,   // an IANA zone name of the system tz database
+  kDate,       // a calendar date, stored YYYY-MM-DD (see ParseDate)
+  kChoice,     // one of `choices`, stored lower case
 };
-inline std::string_view TextFieldName(TextField field) {
-  return kTextFieldNames[static_cast<std::size_t>(field)];
+
+inline constexpr std::array<std::string_view, 3> kContactMethods = {"email", "phone", "mobile"};
+inline constexpr std::array<std::string_view, 3> kContactStatuses = {"active", "inactive",
+                                                                     "archived"};
+inline constexpr std::size_t kMaxLongTextLength = 65536;
+
+struct TextFieldSpec {
+  std::string_view name;
+  TextRule rule = TextRule::kLine;
+  std::size_t max_length = 255;  // characters
+  std::span<const std::string_view> choices = {};
+  bool nullable = true;  // false: a value is always set (the default when none was sent)
+};
+
+inline constexpr std::array<TextFieldSpec, 24> kTextFields = {{
+    {"first_name"},
+    {"last_name"},
+    {"email", TextRule::kEmail, 254},
+    {"title"},
+    {"department"},
+    {"address"},
+    {"city"},
+    {"state"},
+    {"zip"},
+    {"linkedin_url", TextRule::kHttpUrl},
+    {"full_name"},
+    {"display_name"},
+    {"code"},
+    {"tax_id"},
+    {"description", TextRule::kMultiline, kMaxLongTextLength},
+    {"notes", TextRule::kMultiline, kMaxLongTextLength},
+    {"website", TextRule::kHttpUrl},
+    {"country", TextRule::kCountry},
+    {"timezone", TextRule::kTimeZone},
+    {"birthday", TextRule::kDate},
+    {"anniversary", TextRule::kDate},
+    {"preferred_contact_method", TextRule::kChoice, 255, kContactMethods},
+    {"source"},
+    {"status", TextRule::kChoice, 255, kContactStatuses, /*nullable=*/false},
+}};
+inline constexpr std::size_t kTextFieldCount = kTextFields.size();
+
+inline const TextFieldSpec& SpecOf(TextField field) {
+  return kTextFields[static_cast<std::size_t>(field)];
+}
+inline std::string_view TextFieldName(TextField field) { return SpecOf(field).name; }
+// The text field called `name`, if any.
+inline std::optional<TextField> FindTextField(std::string_view name) {
+  for (std::size_t i = 0; i < kTextFieldCount; ++i) {
+    if (kTextFields[i].name == name) return static_cast<TextField>(i);
+  }
+  return std::nullopt;
 }
 
 inline constexpr std::array<std::string_view, 2> kContactTypes = {"lender_contact", "sponsor"};
@@ -47,20 +120,63 @@ inline std::int64_t ContactTypeBit(std::string_view type) {
   }
   return 0;
 }
-inline constexpr std::array<std::string_view, 4> kPhoneTypes = {"mobile", "office", "fax", "home"};
+inline constexpr std::array<std::string_view, 6> kPhoneTypes = {"mobile", "office", "fax",
+                                                                "home",   "main",   "work"};
 
-// A normalized phone number. `e164` is always computed by the server from `raw` and `country`.
+// A phone number. `e164` is always computed by the server from `raw` and `country`; it is empty
+// when a surface's policy kept a number that does not parse (PhonePolicy::kKeepUnparsed).
 struct Phone {
   std::string type;       // one of kPhoneTypes
   std::string raw;        // as the client sent it
   std::string country;    // ISO 3166-1 alpha-2 region of the number (the parse hint if none)
-  std::string e164;       // canonical +CC... form
+  std::string e164;       // canonical +CC... form, or "" (rendered null) when it did not parse
   std::string extension;  // "" when none; E.164 has no room for it
 
   bool operator==(const Phone&) const = default;
 };
 
+// How strictly a write treats phone numbers: the native API and seed 004 reject what does not
+// parse; seeds 002 and 003 document free text and keep it, with a null e164.
+enum class PhonePolicy { kStrict, kKeepUnparsed };
+
+// What an API surface asks of the domain's validation, beyond the rules every surface shares.
+struct WritePolicy {
+  PhonePolicy phones = PhonePolicy::kStrict;
+};
+
+// Seed 002's spouse fields, as one value.
+struct Spouse {
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  std::optional<std::string> phone;     // E.164 when it parses, else (lenient policy) as sent
+  std::optional<std::string> birthday;  // YYYY-MM-DD
+
+  bool operator==(const Spouse&) const = default;
+};
+inline constexpr std::size_t kMaxSpouseNameLength = 45;  // seed 002
+
+// Do-not-disturb per channel (seed 004's dndSettings).
+inline constexpr std::array<std::string_view, 6> kDndChannels = {"call", "email", "sms",
+                                                                 "whatsapp", "gmb", "fb"};
+inline constexpr std::array<std::string_view, 3> kDndStatuses = {"active", "inactive",
+                                                                 "permanent"};
+struct DndChannel {
+  std::string channel;  // one of kDndChannels
+  std::string status;   // one of kDndStatuses
+  std::optional<std::string> message;
+  std::optional<std::string> code;
+
+  bool operator==(const DndChannel&) const = default;
+};
+
 using TextValues = std::array<std::optional<std::string>, kTextFieldCount>;
+
+// The text of a contact nobody has written to yet: only its defaults (status active).
+inline TextValues DefaultTextValues() {
+  TextValues text;
+  text[static_cast<std::size_t>(TextField::kStatus)] = std::string(kContactStatuses.front());
+  return text;
+}
 
 // A stored contact as the domain sees it.
 struct Contact {
@@ -70,7 +186,11 @@ struct Contact {
   std::optional<CompanyId> company;
   std::vector<std::string> contact_types;  // never empty; the first is the legacy contact_type
   TextValues text;
+  bool full_name_given = false;  // false: full_name is derived from first and last name
   std::vector<Phone> phones;
+  std::optional<Spouse> spouse;
+  bool dnd = false;
+  std::vector<DndChannel> dnd_settings;  // in kDndChannels order, each channel at most once
   bool is_primary = false;
   bool is_connected = false;
   std::optional<UserId> owner_user;
@@ -97,6 +217,20 @@ struct PhoneInput {
   std::optional<std::string> extension;
 };
 
+struct SpouseInput {
+  Input<std::string> name;
+  Input<std::string> email;
+  Input<std::string> phone;
+  Input<std::string> birthday;
+};
+
+struct DndChannelInput {
+  std::string channel;  // a kDndChannels name (the reader rejects others)
+  Input<std::string> status;
+  Input<std::string> message;
+  Input<std::string> code;
+};
+
 // The body of a create or update request, before validation.
 struct ContactInput {
   std::array<Input<std::string>, kTextFieldCount> text;
@@ -106,6 +240,9 @@ struct ContactInput {
   Input<bool> is_primary;
   Input<bool> is_connected;
   Input<std::vector<PhoneInput>> phones;
+  Input<SpouseInput> spouse;
+  Input<bool> dnd;
+  Input<std::vector<DndChannelInput>> dnd_settings;
   FieldErrors errors;  // shape errors found while reading: unknown keys, wrong JSON types
 };
 
@@ -116,8 +253,12 @@ struct NewContact {
   std::optional<UserId> owner;  // none for imported contacts
   std::string uid;
   std::vector<std::string> contact_types;
-  TextValues text;
+  TextValues text = DefaultTextValues();
+  bool full_name_given = false;
   std::vector<Phone> phones;
+  std::optional<Spouse> spouse;
+  bool dnd = false;
+  std::vector<DndChannel> dnd_settings;
   bool is_primary = false;
   bool is_connected = false;
   std::int64_t now = 0;
@@ -126,7 +267,11 @@ struct NewContact {
 // Validated changes to an existing contact: only the engaged members change.
 struct ContactChanges {
   std::array<std::optional<std::optional<std::string>>, kTextFieldCount> text;
+  std::optional<bool> full_name_given;
   std::optional<std::vector<Phone>> phones;
+  std::optional<std::optional<Spouse>> spouse;
+  std::optional<bool> dnd;
+  std::optional<std::vector<DndChannel>> dnd_settings;
   std::optional<bool> is_connected;
   std::int64_t now = 0;
 
@@ -134,7 +279,7 @@ struct ContactChanges {
     for (const auto& t : text) {
       if (t) return false;
     }
-    return !phones && !is_connected;
+    return !full_name_given && !phones && !spouse && !dnd && !dnd_settings && !is_connected;
   }
 };
 

@@ -4,6 +4,7 @@
 
 #include "domain/crypto.hpp"
 #include "domain/phone.hpp"
+#include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "domain/validation.hpp"
 
@@ -62,6 +63,8 @@ void ApplyText(const ContactInput& input, FieldErrors& errors,
     if (!field.present) continue;
     if (field.value) {
       out[i] = ValidateText(static_cast<TextField>(i), *field.value, errors);
+    } else if (!kTextFields[i].nullable) {
+      ValidateText(static_cast<TextField>(i), "", errors);  // names what a value must be
     } else {
       out[i] = std::optional<std::string>();
     }
@@ -69,7 +72,7 @@ void ApplyText(const ContactInput& input, FieldErrors& errors,
 }
 
 std::optional<std::vector<Phone>> NormalizePhones(const Input<std::vector<PhoneInput>>& input,
-                                                  FieldErrors& errors) {
+                                                  FieldErrors& errors, PhonePolicy policy) {
   if (!input.value) {
     errors.Add("phones", "phones must be an array; send [] to clear it");
     return std::nullopt;
@@ -80,10 +83,80 @@ std::optional<std::vector<Phone>> NormalizePhones(const Input<std::vector<PhoneI
   }
   std::vector<Phone> phones;
   for (std::size_t i = 0; i < input.value->size(); ++i) {
-    auto phone = NormalizePhone((*input.value)[i], "phones[" + std::to_string(i) + "]", errors);
+    auto phone =
+        NormalizePhone((*input.value)[i], "phones[" + std::to_string(i) + "]", errors, policy);
     if (phone) phones.push_back(std::move(*phone));
   }
   return phones;
+}
+
+// Reads one optional text member of a nested object ("spouse.name"): trimmed, single line.
+std::optional<std::string> NestedText(const Input<std::string>& input, const std::string& field,
+                                      std::size_t max_length, FieldErrors& errors) {
+  if (!input.value) return std::nullopt;
+  std::string text = CleanText(field, *input.value, errors);
+  if (!errors.Has(field) && Utf8Length(text) > max_length) {
+    errors.Add(field, field + " must be at most " + std::to_string(max_length) + " characters");
+  }
+  return text;
+}
+
+std::optional<Spouse> ValidateSpouse(const Input<SpouseInput>& input, const WritePolicy& policy,
+                                     FieldErrors& errors) {
+  if (!input.value) return std::nullopt;  // null clears it; a wrong type was recorded already
+  const SpouseInput& in = *input.value;
+  Spouse spouse;
+  spouse.name = NestedText(in.name, "spouse.name", kMaxSpouseNameLength, errors);
+  if (auto email = NestedText(in.email, "spouse.email", kMaxEmailLength, errors)) {
+    if (!errors.Has("spouse.email") && !IsPlausibleEmail(*email)) {
+      errors.Add("spouse.email", "spouse.email must be a valid email address");
+    }
+    spouse.email = std::move(email);
+  }
+  if (auto raw = NestedText(in.phone, "spouse.phone", kMaxTextLength, errors)) {
+    FieldErrors phone_errors;
+    auto phone = NormalizePhone(PhoneInput{*raw, {}, {}, {}}, "spouse.phone", phone_errors,
+                                policy.phones);
+    if (!phone) {
+      errors.Add("spouse.phone", "spouse.phone must be a valid phone number");
+    } else {
+      spouse.phone = phone->e164.empty() ? phone->raw : phone->e164;
+    }
+  }
+  if (in.birthday.value) {
+    spouse.birthday = ParseDate(Trim(*in.birthday.value));
+    if (!spouse.birthday) {
+      errors.Add("spouse.birthday", "spouse.birthday must be a date such as 1964-08-15");
+    }
+  }
+  if (!spouse.name && !spouse.email && !spouse.phone && !spouse.birthday) return std::nullopt;
+  return spouse;
+}
+
+std::vector<DndChannel> ValidateDndSettings(const Input<std::vector<DndChannelInput>>& input,
+                                            FieldErrors& errors) {
+  std::vector<DndChannel> settings;
+  if (!input.value) return settings;  // null clears them
+  for (std::string_view name : kDndChannels) {
+    for (const DndChannelInput& in : *input.value) {
+      if (in.channel != name) continue;
+      std::string path = "dnd_settings." + in.channel;
+      DndChannel channel;
+      channel.channel = in.channel;
+      if (!in.status.value ||
+          std::find(kDndStatuses.begin(), kDndStatuses.end(), *in.status.value) ==
+              kDndStatuses.end()) {
+        errors.Add(path + ".status", path + ".status must be active, inactive or permanent");
+      } else {
+        channel.status = *in.status.value;
+      }
+      channel.message = NestedText(in.message, path + ".message", kMaxTextLength, errors);
+      channel.code = NestedText(in.code, path + ".code", kMaxTextLength, errors);
+      settings.push_back(std::move(channel));
+      break;
+    }
+  }
+  return settings;
 }
 
 std::optional<bool> RequireBool(const Input<bool>& input, std::string_view name,
@@ -92,9 +165,32 @@ std::optional<bool> RequireBool(const Input<bool>& input, std::string_view name,
   return input.value;
 }
 
+constexpr auto kFirst = static_cast<std::size_t>(TextField::kFirstName);
+constexpr auto kLast = static_cast<std::size_t>(TextField::kLastName);
+constexpr auto kFull = static_cast<std::size_t>(TextField::kFullName);
+
 }  // namespace
 
-NewContact ValidateNewContact(const ContactInput& input, FieldErrors& errors) {
+std::optional<std::string> DeriveFullName(const std::optional<std::string>& first,
+                                          const std::optional<std::string>& last) {
+  std::string full = first.value_or("");
+  if (last && !last->empty()) {
+    if (!full.empty()) full += ' ';
+    full += *last;
+  }
+  if (full.empty()) return std::nullopt;
+  return full;
+}
+
+std::pair<std::string, std::optional<std::string>> SplitFullName(std::string_view full) {
+  full = Trim(full);
+  std::size_t space = full.find_last_of(' ');
+  if (space == std::string_view::npos) return {std::string(full), std::nullopt};
+  return {std::string(Trim(full.substr(0, space))), std::string(full.substr(space + 1))};
+}
+
+NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& policy,
+                              FieldErrors& errors) {
   NewContact contact;
   contact.contact_types = ContactTypes(input, errors);
   if (input.company_id.value) contact.company = CompanyId{*input.company_id.value};
@@ -103,8 +199,25 @@ NewContact ValidateNewContact(const ContactInput& input, FieldErrors& errors) {
   for (std::size_t i = 0; i < kTextFieldCount; ++i) {
     if (text[i]) contact.text[i] = std::move(*text[i]);
   }
+  if (contact.text[kFull]) {
+    contact.full_name_given = true;
+    if (!input.text[kFirst].present && !input.text[kLast].present) {
+      auto [first, last] = SplitFullName(*contact.text[kFull]);
+      contact.text[kFirst] = std::move(first);
+      contact.text[kLast] = std::move(last);
+    }
+  } else {
+    contact.text[kFull] = DeriveFullName(contact.text[kFirst], contact.text[kLast]);
+  }
   if (input.phones.present) {
-    if (auto phones = NormalizePhones(input.phones, errors)) contact.phones = std::move(*phones);
+    if (auto phones = NormalizePhones(input.phones, errors, policy.phones)) {
+      contact.phones = std::move(*phones);
+    }
+  }
+  if (input.spouse.present) contact.spouse = ValidateSpouse(input.spouse, policy, errors);
+  if (input.dnd.present) contact.dnd = RequireBool(input.dnd, "dnd", errors).value_or(false);
+  if (input.dnd_settings.present) {
+    contact.dnd_settings = ValidateDndSettings(input.dnd_settings, errors);
   }
   if (input.is_primary.present) {
     contact.is_primary = RequireBool(input.is_primary, "is_primary", errors).value_or(false);
@@ -115,12 +228,13 @@ NewContact ValidateNewContact(const ContactInput& input, FieldErrors& errors) {
   return contact;
 }
 
-Result<Contact> ContactService::Create(const Principal& principal, ContactInput input) {
+Result<Contact> ContactService::Create(const Principal& principal, ContactInput input,
+                                       const WritePolicy& policy) {
   if (auto allowed = Authorize(principal, Permission::kCreate, "contact"); !allowed) {
     return std::unexpected(allowed.error());
   }
   FieldErrors errors = std::move(input.errors);
-  NewContact contact = ValidateNewContact(input, errors);
+  NewContact contact = ValidateNewContact(input, policy, errors);
   if (!contact.company) {
     errors.Add("company_id", "company_id is required");
   } else {
@@ -158,7 +272,7 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
 }
 
 Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
-                                       ContactInput input) {
+                                       ContactInput input, const WritePolicy& policy) {
   if (auto allowed = Authorize(principal, Permission::kUpdate, "contact"); !allowed) {
     return std::unexpected(allowed.error());
   }
@@ -170,14 +284,41 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
 
   ContactChanges changes;
   ApplyText(input, errors, changes.text);
-  if (input.phones.present) changes.phones = NormalizePhones(input.phones, errors);
+  if (input.phones.present) changes.phones = NormalizePhones(input.phones, errors, policy.phones);
+  if (input.spouse.present) changes.spouse = ValidateSpouse(input.spouse, policy, errors);
+  if (input.dnd.present) changes.dnd = RequireBool(input.dnd, "dnd", errors);
+  if (input.dnd_settings.present) {
+    changes.dnd_settings = ValidateDndSettings(input.dnd_settings, errors);
+  }
   if (input.is_connected.present) {
     changes.is_connected = RequireBool(input.is_connected, "is_connected", errors);
   }
   if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
-
   changes.now = NowSeconds();
-  auto updated = store_.UpdateContact(principal.account, id, changes);
+
+  // The names rule depends on the stored names: it runs on the current row, inside the write.
+  bool first_sent = input.text[kFirst].present;
+  bool last_sent = input.text[kLast].present;
+  auto plan = [&](const Contact& current) -> Result<ContactChanges> {
+    ContactChanges planned = changes;
+    auto& full = planned.text[kFull];
+    const auto& first = planned.text[kFirst] ? *planned.text[kFirst] : current.Text(TextField::kFirstName);
+    const auto& last = planned.text[kLast] ? *planned.text[kLast] : current.Text(TextField::kLastName);
+    if (full && *full) {
+      planned.full_name_given = true;
+      if (!first_sent && !last_sent && !current.Text(TextField::kFirstName) &&
+          !current.Text(TextField::kLastName)) {
+        auto [split_first, split_last] = SplitFullName(**full);
+        planned.text[kFirst] = std::optional<std::string>(std::move(split_first));
+        planned.text[kLast] = std::move(split_last);
+      }
+    } else if (full || ((first_sent || last_sent) && !current.full_name_given)) {
+      planned.full_name_given = false;
+      full = DeriveFullName(first, last);
+    }
+    return planned;
+  };
+  auto updated = store_.UpdateContact(principal.account, id, plan);
   if (!updated) return std::unexpected(updated.error());
   if (!*updated) return std::unexpected(Error::NotFound("Contact not found"));
   return std::move(**updated);

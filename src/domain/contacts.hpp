@@ -1,5 +1,10 @@
 #pragma once
 
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
 #include "domain/access.hpp"
 #include "domain/contact.hpp"
 #include "domain/error.hpp"
@@ -11,7 +16,16 @@ namespace contactd::domain {
 // Validates and normalizes the body of a create request without touching the store: everything
 // but whether company_id names a company of the account, and the account, owner, uid and time,
 // which the caller sets. Appends every problem to `errors`. Thread-safe.
-NewContact ValidateNewContact(const ContactInput& input, FieldErrors& errors);
+NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& policy,
+                              FieldErrors& errors);
+
+// The names rule. full_name is stored as sent when a write sends it; otherwise it is derived from
+// first and last name (DeriveFullName) and derived again whenever either changes; sending null
+// makes it derived again. A write that sends a full name to a contact with neither a first nor a
+// last name, and sends neither, also splits it (SplitFullName): the last word is the last name.
+std::optional<std::string> DeriveFullName(const std::optional<std::string>& first,
+                                          const std::optional<std::string>& last);
+std::pair<std::string, std::optional<std::string>> SplitFullName(std::string_view full);
 
 // The contact use cases every API surface shares: permission checks, validation and
 // normalization, then one atomic store call. Thread-safe if the store is.
@@ -22,7 +36,8 @@ class ContactService {
   // Creates a contact in the principal's account, owned by the principal's user.
   // kForbidden without CREATE; kValidation naming every bad field: contact_type (or
   // contact_types) and company_id (of the caller's account) are required.
-  Result<Contact> Create(const Principal& principal, ContactInput input);
+  Result<Contact> Create(const Principal& principal, ContactInput input,
+                         const WritePolicy& policy = {});
 
   // kNotFound unless the contact is in the principal's account.
   Result<Contact> Get(const Principal& principal, ContactId id);
@@ -31,7 +46,8 @@ class ContactService {
 
   // Changes the provided fields only; contact_type(s), company_id and is_primary are not
   // updatable. kForbidden without UPDATE, kValidation, kNotFound.
-  Result<Contact> Update(const Principal& principal, ContactId id, ContactInput input);
+  Result<Contact> Update(const Principal& principal, ContactId id, ContactInput input,
+                         const WritePolicy& policy = {});
 
  private:
   store::Store& store_;

@@ -7,6 +7,8 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include "domain/text.hpp"
+
 namespace contactd::domain {
 namespace {
 
@@ -39,13 +41,13 @@ bool IsKnownPhoneRegion(std::string_view region) {
 }
 
 std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& field,
-                                    FieldErrors& errors) {
+                                    FieldErrors& errors, PhonePolicy policy) {
   bool ok = true;
   Phone phone;
   phone.raw = input.raw;
   phone.type = input.type.value_or("mobile");
   if (std::find(kPhoneTypes.begin(), kPhoneTypes.end(), phone.type) == kPhoneTypes.end()) {
-    errors.Add(field + ".type", field + ".type must be one of mobile, office, fax, home");
+    errors.Add(field + ".type", field + ".type must be one of mobile, office, fax, home, main, work");
     ok = false;
   }
   phone.country = input.country.value_or("US");
@@ -69,12 +71,19 @@ std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& 
 
   const PhoneNumberUtil& util = Util();
   PhoneNumber number;
-  if (util.Parse(input.raw, phone.country, &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
-    errors.Add(field + ".raw", field + ".raw is not a phone number");
-    return std::nullopt;
-  }
-  if (!util.IsValidNumber(number)) {
-    errors.Add(field + ".raw", field + ".raw is not a valid phone number");
+  bool parsed = util.Parse(input.raw, phone.country, &number) == PhoneNumberUtil::NO_PARSING_ERROR;
+  if (!parsed || !util.IsValidNumber(number)) {
+    if (policy == PhonePolicy::kKeepUnparsed) {
+      // Kept as free text: it must still be one clean line.
+      if (Trim(input.raw).empty() || HasControlCharacter(input.raw, /*allow_tab_newline=*/false)) {
+        errors.Add(field + ".raw", field + ".raw must be a non-empty line of text");
+        return std::nullopt;
+      }
+      if (input.extension) phone.extension = *input.extension;
+      return phone;
+    }
+    errors.Add(field + ".raw", field + (parsed ? ".raw is not a valid phone number"
+                                               : ".raw is not a phone number"));
     return std::nullopt;
   }
   util.Format(number, PhoneNumberUtil::E164, &phone.e164);

@@ -15,8 +15,11 @@ bool IsKnownPhoneRegion(std::string_view region);
 // Parses `raw` with libphonenumber in `country` (default US; a leading + overrides it), requires a
 // valid number and fills `e164` and `country` (the number's region); an extension in `raw` is
 // kept unless one was given explicitly.
+// Under PhonePolicy::kKeepUnparsed, a `raw` that is not a valid number is kept as sent (single
+// line, within the length limit) with an empty `e164` and the hint as its country.
 // Appends every problem to `errors` and returns nothing then. Thread-safe.
 std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& field,
-                                    FieldErrors& errors);
+                                    FieldErrors& errors,
+                                    PhonePolicy policy = PhonePolicy::kStrict);
 
 }  // namespace contactd::domain

@@ -8,16 +8,19 @@
 #include "domain/cursor.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
+#include "domain/validation.hpp"
 
 namespace contactd::domain {
 namespace {
 
-constexpr std::array<QueryField, 18> kContactFields = {{
+constexpr std::array<QueryField, 31> kContactFields = {{
     {"id", FieldKind::kInteger},
     {"contact_type", FieldKind::kTypeSet},
     {"contact_types", FieldKind::kTypeSet},
     {"first_name", FieldKind::kText},
     {"last_name", FieldKind::kText},
+    {"full_name", FieldKind::kText},
+    {"display_name", FieldKind::kText},
     {"email", FieldKind::kText},
     {"title", FieldKind::kText},
     {"department", FieldKind::kText},
@@ -26,6 +29,17 @@ constexpr std::array<QueryField, 18> kContactFields = {{
     {"state", FieldKind::kText},
     {"zip", FieldKind::kText},
     {"linkedin_url", FieldKind::kText},
+    {"code", FieldKind::kText},
+    {"tax_id", FieldKind::kText},
+    {"website", FieldKind::kText},
+    {"source", FieldKind::kText},
+    {"country", FieldKind::kCanonical},
+    {"timezone", FieldKind::kCanonical},
+    {"birthday", FieldKind::kCanonical},
+    {"anniversary", FieldKind::kCanonical},
+    {"preferred_contact_method", FieldKind::kCanonical},
+    {"status", FieldKind::kCanonical},
+    {"dnd", FieldKind::kBool},
     {"company_id", FieldKind::kInteger},
     {"is_primary", FieldKind::kBool},
     {"owner_account_id", FieldKind::kInteger},
@@ -66,6 +80,13 @@ std::optional<FilterValue> ParseValue(const QueryField& field, std::string_view 
   switch (field.kind) {
     case FieldKind::kText:
       return FilterValue{FoldCase(text)};
+    case FieldKind::kCanonical: {
+      // The value a write would have stored for it, or no value when a write would refuse it.
+      FieldErrors errors;
+      std::string canonical = ValidateText(*FindTextField(field.name), text, errors);
+      if (!errors.empty()) return std::nullopt;
+      return FilterValue{std::move(canonical)};
+    }
     case FieldKind::kTypeSet:
       return FilterValue{ContactTypeBit(text)};
     case FieldKind::kInteger:
@@ -93,6 +114,8 @@ std::string_view KindDescription(FieldKind kind) {
       return "true or false";
     case FieldKind::kTimestamp:
       return "an ISO 8601 date or date-time";
+    case FieldKind::kCanonical:
+      return "a valid value of the field";
   }
   return "a value";
 }
@@ -222,6 +245,13 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
   }
   auto parsed_value = ParseValue(*field, value);
   if (!parsed_value) {
+    if (field->kind == FieldKind::kCanonical) {
+      // The write path's message says what a valid value is ("status must be active, ...").
+      FieldErrors rule;
+      ValidateText(*FindTextField(field->name), value, rule);
+      errors.Add(key, key + ": " + rule.list().front().message);
+      return;
+    }
     errors.Add(key, key + " must be " + std::string(KindDescription(field->kind)));
     return;
   }

@@ -15,9 +15,12 @@ namespace contactd::domain {
 
 class CursorCodec;
 
-// kText compares case-insensitively, through FoldCase keys; kTypeSet is a set of contact types
-// (values are ContactTypeBit masks): a condition holds when any of the set's values matches.
-enum class FieldKind { kText, kInteger, kBool, kTimestamp, kTypeSet };
+// kText compares case-insensitively, through FoldCase keys; kCanonical is a text field whose
+// stored values are canonical (a choice in lower case, a country in upper case, a YYYY-MM-DD
+// date): filter values are put in the same form by the write path's rule, then compare exactly.
+// kTypeSet is a set of contact types (values are ContactTypeBit masks): a condition holds when
+// any of the set's values matches.
+enum class FieldKind { kText, kCanonical, kInteger, kBool, kTimestamp, kTypeSet };
 
 // A field that list queries may filter and sort on.
 struct QueryField {
@@ -31,7 +34,7 @@ std::span<const QueryField> ContactQueryFields();
 
 enum class FilterOp { kEq, kNe, kIn, kNin, kLt, kLte, kGt, kGte };
 
-// FoldCase keys for kText, unix seconds for kTimestamp, ContactTypeBit for kTypeSet, integers
+// FoldCase keys for kText, canonical text for kCanonical, unix seconds for kTimestamp, ContactTypeBit for kTypeSet, integers
 // and 0/1 for the others.
 using FilterValue = std::variant<std::string, std::int64_t>;
 

@@ -19,6 +19,17 @@ std::optional<int> Digits(std::string_view text, std::size_t pos, std::size_t wi
   return value;
 }
 
+// Reads 1 or 2 decimal digits at `pos`, advancing it.
+std::optional<int> OneOrTwoDigits(std::string_view text, std::size_t& pos) {
+  std::size_t start = pos;
+  int value = 0;
+  while (pos < text.size() && pos - start < 2 && text[pos] >= '0' && text[pos] <= '9') {
+    value = value * 10 + (text[pos++] - '0');
+  }
+  if (pos == start) return std::nullopt;
+  return value;
+}
+
 }  // namespace
 
 std::int64_t NowSeconds() {
@@ -81,6 +92,46 @@ std::optional<std::int64_t> ParseTimestamp(std::string_view text) {
   }
   std::int64_t day_seconds = sys_days{ymd}.time_since_epoch().count() * std::int64_t{86400};
   return day_seconds + seconds_of_day - offset;
+}
+
+std::optional<std::string> ParseDate(std::string_view text) {
+  using namespace std::chrono;
+  if (text.size() < 8 || text.size() > 10) return std::nullopt;
+  int y = 0;
+  int mo = 0;
+  int d = 0;
+  std::size_t pos = 0;
+  char separator = 0;
+  if (auto year4 = Digits(text, 0, 4);
+      year4 && text.size() > 4 && !(text[4] >= '0' && text[4] <= '9')) {
+    // Year first: YYYY?MM?DD.
+    separator = text[4];
+    pos = 5;
+    auto month = OneOrTwoDigits(text, pos);
+    if (!month || pos >= text.size() || text[pos] != separator) return std::nullopt;
+    ++pos;
+    auto day = OneOrTwoDigits(text, pos);
+    if (!day || pos != text.size()) return std::nullopt;
+    y = *year4;
+    mo = *month;
+    d = *day;
+  } else {
+    // Month first: MM?DD?YYYY.
+    auto month = OneOrTwoDigits(text, pos);
+    if (!month || pos >= text.size()) return std::nullopt;
+    separator = text[pos++];
+    auto day = OneOrTwoDigits(text, pos);
+    if (!day || pos >= text.size() || text[pos] != separator) return std::nullopt;
+    auto year_last = Digits(text, pos + 1, 4);
+    if (!year_last || pos + 5 != text.size()) return std::nullopt;
+    y = *year_last;
+    mo = *month;
+    d = *day;
+  }
+  if (separator != '-' && separator != '/' && separator != '.') return std::nullopt;
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (y < 1 || !ymd.ok()) return std::nullopt;
+  return fmt::format("{:04}-{:02}-{:02}", y, mo, d);
 }
 
 }  // namespace contactd::domain

@@ -5,7 +5,9 @@
 
 #include <boost/url/parse.hpp>
 
+#include "domain/locale.hpp"
 #include "domain/text.hpp"
+#include "domain/time.hpp"
 
 namespace contactd::domain {
 
@@ -70,25 +72,70 @@ std::string CleanText(std::string_view field, std::string_view value, FieldError
   return std::string(trimmed);
 }
 
+namespace {
+
+std::string JoinChoices(std::span<const std::string_view> choices) {
+  std::string joined;
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    if (i > 0) joined += i + 1 == choices.size() ? " or " : ", ";
+    joined += choices[i];
+  }
+  return joined;
+}
+
+std::string AsciiLower(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower;
+}
+
+}  // namespace
+
 std::string ValidateText(TextField field, std::string_view value, FieldErrors& errors) {
-  std::string_view name = TextFieldName(field);
-  std::string text = CleanText(name, value, errors);
-  if (errors.Has(name)) return text;
-  switch (field) {
-    case TextField::kEmail:
-      if (text.size() > kMaxEmailLength) {
-        errors.Add(std::string(name), "email must be at most 254 characters");
-      } else if (!IsPlausibleEmail(text)) {
-        errors.Add(std::string(name), "email must be a valid email address");
+  const TextFieldSpec& spec = SpecOf(field);
+  std::string name(spec.name);
+  std::string text(Trim(value));
+  if (HasControlCharacter(text, /*allow_tab_newline=*/spec.rule == TextRule::kMultiline)) {
+    errors.Add(name, name + " must not contain control characters");
+    return text;
+  }
+  if (Utf8Length(text) > spec.max_length) {
+    errors.Add(name, name + " must be at most " + std::to_string(spec.max_length) + " characters");
+    return text;
+  }
+  switch (spec.rule) {
+    case TextRule::kLine:
+    case TextRule::kMultiline:
+      break;
+    case TextRule::kEmail:
+      if (!IsPlausibleEmail(text)) errors.Add(name, name + " must be a valid email address");
+      break;
+    case TextRule::kHttpUrl:
+      if (!IsHttpUrl(text)) errors.Add(name, name + " must be an http or https URL");
+      break;
+    case TextRule::kCountry:
+      if (auto country = IsoCountry(text)) return *country;
+      errors.Add(name, name + " must be an ISO 3166-1 alpha-2 country code such as US");
+      break;
+    case TextRule::kTimeZone:
+      if (!IsIanaTimeZone(text)) {
+        errors.Add(name, name + " must be an IANA time zone name such as America/Chicago");
       }
       break;
-    case TextField::kLinkedinUrl:
-      if (!IsHttpUrl(text)) {
-        errors.Add(std::string(name), "linkedin_url must be an http or https URL");
+    case TextRule::kDate:
+      if (auto date = ParseDate(text)) return *date;
+      errors.Add(name, name + " must be a date: YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, MM-DD-YYYY, "
+                              "MM/DD/YYYY or MM.DD.YYYY");
+      break;
+    case TextRule::kChoice: {
+      std::string lower = AsciiLower(text);
+      if (std::find(spec.choices.begin(), spec.choices.end(), lower) != spec.choices.end()) {
+        return lower;
       }
+      errors.Add(name, name + " must be " + JoinChoices(spec.choices));
       break;
-    default:
-      break;
+    }
   }
   return text;
 }

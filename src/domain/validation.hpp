@@ -25,9 +25,10 @@ bool IsPlausibleEmail(std::string_view email);
 // Returns whether `url` is an absolute http or https URL with a host.
 bool IsHttpUrl(std::string_view url);
 
-// Cleans and checks the value of one text field: trims it, then applies the common rules (see
-// CleanText) and the field's own (email, URL). Appends to `errors` under the field's name and
-// returns the trimmed value.
+// Cleans and checks the value of one text field: trims it, then applies the common rules (no
+// control characters but, in long text, tabs and newlines; the field's length limit) and its
+// TextRule. Appends to `errors` under the field's name and returns the value as it is stored:
+// trimmed, and canonical for countries (upper case), dates (YYYY-MM-DD) and choices (lower case).
 std::string ValidateText(TextField field, std::string_view value, FieldErrors& errors);
 
 // Trims a single-line text value of a named field and checks the common rules: no control

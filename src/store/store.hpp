@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -17,6 +18,10 @@
 #include "domain/query.hpp"
 
 namespace contactd::store {
+
+// The changes an update makes, decided from the contact's current state.
+using ContactPlan =
+    std::function<domain::Result<domain::ContactChanges>(const domain::Contact& current)>;
 
 // One page of a list and the size of the whole match.
 template <class T>
@@ -97,9 +102,12 @@ class Store {
                                                                      domain::ContactId id) = 0;
   virtual domain::Result<Page<domain::Contact>> ListContacts(domain::AccountId account,
                                                              const domain::ListQuery& query) = 0;
-  // Applies `changes`; returns nullopt when the contact is not in the account.
+  // Reads the contact inside a write transaction, asks `plan` for the changes to make to it (a
+  // rule that depends on stored values runs there, with no race against another write) and
+  // applies them. Returns nullopt when the contact is not in the account, plan's error if it
+  // fails (nothing is written).
   virtual domain::Result<std::optional<domain::Contact>> UpdateContact(
-      domain::AccountId account, domain::ContactId id, const domain::ContactChanges& changes) = 0;
+      domain::AccountId account, domain::ContactId id, const ContactPlan& plan) = 0;
 };
 
 }  // namespace contactd::store

@@ -9,7 +9,11 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 CONTACT_KEYS = {"id", "contact_type", "contact_types", "company_id", "first_name", "last_name",
                 "email", "title", "department", "address", "city", "state", "zip", "linkedin_url",
                 "phones", "is_primary", "is_connected", "owner_account_id", "created_at",
-                "updated_at"}
+                "updated_at",
+                # the union contact's fields (test_native_fields.py)
+                "uid", "full_name", "full_name_given", "display_name", "country", "website",
+                "code", "tax_id", "description", "notes", "timezone", "birthday", "anniversary",
+                "spouse", "preferred_contact_method", "source", "status", "dnd", "dnd_settings"}
 
 FULL = {
     "contact_type": "lender_contact",

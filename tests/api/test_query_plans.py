@@ -22,7 +22,8 @@ def test_id_ordered_pages_need_no_sort(server, where):
 
 
 @pytest.mark.parametrize("field", ["last_name_key", "state_key", "created_at", "email_key",
-                                   "city_key", "contact_type_mask"])
+                                   "city_key", "contact_type_mask", "full_name_key", "status",
+                                   "preferred_contact_method"])
 def test_filtered_totals_count_index_entries_only(server, field):
     text = plan(server.db, f"SELECT count(*) FROM contacts WHERE account_id = 1 AND "
                            f"is_connected = 1 AND {field} = 'x'")
@@ -35,7 +36,8 @@ def test_contact_type_sets_are_served_by_the_mask_index(server):
     assert "COVERING INDEX contacts_connected_contact_type_mask" in text, text
 
 
-def test_sorted_pages_walk_an_index(server):
+@pytest.mark.parametrize("key", ["last_name_key", "full_name_key"])
+def test_sorted_pages_walk_an_index(server, key):
     text = plan(server.db, "SELECT id FROM contacts WHERE account_id = 1 AND is_connected = 1 "
-                           "ORDER BY last_name_key, id LIMIT 50 OFFSET 10000")
+                           f"ORDER BY {key}, id LIMIT 50 OFFSET 10000")
     assert "TEMP B-TREE" not in text, text

@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   domain::FieldErrors errors = std::move(input->errors);
-  domain::NewContact contact = domain::ValidateNewContact(*input, errors);
+  domain::NewContact contact = domain::ValidateNewContact(*input, {}, errors);
   for (const domain::FieldError& error : errors.list()) {
     FUZZ_CHECK(!error.message.empty());  // the field may be "": a member named ""
   }

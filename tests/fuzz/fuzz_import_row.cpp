@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   domain::FieldErrors errors = std::move(row->input.errors);
-  domain::NewContact contact = domain::ValidateNewContact(row->input, errors);
+  domain::NewContact contact = domain::ValidateNewContact(row->input, {}, errors);
   if (row->created_at && !errors.Has("created_at")) {
     // An accepted creation time is rendered with FormatTimestamp; it must read back the same.
     FUZZ_CHECK(domain::ParseTimestamp(domain::FormatTimestamp(*row->created_at)) ==

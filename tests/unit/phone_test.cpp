@@ -99,3 +99,50 @@ TEST(Phone, KnownRegions) {
 
 }  // namespace
 }  // namespace contactd::domain
+
+namespace contactd::domain {
+namespace {
+
+TEST(PhonePolicy, KeepUnparsedStoresFreeTextWithoutE164) {
+  FieldErrors errors;
+  PhoneInput input{"call the front desk", std::string("office"), std::nullopt, std::nullopt};
+  auto phone = NormalizePhone(input, "phones[0]", errors, PhonePolicy::kKeepUnparsed);
+  ASSERT_TRUE(phone.has_value());
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(phone->raw, "call the front desk");
+  EXPECT_EQ(phone->e164, "");
+  EXPECT_EQ(phone->type, "office");
+  // The same input is an error under the strict policy.
+  EXPECT_FALSE(NormalizePhone(input, "phones[0]", errors).has_value());
+  EXPECT_TRUE(errors.Has("phones[0].raw"));
+}
+
+TEST(PhonePolicy, KeepUnparsedStillNormalizesWhatParsesAndRejectsControlCharacters) {
+  FieldErrors errors;
+  auto parsed = NormalizePhone({"(212) 555-0184", std::nullopt, std::nullopt, std::nullopt},
+                               "phones[0]", errors, PhonePolicy::kKeepUnparsed);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->e164, "+12125550184");
+  EXPECT_FALSE(NormalizePhone({std::string("555\n0184"), std::nullopt, std::nullopt, std::nullopt},
+                              "phones[0]", errors, PhonePolicy::kKeepUnparsed)
+                   .has_value());
+  EXPECT_TRUE(errors.Has("phones[0].raw"));
+  FieldErrors type_errors;
+  EXPECT_FALSE(NormalizePhone({"x", std::string("pager"), std::nullopt, std::nullopt}, "phones[0]",
+                              type_errors, PhonePolicy::kKeepUnparsed)
+                   .has_value());
+  EXPECT_TRUE(type_errors.Has("phones[0].type"));
+}
+
+TEST(Phone, MainAndWorkAreTypes) {
+  FieldErrors errors;
+  for (const char* type : {"main", "work"}) {
+    auto phone = NormalizePhone({"(212) 555-0184", std::string(type), std::nullopt, std::nullopt},
+                                "phones[0]", errors);
+    ASSERT_TRUE(phone.has_value()) << type;
+    EXPECT_EQ(phone->type, type);
+  }
+}
+
+}  // namespace
+}  // namespace contactd::domain

@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -15,6 +16,13 @@ namespace contactd::store::sqlite {
 namespace {
 
 using domain::AccountId;
+
+// A plan that makes the same changes whatever the contact holds.
+ContactPlan Always(const domain::ContactChanges& changes) {
+  return [changes](const domain::Contact&) -> domain::Result<domain::ContactChanges> {
+    return changes;
+  };
+}
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
@@ -78,6 +86,45 @@ TEST_F(SqliteStoreTest, DatabaseIsInWalMode) {
   sqlite3_close(db);
 }
 
+// A database from before migration 6 (the union contact's fields) gets them, with the full name
+// of its contacts derived from their names.
+TEST_F(SqliteStoreTest, Migration6DerivesFullNamesOfExistingContacts) {
+  auto named = Contact(a_, company_a_, "Chen");
+  auto unnamed = Contact(a_, company_a_, "");
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  std::string downgrade =
+      "DROP INDEX contacts_connected_full_name_key; DROP INDEX contacts_connected_status; "
+      "DROP INDEX contacts_connected_preferred_contact_method; ";
+  for (const char* column :
+       {"full_name", "full_name_key", "full_name_given", "display_name", "code", "tax_id",
+        "description", "notes", "website", "country", "timezone", "birthday", "anniversary",
+        "preferred_contact_method", "source", "status", "spouse", "dnd", "dnd_settings"}) {
+    downgrade += std::string("ALTER TABLE contacts DROP COLUMN ") + column + "; ";
+  }
+  downgrade += "PRAGMA user_version = 5;";
+  ASSERT_EQ(sqlite3_exec(db, downgrade.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  store_ = std::make_unique<SqliteStore>(SqliteOptions{.path = path_});
+  auto found = *store_->FindContact(a_, named.id);
+  EXPECT_EQ(found->Text(domain::TextField::kFullName), "Chen");
+  EXPECT_FALSE(found->full_name_given);
+  EXPECT_EQ(found->Text(domain::TextField::kStatus), "active");
+  EXPECT_FALSE((*store_->FindContact(a_, unnamed.id))->Text(domain::TextField::kFullName));
+  domain::ListQuery query;
+  query.filters.push_back({&*std::find_if(domain::ContactQueryFields().begin(),
+                                          domain::ContactQueryFields().end(),
+                                          [](const auto& f) { return f.name == "full_name"; }),
+                           domain::FilterOp::kEq, {std::string("chen")}});
+  auto page = store_->ListContacts(a_, query);
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].id, named.id);
+}
+
 TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchema) {
   auto created = Contact(a_, company_a_, "Chen");
   store_.reset();
@@ -99,9 +146,42 @@ TEST_F(SqliteStoreTest, ContactsAreScopedToAccount) {
   domain::ContactChanges changes;
   changes.is_connected = false;
   changes.now = 200;
-  EXPECT_FALSE(store_->UpdateContact(b_, contact.id, changes)->has_value());
+  EXPECT_FALSE(store_->UpdateContact(b_, contact.id, Always(changes))->has_value());
   EXPECT_TRUE((*store_->FindContact(a_, contact.id))->is_connected);
   EXPECT_FALSE(store_->FindCompany(b_, company_a_)->has_value());
+}
+
+TEST_F(SqliteStoreTest, UpdatePlanSeesTheStoredContactAndItsErrorWritesNothing) {
+  auto contact = Contact(a_, company_a_, "Chen");
+  auto failing = [](const domain::Contact& current) -> domain::Result<domain::ContactChanges> {
+    EXPECT_EQ(current.Text(domain::TextField::kLastName), "Chen");
+    return std::unexpected(domain::Error::Conflict("no"));
+  };
+  auto result = store_->UpdateContact(a_, contact.id, failing);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, domain::ErrorCode::kConflict);
+  EXPECT_EQ((*store_->FindContact(a_, contact.id))->updated_at, contact.updated_at);
+}
+
+TEST_F(SqliteStoreTest, NestedFieldsRoundTrip) {
+  auto contact = Contact(a_, company_a_, "Chen");
+  domain::ContactChanges changes;
+  changes.spouse = domain::Spouse{"Melinda", std::nullopt, "+16045551124", "1964-08-15"};
+  changes.dnd = true;
+  changes.dnd_settings = std::vector<domain::DndChannel>{
+      {"email", "active", std::nullopt, std::nullopt}, {"sms", "permanent", "STOP", "101"}};
+  changes.full_name_given = true;
+  changes.text[static_cast<std::size_t>(domain::TextField::kFullName)] = std::string("Dr. Chen");
+  changes.now = 300;
+  auto updated = store_->UpdateContact(a_, contact.id, Always(changes));
+  ASSERT_TRUE(updated.has_value() && updated->has_value());
+  auto found = *store_->FindContact(a_, contact.id);
+  EXPECT_EQ(found->spouse, changes.spouse->value());
+  EXPECT_TRUE(found->dnd);
+  EXPECT_EQ(found->dnd_settings, *changes.dnd_settings);
+  EXPECT_TRUE(found->full_name_given);
+  EXPECT_EQ(found->Text(domain::TextField::kFullName), "Dr. Chen");
+  EXPECT_EQ(found->Text(domain::TextField::kStatus), "active");  // NewContact's default
 }
 
 TEST_F(SqliteStoreTest, PrimaryContactIsUniquePerCompany) {
@@ -120,7 +200,7 @@ TEST_F(SqliteStoreTest, UpdateChangesOnlyGivenFields) {
       std::optional<std::string>();  // null clears
   changes.phones = std::vector<domain::Phone>{};
   changes.now = 500;
-  auto updated = store_->UpdateContact(a_, contact.id, changes);
+  auto updated = store_->UpdateContact(a_, contact.id, Always(changes));
   ASSERT_TRUE(updated.has_value() && updated->has_value());
   EXPECT_EQ((*updated)->Text(domain::TextField::kTitle), "EVP");
   EXPECT_FALSE((*updated)->Text(domain::TextField::kLastName).has_value());
@@ -177,10 +257,11 @@ TEST_F(SqliteStoreTest, UnfilteredTotalsFollowInsertsAndConnectedChanges) {
   domain::ContactChanges changes;
   changes.is_connected = false;
   changes.now = 300;
-  ASSERT_TRUE(store_->UpdateContact(a_, one.id, changes)->has_value());
+  ASSERT_TRUE(store_->UpdateContact(a_, one.id, Always(changes))->has_value());
   EXPECT_EQ(total(a_, domain::Connected::kOnlyConnected), 0);
   EXPECT_EQ(total(a_, domain::Connected::kOnlyUnconnected), 3);
-  ASSERT_TRUE(store_->UpdateContact(a_, one.id, changes)->has_value());  // no change, no drift
+  // No change, no drift.
+  ASSERT_TRUE(store_->UpdateContact(a_, one.id, Always(changes))->has_value());
   EXPECT_EQ(total(a_, domain::Connected::kOnlyUnconnected), 3);
   EXPECT_EQ(total(a_, domain::Connected::kAll), 3);
 }
@@ -264,13 +345,14 @@ TEST_F(SqliteStoreTest, UpdateOfAMissingContactInAGroupChangesNothing) {
   domain::ContactChanges changes;
   changes.now = 200;
   changes.text[static_cast<std::size_t>(domain::TextField::kTitle)] = std::string("Partner");
-  auto missing = store_->UpdateContact(a_, domain::ContactId{kept.id.value + 1000}, changes);
+  auto missing =
+      store_->UpdateContact(a_, domain::ContactId{kept.id.value + 1000}, Always(changes));
   ASSERT_TRUE(missing.has_value());
   EXPECT_FALSE(missing->has_value());
-  auto other_account = store_->UpdateContact(b_, kept.id, changes);
+  auto other_account = store_->UpdateContact(b_, kept.id, Always(changes));
   ASSERT_TRUE(other_account.has_value());
   EXPECT_FALSE(other_account->has_value());
-  auto updated = store_->UpdateContact(a_, kept.id, changes);
+  auto updated = store_->UpdateContact(a_, kept.id, Always(changes));
   ASSERT_TRUE(updated.has_value() && updated->has_value());
   EXPECT_EQ((*updated)->updated_at, 200);
 }
@@ -311,7 +393,7 @@ TEST_F(SqliteStoreTest, FilteredTotalsFollowEveryCommitWhoeverMakesIt) {
   domain::ContactChanges changes;
   changes.now = 300;
   changes.text[static_cast<std::size_t>(domain::TextField::kLastName)] = std::string("Gates");
-  ASSERT_TRUE(store_->UpdateContact(a_, renamed.id, changes).has_value());
+  ASSERT_TRUE(store_->UpdateContact(a_, renamed.id, Always(changes)).has_value());
   EXPECT_EQ(chens(), 2);
 }
 

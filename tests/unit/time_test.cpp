@@ -34,3 +34,34 @@ TEST(Time, RejectsMalformedAndImpossibleDates) {
 
 }  // namespace
 }  // namespace contactd::domain
+
+namespace contactd::domain {
+namespace {
+
+TEST(Date, AcceptsTheSixFormatsOfSeed004) {
+  EXPECT_EQ(ParseDate("1955-10-28"), "1955-10-28");
+  EXPECT_EQ(ParseDate("1955/10/28"), "1955-10-28");
+  EXPECT_EQ(ParseDate("1955.10.28"), "1955-10-28");
+  EXPECT_EQ(ParseDate("10-28-1955"), "1955-10-28");
+  EXPECT_EQ(ParseDate("10/28/1955"), "1955-10-28");
+  EXPECT_EQ(ParseDate("10.28.1955"), "1955-10-28");
+  EXPECT_EQ(ParseDate("1/2/2000"), "2000-01-02");  // month and day may have one digit
+  EXPECT_EQ(ParseDate("2000-1-2"), "2000-01-02");
+}
+
+TEST(Date, RejectsMixedSeparatorsImpossibleDatesAndOtherText) {
+  EXPECT_EQ(ParseDate("1955-10/28"), std::nullopt);
+  EXPECT_EQ(ParseDate("10-28/1955"), std::nullopt);
+  EXPECT_EQ(ParseDate("1955 10 28"), std::nullopt);
+  EXPECT_EQ(ParseDate("2023-02-29"), std::nullopt);  // not a leap year
+  EXPECT_EQ(ParseDate("2024-02-29"), "2024-02-29");
+  EXPECT_EQ(ParseDate("13/01/2000"), std::nullopt);  // day-first is not a supported format
+  EXPECT_EQ(ParseDate("0000-01-01"), std::nullopt);
+  EXPECT_EQ(ParseDate("19551028"), std::nullopt);
+  EXPECT_EQ(ParseDate("1955-10-28T00:00:00Z"), std::nullopt);
+  EXPECT_EQ(ParseDate(""), std::nullopt);
+  EXPECT_EQ(ParseDate("28 Oct 1955"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace contactd::domain

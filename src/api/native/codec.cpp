@@ -17,12 +17,64 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::array<std::string_view, 20> kContactOutputFields = {
-    "id",        "contact_type",     "contact_types", "company_id", "first_name",
-    "last_name", "email",            "title",         "department", "address",
-    "city",      "state",            "zip",           "linkedin_url", "phones",
-    "is_primary", "is_connected",    "owner_account_id", "created_at", "updated_at",
+// A rendered contact's keys, in order, and what each renders.
+enum class Out {
+  kId, kUid, kContactType, kContactTypes, kCompanyId, kText, kPhones, kSpouse, kDnd,
+  kDndSettings, kIsPrimary, kIsConnected, kOwnerAccountId, kCreatedAt, kUpdatedAt,
+  kFullNameGiven,
 };
+struct OutputField {
+  std::string_view name;
+  Out out;
+  domain::TextField text = domain::TextField::kFirstName;  // for Out::kText
+};
+using TF = domain::TextField;
+constexpr std::array<OutputField, 39> kContactOutputs = {{
+    {"id", Out::kId},
+    {"uid", Out::kUid},
+    {"contact_type", Out::kContactType},
+    {"contact_types", Out::kContactTypes},
+    {"company_id", Out::kCompanyId},
+    {"first_name", Out::kText, TF::kFirstName},
+    {"last_name", Out::kText, TF::kLastName},
+    {"full_name", Out::kText, TF::kFullName},
+    {"full_name_given", Out::kFullNameGiven},
+    {"display_name", Out::kText, TF::kDisplayName},
+    {"email", Out::kText, TF::kEmail},
+    {"title", Out::kText, TF::kTitle},
+    {"department", Out::kText, TF::kDepartment},
+    {"address", Out::kText, TF::kAddress},
+    {"city", Out::kText, TF::kCity},
+    {"state", Out::kText, TF::kState},
+    {"zip", Out::kText, TF::kZip},
+    {"country", Out::kText, TF::kCountry},
+    {"linkedin_url", Out::kText, TF::kLinkedinUrl},
+    {"website", Out::kText, TF::kWebsite},
+    {"phones", Out::kPhones},
+    {"code", Out::kText, TF::kCode},
+    {"tax_id", Out::kText, TF::kTaxId},
+    {"description", Out::kText, TF::kDescription},
+    {"notes", Out::kText, TF::kNotes},
+    {"timezone", Out::kText, TF::kTimezone},
+    {"birthday", Out::kText, TF::kBirthday},
+    {"anniversary", Out::kText, TF::kAnniversary},
+    {"spouse", Out::kSpouse},
+    {"preferred_contact_method", Out::kText, TF::kPreferredContactMethod},
+    {"source", Out::kText, TF::kSource},
+    {"status", Out::kText, TF::kStatus},
+    {"dnd", Out::kDnd},
+    {"dnd_settings", Out::kDndSettings},
+    {"is_primary", Out::kIsPrimary},
+    {"is_connected", Out::kIsConnected},
+    {"owner_account_id", Out::kOwnerAccountId},
+    {"created_at", Out::kCreatedAt},
+    {"updated_at", Out::kUpdatedAt},
+}};
+constexpr auto kContactOutputFields = [] {
+  std::array<std::string_view, kContactOutputs.size()> names{};
+  for (std::size_t i = 0; i < names.size(); ++i) names[i] = kContactOutputs[i].name;
+  return names;
+}();
 
 struct Status {
   unsigned http;
@@ -93,49 +145,106 @@ class Selection {
   const std::vector<std::string>& fields_;
 };
 
+json::value SpouseJson(const std::optional<domain::Spouse>& spouse) {
+  if (!spouse) return nullptr;
+  return json::object{{"name", OptionalString(spouse->name)},
+                      {"email", OptionalString(spouse->email)},
+                      {"phone", OptionalString(spouse->phone)},
+                      {"birthday", OptionalString(spouse->birthday)}};
+}
+
+json::object DndSettingsJson(const std::vector<domain::DndChannel>& settings) {
+  json::object out;
+  for (const domain::DndChannel& channel : settings) {
+    json::object entry{{"status", channel.status}};
+    if (channel.message) entry["message"] = *channel.message;
+    if (channel.code) entry["code"] = *channel.code;
+    out[channel.channel] = std::move(entry);
+  }
+  return out;
+}
+
+json::array PhonesJson(const std::vector<domain::Phone>& phones) {
+  json::array out;
+  for (const domain::Phone& phone : phones) {
+    out.push_back(json::object{
+        {"id", nullptr},
+        {"type", phone.type},
+        {"raw", phone.raw},
+        {"country", phone.country},
+        {"e164", phone.e164.empty() ? json::value(nullptr) : json::value(phone.e164)},
+        {"extension", phone.extension}});
+  }
+  return out;
+}
+
 json::object ContactJson(const domain::Contact& contact, const Selection& want) {
   json::object out;
-  out.reserve(kContactOutputFields.size());
-  out["id"] = contact.id.value;
-  if (want("contact_type")) {
-    out["contact_type"] = contact.contact_types.empty() ? json::value(nullptr)
-                                                        : json::value(contact.contact_types.front());
-  }
-  if (want("contact_types")) {
-    json::array types;
-    for (const std::string& type : contact.contact_types) types.emplace_back(type);
-    out["contact_types"] = std::move(types);
-  }
-  if (want("company_id")) {
-    out["company_id"] = contact.company ? json::value(contact.company->value) : json::value(nullptr);
-  }
-  for (std::size_t i = 0; i < domain::kTextFieldCount; ++i) {
-    std::string_view name = domain::kTextFieldNames[i];
-    if (want(name)) out[name] = OptionalString(contact.text[i]);
-  }
-  if (want("phones")) {
-    json::array phones;
-    for (const domain::Phone& phone : contact.phones) {
-      phones.push_back(json::object{{"id", nullptr},
-                                    {"type", phone.type},
-                                    {"raw", phone.raw},
-                                    {"country", phone.country},
-                                    {"e164", phone.e164},
-                                    {"extension", phone.extension}});
+  out.reserve(kContactOutputs.size());
+  for (const OutputField& field : kContactOutputs) {
+    if (field.out != Out::kId && !want(field.name)) continue;
+    json::value& value = out[field.name];
+    switch (field.out) {
+      case Out::kId:
+        value = contact.id.value;
+        break;
+      case Out::kUid:
+        value = contact.uid;
+        break;
+      case Out::kContactType:
+        if (!contact.contact_types.empty()) value = contact.contact_types.front();
+        break;
+      case Out::kContactTypes: {
+        json::array types;
+        for (const std::string& type : contact.contact_types) types.emplace_back(type);
+        value = std::move(types);
+        break;
+      }
+      case Out::kCompanyId:
+        if (contact.company) value = contact.company->value;
+        break;
+      case Out::kText:
+        value = OptionalString(contact.Text(field.text));
+        break;
+      case Out::kPhones:
+        value = PhonesJson(contact.phones);
+        break;
+      case Out::kSpouse:
+        value = SpouseJson(contact.spouse);
+        break;
+      case Out::kDnd:
+        value = contact.dnd;
+        break;
+      case Out::kDndSettings:
+        value = DndSettingsJson(contact.dnd_settings);
+        break;
+      case Out::kIsPrimary:
+        value = contact.is_primary;
+        break;
+      case Out::kIsConnected:
+        value = contact.is_connected;
+        break;
+      case Out::kOwnerAccountId:
+        value = contact.account.value;
+        break;
+      case Out::kCreatedAt:
+        value = domain::FormatTimestamp(contact.created_at);
+        break;
+      case Out::kUpdatedAt:
+        value = domain::FormatTimestamp(contact.updated_at);
+        break;
+      case Out::kFullNameGiven:
+        value = contact.full_name_given;
+        break;
     }
-    out["phones"] = std::move(phones);
   }
-  if (want("is_primary")) out["is_primary"] = contact.is_primary;
-  if (want("is_connected")) out["is_connected"] = contact.is_connected;
-  if (want("owner_account_id")) out["owner_account_id"] = contact.account.value;
-  if (want("created_at")) out["created_at"] = domain::FormatTimestamp(contact.created_at);
-  if (want("updated_at")) out["updated_at"] = domain::FormatTimestamp(contact.updated_at);
   return out;
 }
 
 json::object CompanyJson(const domain::Company& company) {
   return json::object{
       {"id", company.id.value},
+      {"uid", company.uid},
       {"name", company.name},
       {"company_type", OptionalString(company.company_type)},
       {"primary_contact_id",
@@ -189,23 +298,67 @@ std::optional<std::vector<domain::PhoneInput>> ReadPhones(ObjectReader& reader) 
   return phones;
 }
 
+domain::Input<domain::SpouseInput> ReadSpouse(ObjectReader& reader) {
+  domain::Input<domain::SpouseInput> input;
+  input.present = reader.Member("spouse") != nullptr;
+  const json::object* object = reader.Object("spouse");
+  if (object == nullptr) return input;
+  ObjectReader spouse(*object, "spouse", reader.errors());
+  input.value.emplace();
+  input.value->name = spouse.String("name");
+  input.value->email = spouse.String("email");
+  input.value->phone = spouse.String("phone");
+  input.value->birthday = spouse.String("birthday");
+  spouse.RejectUnknown();
+  return input;
+}
+
+// dnd_settings: {"<channel>": {status, message?, code?}, ...}; unknown channels are unknown fields.
+domain::Input<std::vector<domain::DndChannelInput>> ReadDndSettings(ObjectReader& reader) {
+  domain::Input<std::vector<domain::DndChannelInput>> input;
+  input.present = reader.Member("dnd_settings") != nullptr;
+  const json::object* object = reader.Object("dnd_settings");
+  if (object == nullptr) return input;
+  ObjectReader settings(*object, "dnd_settings", reader.errors());
+  input.value.emplace();
+  for (std::string_view channel : domain::kDndChannels) {
+    const json::object* entry = settings.Object(channel);
+    if (entry == nullptr) continue;
+    std::string path = "dnd_settings." + std::string(channel);
+    ObjectReader channel_reader(*entry, path, reader.errors());
+    domain::DndChannelInput channel_input;
+    channel_input.channel = std::string(channel);
+    channel_input.status = channel_reader.String("status");
+    channel_input.message = channel_reader.String("message");
+    channel_input.code = channel_reader.String("code");
+    channel_reader.RejectUnknown();
+    input.value->push_back(std::move(channel_input));
+  }
+  settings.RejectUnknown();
+  return input;
+}
+
 void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
                       bool allow_created_at = false) {
   input.contact_type = reader.String("contact_type");
   input.contact_types = reader.StringArray("contact_types", domain::kMaxContactTypes);
   input.company_id = reader.Integer("company_id");
   for (std::size_t i = 0; i < domain::kTextFieldCount; ++i) {
-    input.text[i] = reader.String(domain::kTextFieldNames[i]);
+    input.text[i] = reader.String(domain::kTextFields[i].name);
   }
   input.phones.present = reader.Member("phones") != nullptr;
   input.phones.value = ReadPhones(reader);
+  input.spouse = ReadSpouse(reader);
+  input.dnd = reader.Bool("dnd");
+  input.dnd_settings = ReadDndSettings(reader);
   input.is_primary = reader.Bool("is_primary");
   input.is_connected = reader.Bool("is_connected");
   if (allow_created_at) {
     reader.Member("created_at");
-    reader.ReadOnly({"id", "uid", "owner_account_id", "updated_at"});
+    reader.ReadOnly({"id", "uid", "owner_account_id", "updated_at", "full_name_given"});
   } else {
-    reader.ReadOnly({"id", "uid", "owner_account_id", "created_at", "updated_at"});
+    reader.ReadOnly(
+        {"id", "uid", "owner_account_id", "created_at", "updated_at", "full_name_given"});
   }
 }
 

@@ -116,7 +116,8 @@ void AddRoutes(http::Router& router, const Services& services) {
   add("POST", base + "/companies", CreateCompany, needs(Permission::kCreate, "company"));
   add("GET", base + "/companies/{company_id}", GetCompany,
       needs(Permission::kRead, "company", /*bounded_read=*/true));
-  add("GET", "/healthz", Health, {.authenticated = false, .bounded_read = true});
+  add("GET", "/healthz", Health,
+      {.authenticated = false, .permission = {}, .resource = {}, .bounded_read = true});
 }
 
 }  // namespace contactd::api::native

@@ -5,13 +5,20 @@
 namespace contactd::store::sqlite {
 namespace {
 
-// The column a field filters and sorts on: the API's field name, but for the account, the
-// case-folded key of a text field (see domain::FoldCase) and the bit mask of a set of types.
+bool HasKeyColumn(std::string_view name) {
+  auto field = domain::FindTextField(name);
+  return field && static_cast<std::size_t>(*field) < kKeyedTextFields;
+}
+
+// The column (or expression) a field filters and sorts on: the API's field name, but for the
+// account, the case-folded key of a text field (see domain::FoldCase; an indexed <name>_key column
+// where the schema keeps one) and the bit mask of a set of types.
 std::string Column(const domain::QueryField& field, bool for_filter) {
   if (field.name == "owner_account_id") return "account_id";
   switch (field.kind) {
     case domain::FieldKind::kText:
-      return std::string(field.name) + "_key";
+      if (HasKeyColumn(field.name)) return std::string(field.name) + "_key";
+      return "contactd_fold(" + std::string(field.name) + ")";
     case domain::FieldKind::kTypeSet:
       // Sorting a set orders by its first member, the legacy contact_type.
       return for_filter ? "contact_type_mask" : "contact_type";

@@ -11,6 +11,10 @@ namespace contactd::store::sqlite {
 
 using SqlValue = std::variant<std::string, std::int64_t>;
 
+// Text fields with an indexed, case-folded key column (<name>_key): domain::TextField up to
+// kFullName. The others compare through contactd_fold() at query time, unindexed.
+inline constexpr std::size_t kKeyedTextFields = 11;
+
 // The WHERE and ORDER BY parts of a contact list, with their parameters in order.
 struct ListSql {
   std::string where;     // starts with "account_id = ?", never empty

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -224,6 +224,39 @@ CREATE INDEX contacts_connected_contact_type_mask
   ON contacts (account_id, is_connected, contact_type_mask);
 CREATE INDEX IF NOT EXISTS contacts_account ON contacts (account_id);
 CREATE INDEX IF NOT EXISTS contacts_account_connected ON contacts (account_id, is_connected);
+)sql",
+
+    // 6: the union contact's single-valued fields (docs/contact-model.md). full_name is derived
+    // from first and last name unless given (full_name_given), so existing rows get it derived.
+    // Indexed: full_name (seed 003 sorts by name), status and preferred_contact_method (seed 003
+    // lists by them); the other new fields filter unindexed. Nested values are JSON.
+    R"sql(
+ALTER TABLE contacts ADD COLUMN full_name TEXT;
+ALTER TABLE contacts ADD COLUMN full_name_key TEXT;
+ALTER TABLE contacts ADD COLUMN full_name_given INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE contacts ADD COLUMN display_name TEXT;
+ALTER TABLE contacts ADD COLUMN code TEXT;
+ALTER TABLE contacts ADD COLUMN tax_id TEXT;
+ALTER TABLE contacts ADD COLUMN description TEXT;
+ALTER TABLE contacts ADD COLUMN notes TEXT;
+ALTER TABLE contacts ADD COLUMN website TEXT;
+ALTER TABLE contacts ADD COLUMN country TEXT;
+ALTER TABLE contacts ADD COLUMN timezone TEXT;
+ALTER TABLE contacts ADD COLUMN birthday TEXT;
+ALTER TABLE contacts ADD COLUMN anniversary TEXT;
+ALTER TABLE contacts ADD COLUMN preferred_contact_method TEXT;
+ALTER TABLE contacts ADD COLUMN source TEXT;
+ALTER TABLE contacts ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+ALTER TABLE contacts ADD COLUMN spouse TEXT;
+ALTER TABLE contacts ADD COLUMN dnd INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE contacts ADD COLUMN dnd_settings TEXT;
+UPDATE contacts SET full_name = nullif(trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')), '')
+  WHERE first_name IS NOT NULL OR last_name IS NOT NULL;
+UPDATE contacts SET full_name_key = contactd_fold(full_name) WHERE full_name IS NOT NULL;
+CREATE INDEX contacts_connected_full_name_key ON contacts (account_id, is_connected, full_name_key);
+CREATE INDEX contacts_connected_status ON contacts (account_id, is_connected, status);
+CREATE INDEX contacts_connected_preferred_contact_method
+  ON contacts (account_id, is_connected, preferred_contact_method);
 )sql",
 };
 

@@ -22,16 +22,26 @@ using domain::Result;
 namespace {
 
 // Column lists as macros so that whole statements stay string literals (cached by address).
-#define CONTACTD_CONTACT_COLUMNS                                                                \
-  "id, uid, account_id, company_id, contact_types, first_name, last_name, email, title, "    \
-  "department, address, city, state, zip, linkedin_url, phones, is_primary, is_connected, " \
+// The text columns, in domain::TextField order.
+#define CONTACTD_TEXT_COLUMNS                                                                  \
+  "first_name, last_name, email, title, department, address, city, state, zip, linkedin_url, " \
+  "full_name, display_name, code, tax_id, description, notes, website, country, timezone, "   \
+  "birthday, anniversary, preferred_contact_method, source, status"
+// The text columns that have a case-folded key column (<name>_key), in the same order: the first
+// kKeyedTextFields of domain::TextField.
+#define CONTACTD_KEY_COLUMNS                                                                  \
+  "first_name_key, last_name_key, email_key, title_key, department_key, address_key, "        \
+  "city_key, state_key, zip_key, linkedin_url_key, full_name_key"
+#define CONTACTD_CONTACT_COLUMNS                                                               \
+  "id, uid, account_id, company_id, contact_types, " CONTACTD_TEXT_COLUMNS                    \
+  ", full_name_given, phones, spouse, dnd, dnd_settings, is_primary, is_connected, "         \
   "owner_user_id, created_at, updated_at"
 #define CONTACTD_COMPANY_COLUMNS \
   "id, uid, account_id, name, company_type, primary_contact_id, created_at, updated_at"
 
 constexpr const char* kContactColumns = CONTACTD_CONTACT_COLUMNS;
 constexpr int kFirstTextColumn = 5;
-constexpr int kPhonesColumn = kFirstTextColumn + static_cast<int>(domain::kTextFieldCount);
+constexpr int kAfterTextColumns = kFirstTextColumn + static_cast<int>(domain::kTextFieldCount);
 
 constexpr const char* kCompanyColumns = CONTACTD_COMPANY_COLUMNS;
 constexpr const char* kSelectContact =
@@ -70,12 +80,15 @@ constexpr const char* kSetCompanyPrimary =
     "UPDATE companies SET primary_contact_id = ?, updated_at = ? WHERE account_id = ? AND id = ?";
 constexpr const char* kInsertContact =
     "INSERT INTO contacts (account_id, uid, company_id, contact_type, contact_types, "
-    "contact_type_mask, first_name, last_name, email, title, department, address, city, state, "
-    "zip, linkedin_url, first_name_key, last_name_key, email_key, title_key, department_key, "
-    "address_key, city_key, state_key, zip_key, linkedin_url_key, phones, is_primary, "
-    "is_connected, owner_user_id, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?, ?)";
+    "contact_type_mask, " CONTACTD_TEXT_COLUMNS ", " CONTACTD_KEY_COLUMNS ", full_name_given, "
+    "phones, spouse, dnd, dnd_settings, is_primary, is_connected, owner_user_id, created_at, "
+    "updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "  // 24 text
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "                                        // 11 keys
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static_assert(domain::kTextFields[kKeyedTextFields - 1].name == "full_name");
+static_assert(domain::kTextFieldCount == 24);
 
 std::string EncodePhones(const std::vector<domain::Phone>& phones) {
   boost::json::array array;
@@ -109,6 +122,67 @@ std::vector<domain::Phone> DecodePhones(const std::string& text) {
                       StringMember(object, "extension")});
   }
   return phones;
+}
+
+std::optional<std::string> EncodeSpouse(const std::optional<domain::Spouse>& spouse) {
+  if (!spouse) return std::nullopt;
+  auto member = [](const std::optional<std::string>& value) {
+    return value ? boost::json::value(*value) : boost::json::value(nullptr);
+  };
+  return boost::json::serialize(boost::json::object{{"name", member(spouse->name)},
+                                                    {"email", member(spouse->email)},
+                                                    {"phone", member(spouse->phone)},
+                                                    {"birthday", member(spouse->birthday)}});
+}
+
+std::optional<std::string> OptionalMember(const boost::json::object& object, std::string_view key) {
+  const boost::json::value* value = object.if_contains(key);
+  if (value == nullptr || !value->is_string()) return std::nullopt;
+  return std::string(value->get_string());
+}
+
+boost::json::value ParseColumn(const std::string& text, const char* column) {
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(text, ec);
+  if (ec) throw SqliteError(0, std::string("corrupt ") + column + " column");
+  return value;
+}
+
+std::optional<domain::Spouse> DecodeSpouse(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  boost::json::value value = ParseColumn(*text, "spouse");
+  if (!value.is_object()) throw SqliteError(0, "corrupt spouse column");
+  const boost::json::object& object = value.get_object();
+  return domain::Spouse{OptionalMember(object, "name"), OptionalMember(object, "email"),
+                        OptionalMember(object, "phone"), OptionalMember(object, "birthday")};
+}
+
+std::optional<std::string> EncodeDndSettings(const std::vector<domain::DndChannel>& settings) {
+  if (settings.empty()) return std::nullopt;
+  boost::json::object object;
+  for (const domain::DndChannel& channel : settings) {
+    boost::json::object entry{{"status", channel.status}};
+    if (channel.message) entry["message"] = *channel.message;
+    if (channel.code) entry["code"] = *channel.code;
+    object[channel.channel] = std::move(entry);
+  }
+  return boost::json::serialize(object);
+}
+
+std::vector<domain::DndChannel> DecodeDndSettings(const std::optional<std::string>& text) {
+  std::vector<domain::DndChannel> settings;
+  if (!text) return settings;
+  boost::json::value value = ParseColumn(*text, "dnd_settings");
+  if (!value.is_object()) throw SqliteError(0, "corrupt dnd_settings column");
+  // Channels in kDndChannels order, whatever order the JSON kept.
+  for (std::string_view name : domain::kDndChannels) {
+    const boost::json::value* entry = value.get_object().if_contains(name);
+    if (entry == nullptr || !entry->is_object()) continue;
+    const boost::json::object& object = entry->get_object();
+    settings.push_back({std::string(name), StringMember(object, "status"),
+                        OptionalMember(object, "message"), OptionalMember(object, "code")});
+  }
+  return settings;
 }
 
 std::string JoinTypes(const std::vector<std::string>& types) {
@@ -154,12 +228,18 @@ domain::Contact ReadContact(const Statement& row) {
   for (std::size_t i = 0; i < domain::kTextFieldCount; ++i) {
     contact.text[i] = row.OptionalText(kFirstTextColumn + static_cast<int>(i));
   }
-  contact.phones = DecodePhones(row.Text(kPhonesColumn));
-  contact.is_primary = row.Int(kPhonesColumn + 1) != 0;
-  contact.is_connected = row.Int(kPhonesColumn + 2) != 0;
-  if (!row.IsNull(kPhonesColumn + 3)) contact.owner_user = domain::UserId{row.Int(kPhonesColumn + 3)};
-  contact.created_at = row.Int(kPhonesColumn + 4);
-  contact.updated_at = row.Int(kPhonesColumn + 5);
+  int column = kAfterTextColumns;
+  contact.full_name_given = row.Int(column++) != 0;
+  contact.phones = DecodePhones(row.Text(column++));
+  contact.spouse = DecodeSpouse(row.OptionalText(column++));
+  contact.dnd = row.Int(column++) != 0;
+  contact.dnd_settings = DecodeDndSettings(row.OptionalText(column++));
+  contact.is_primary = row.Int(column++) != 0;
+  contact.is_connected = row.Int(column++) != 0;
+  if (!row.IsNull(column)) contact.owner_user = domain::UserId{row.Int(column)};
+  ++column;
+  contact.created_at = row.Int(column++);
+  contact.updated_at = row.Int(column++);
   return contact;
 }
 
@@ -308,8 +388,14 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
   insert.Bind(index++, JoinTypes(contact.contact_types));
   insert.Bind(index++, TypeMask(contact.contact_types));
   for (const auto& text : contact.text) insert.BindOptional(index++, text);
-  for (const auto& text : contact.text) insert.BindOptional(index++, FoldKey(text));
+  for (std::size_t i = 0; i < kKeyedTextFields; ++i) {
+    insert.BindOptional(index++, FoldKey(contact.text[i]));
+  }
+  insert.Bind(index++, std::int64_t{contact.full_name_given});
   insert.Bind(index++, EncodePhones(contact.phones));
+  insert.BindOptional(index++, EncodeSpouse(contact.spouse));
+  insert.Bind(index++, std::int64_t{contact.dnd});
+  insert.BindOptional(index++, EncodeDndSettings(contact.dnd_settings));
   insert.Bind(index++, std::int64_t{primary});
   insert.Bind(index++, std::int64_t{contact.is_connected});
   if (contact.owner) {
@@ -660,38 +746,43 @@ Result<Page<domain::Contact>> SqliteStore::ListContacts(AccountId account,
 }
 
 Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
-    AccountId account, ContactId id, const domain::ContactChanges& changes) {
-  if (changes.empty()) {
-    return Run([&](Connection& c) -> Result<std::optional<domain::Contact>> {
-      return SelectContact(c, account, id);
-    });
-  }
+    AccountId account, ContactId id, const ContactPlan& plan) {
   return Write([&](Connection& c) -> Result<std::optional<domain::Contact>> {
+    std::optional<domain::Contact> current = SelectContact(c, account, id);
+    if (!current) return std::nullopt;
+    Result<domain::ContactChanges> planned = plan(*current);
+    if (!planned) return std::unexpected(planned.error());
+    const domain::ContactChanges& changes = *planned;
+    if (changes.empty()) return current;
+
     std::string sql = "UPDATE contacts SET updated_at = ?";
     std::vector<SqlValue> params{changes.now};
     std::vector<std::size_t> null_params;  // positions in params to bind as NULL
+    auto set = [&](std::string_view column, const std::optional<std::string>& value) {
+      sql += ", ";
+      sql += column;
+      sql += " = ?";
+      if (!value) null_params.push_back(params.size());
+      params.emplace_back(value.value_or(std::string()));
+    };
     for (std::size_t i = 0; i < domain::kTextFieldCount; ++i) {
       if (!changes.text[i]) continue;
-      std::string column(domain::kTextFieldNames[i]);
-      sql += ", " + column + " = ?, " + column + "_key = ?";
-      if (*changes.text[i]) {
-        params.emplace_back(**changes.text[i]);
-        params.emplace_back(domain::FoldCase(**changes.text[i]));
-      } else {
-        for (int k = 0; k < 2; ++k) {
-          null_params.push_back(params.size());
-          params.emplace_back(std::int64_t{0});
-        }
-      }
+      std::string column(domain::kTextFields[i].name);
+      set(column, *changes.text[i]);
+      if (i < kKeyedTextFields) set(column + "_key", FoldKey(*changes.text[i]));
     }
-    if (changes.phones) {
-      sql += ", phones = ?";
-      params.emplace_back(EncodePhones(*changes.phones));
-    }
-    if (changes.is_connected) {
-      sql += ", is_connected = ?";
-      params.emplace_back(std::int64_t{*changes.is_connected});
-    }
+    auto set_int = [&](std::string_view column, std::int64_t value) {
+      sql += ", ";
+      sql += column;
+      sql += " = ?";
+      params.emplace_back(value);
+    };
+    if (changes.full_name_given) set_int("full_name_given", *changes.full_name_given);
+    if (changes.phones) set("phones", EncodePhones(*changes.phones));
+    if (changes.spouse) set("spouse", EncodeSpouse(*changes.spouse));
+    if (changes.dnd) set_int("dnd", *changes.dnd);
+    if (changes.dnd_settings) set("dnd_settings", EncodeDndSettings(*changes.dnd_settings));
+    if (changes.is_connected) set_int("is_connected", *changes.is_connected);
     sql += " WHERE account_id = ? AND id = ?";
     params.emplace_back(account.value);
     params.emplace_back(id.value);
@@ -699,7 +790,6 @@ Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
     BindAll(stmt, params);
     for (std::size_t position : null_params) stmt.BindNull(static_cast<int>(position) + 1);
     stmt.Run();
-    if (c.Changes() == 0) return std::nullopt;
     return SelectContact(c, account, id);
   });
 }

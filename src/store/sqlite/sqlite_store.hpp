@@ -63,8 +63,7 @@ class SqliteStore final : public Store {
   domain::Result<Page<domain::Contact>> ListContacts(domain::AccountId account,
                                                      const domain::ListQuery& query) override;
   domain::Result<std::optional<domain::Contact>> UpdateContact(
-      domain::AccountId account, domain::ContactId id,
-      const domain::ContactChanges& changes) override;
+      domain::AccountId account, domain::ContactId id, const ContactPlan& plan) override;
 
  private:
   class Lease;
