@@ -144,6 +144,10 @@ struct WritePolicy {
   PhonePolicy phones = PhonePolicy::kStrict;
 };
 
+// Tags: a set per contact, compared case-insensitively (FoldCase), each kept as first spelled.
+inline constexpr std::size_t kMaxTagsPerContact = 100;
+inline constexpr std::size_t kMaxTagLength = 64;  // characters
+
 // Seed 002's spouse fields, as one value.
 struct Spouse {
   std::optional<std::string> name;
@@ -191,6 +195,7 @@ struct Contact {
   std::optional<Spouse> spouse;
   bool dnd = false;
   std::vector<DndChannel> dnd_settings;  // in kDndChannels order, each channel at most once
+  std::vector<std::string> tags;         // distinct under FoldCase, in the order first added
   bool is_primary = false;
   bool is_connected = false;
   std::optional<UserId> owner_user;
@@ -243,6 +248,7 @@ struct ContactInput {
   Input<SpouseInput> spouse;
   Input<bool> dnd;
   Input<std::vector<DndChannelInput>> dnd_settings;
+  Input<std::vector<std::string>> tags;
   FieldErrors errors;  // shape errors found while reading: unknown keys, wrong JSON types
 };
 
@@ -259,6 +265,7 @@ struct NewContact {
   std::optional<Spouse> spouse;
   bool dnd = false;
   std::vector<DndChannel> dnd_settings;
+  std::vector<std::string> tags;
   bool is_primary = false;
   bool is_connected = false;
   std::int64_t now = 0;
@@ -272,6 +279,7 @@ struct ContactChanges {
   std::optional<std::optional<Spouse>> spouse;
   std::optional<bool> dnd;
   std::optional<std::vector<DndChannel>> dnd_settings;
+  std::optional<std::vector<std::string>> tags;  // the whole new set
   std::optional<bool> is_connected;
   std::int64_t now = 0;
 
@@ -279,7 +287,8 @@ struct ContactChanges {
     for (const auto& t : text) {
       if (t) return false;
     }
-    return !full_name_given && !phones && !spouse && !dnd && !dnd_settings && !is_connected;
+    return !full_name_given && !phones && !spouse && !dnd && !dnd_settings && !tags &&
+           !is_connected;
   }
 };
 

@@ -4,6 +4,7 @@
 
 #include "domain/crypto.hpp"
 #include "domain/phone.hpp"
+#include "domain/tags.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "domain/validation.hpp"
@@ -159,6 +160,15 @@ std::vector<DndChannel> ValidateDndSettings(const Input<std::vector<DndChannelIn
   return settings;
 }
 
+std::optional<std::vector<std::string>> ValidateTagList(
+    const Input<std::vector<std::string>>& input, FieldErrors& errors) {
+  if (!input.value) {
+    errors.Add("tags", "tags must be an array of strings; send [] to clear it");
+    return std::nullopt;
+  }
+  return ValidateTags(*input.value, "tags", errors);
+}
+
 std::optional<bool> RequireBool(const Input<bool>& input, std::string_view name,
                                 FieldErrors& errors) {
   if (!input.value) errors.Add(std::string(name), std::string(name) + " must be true or false");
@@ -218,6 +228,9 @@ NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& poli
   if (input.dnd.present) contact.dnd = RequireBool(input.dnd, "dnd", errors).value_or(false);
   if (input.dnd_settings.present) {
     contact.dnd_settings = ValidateDndSettings(input.dnd_settings, errors);
+  }
+  if (input.tags.present) {
+    if (auto tags = ValidateTagList(input.tags, errors)) contact.tags = std::move(*tags);
   }
   if (input.is_primary.present) {
     contact.is_primary = RequireBool(input.is_primary, "is_primary", errors).value_or(false);
@@ -290,6 +303,7 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
   if (input.dnd_settings.present) {
     changes.dnd_settings = ValidateDndSettings(input.dnd_settings, errors);
   }
+  if (input.tags.present) changes.tags = ValidateTagList(input.tags, errors);
   if (input.is_connected.present) {
     changes.is_connected = RequireBool(input.is_connected, "is_connected", errors);
   }
@@ -322,6 +336,47 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
   if (!updated) return std::unexpected(updated.error());
   if (!*updated) return std::unexpected(Error::NotFound("Contact not found"));
   return std::move(**updated);
+}
+
+Result<Contact> ContactService::ChangeTags(const Principal& principal, ContactId id,
+                                           TagsInput input, bool add) {
+  if (auto allowed = Authorize(principal, Permission::kUpdate, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  FieldErrors errors = std::move(input.errors);
+  if (!input.present && !errors.Has("tags")) errors.Add("tags", "tags is required");
+  std::vector<std::string> tags = ValidateTags(input.tags, "tags", errors);
+  if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
+  std::int64_t now = NowSeconds();
+  // The new set is computed from the stored one inside the write: concurrent changes to the
+  // same contact's tags all take effect.
+  auto plan = [&](const Contact& current) -> Result<ContactChanges> {
+    std::vector<std::string> next = add ? WithTags(current.tags, tags)
+                                        : WithoutTags(current.tags, tags);
+    ContactChanges changes;
+    if (next.size() > kMaxTagsPerContact) {
+      return std::unexpected(Error::Validation(
+          {{"tags", "a contact holds at most 100 tags; it has " +
+                        std::to_string(current.tags.size())}}));
+    }
+    if (next != current.tags) {
+      changes.tags = std::move(next);
+      changes.now = now;
+    }
+    return changes;
+  };
+  auto updated = store_.UpdateContact(principal.account, id, plan);
+  if (!updated) return std::unexpected(updated.error());
+  if (!*updated) return std::unexpected(Error::NotFound("Contact not found"));
+  return std::move(**updated);
+}
+
+Result<store::Page<TagCount>> ContactService::ListTags(const Principal& principal,
+                                                       const ListQuery& query) {
+  if (auto allowed = Authorize(principal, Permission::kRead, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  return store_.ListTags(principal.account, query);
 }
 
 }  // namespace contactd::domain

@@ -9,6 +9,7 @@
 #include "domain/contact.hpp"
 #include "domain/error.hpp"
 #include "domain/query.hpp"
+#include "domain/tags.hpp"
 #include "store/store.hpp"
 
 namespace contactd::domain {
@@ -48,6 +49,13 @@ class ContactService {
   // updatable. kForbidden without UPDATE, kValidation, kNotFound.
   Result<Contact> Update(const Principal& principal, ContactId id, ContactInput input,
                          const WritePolicy& policy = {});
+
+  // Adds the tags to the contact's set (`add`) or removes them, atomically against other writes
+  // to the contact. kForbidden without UPDATE, kValidation (bad tags, a set over 100), kNotFound.
+  Result<Contact> ChangeTags(const Principal& principal, ContactId id, TagsInput input, bool add);
+
+  // The account's tags with how many contacts carry each, by tag; limit and offset of `query`.
+  Result<store::Page<TagCount>> ListTags(const Principal& principal, const ListQuery& query);
 
  private:
   store::Store& store_;

@@ -6,6 +6,7 @@
 
 #include "domain/contact.hpp"
 #include "domain/cursor.hpp"
+#include "domain/tags.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "domain/validation.hpp"
@@ -13,7 +14,7 @@
 namespace contactd::domain {
 namespace {
 
-constexpr std::array<QueryField, 31> kContactFields = {{
+constexpr std::array<QueryField, 32> kContactFields = {{
     {"id", FieldKind::kInteger},
     {"contact_type", FieldKind::kTypeSet},
     {"contact_types", FieldKind::kTypeSet},
@@ -40,6 +41,7 @@ constexpr std::array<QueryField, 31> kContactFields = {{
     {"preferred_contact_method", FieldKind::kCanonical},
     {"status", FieldKind::kCanonical},
     {"dnd", FieldKind::kBool},
+    {"tags", FieldKind::kTagSet},
     {"company_id", FieldKind::kInteger},
     {"is_primary", FieldKind::kBool},
     {"owner_account_id", FieldKind::kInteger},
@@ -66,6 +68,7 @@ std::optional<FilterOp> ParseOp(std::string_view op) {
   if (op == "$gt") return FilterOp::kGt;
   if (op == "$gte") return FilterOp::kGte;
   if (op == "$eq") return FilterOp::kEq;
+  if (op == "$all") return FilterOp::kAll;
   return std::nullopt;
 }
 
@@ -89,6 +92,8 @@ std::optional<FilterValue> ParseValue(const QueryField& field, std::string_view 
     }
     case FieldKind::kTypeSet:
       return FilterValue{ContactTypeBit(text)};
+    case FieldKind::kTagSet:
+      return FilterValue{TagKey(Trim(text))};
     case FieldKind::kInteger:
       if (auto value = ParseInt(text)) return FilterValue{*value};
       return std::nullopt;
@@ -107,6 +112,7 @@ std::string_view KindDescription(FieldKind kind) {
   switch (kind) {
     case FieldKind::kText:
     case FieldKind::kTypeSet:
+    case FieldKind::kTagSet:
       return "a string";
     case FieldKind::kInteger:
       return "an integer";
@@ -137,7 +143,8 @@ std::vector<std::string_view> SplitList(std::string_view text) {
 }
 
 // Handles the paging parameters shared by every list. Returns false if `key` is not one.
-bool ParsePagingParam(const std::string& key, const std::string& value, const CursorCodec& cursors,
+// REQUIRES: `cursors` is set unless the caller handles "cursor" itself.
+bool ParsePagingParam(const std::string& key, const std::string& value, const CursorCodec* cursors,
                       ListQuery& query, FieldErrors& errors, bool& has_cursor, bool& has_offset) {
   if (key == "limit") {
     auto limit = ParseInt(value);
@@ -150,7 +157,7 @@ bool ParsePagingParam(const std::string& key, const std::string& value, const Cu
   }
   if (key == "cursor") {
     has_cursor = true;
-    if (auto id = cursors.Decode(value)) {
+    if (auto id = cursors->Decode(value)) {
       query.after_id = *id;
     } else {
       errors.Add("cursor", "cursor is invalid; pass next_cursor from a previous page unchanged");
@@ -186,6 +193,10 @@ void ParseSort(const std::string& value, ListQuery& query, FieldErrors& errors) 
     const QueryField* field = key == kIsConnectedField.name ? &kIsConnectedField : FindField(key);
     if (field == nullptr) {
       errors.Add("sort", "sort: unknown field '" + std::string(key) + "'");
+      continue;
+    }
+    if (field->kind == FieldKind::kTagSet) {
+      errors.Add("sort", "sort: " + std::string(key) + " cannot be sorted on");
       continue;
     }
     bool repeated = std::any_of(query.sort.begin(), query.sort.end(),
@@ -228,7 +239,7 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
     auto parsed = ParseOp(op_text.substr(1, op_text.size() - 2));
     if (!parsed) {
       errors.Add(key, "unknown filter operator in '" + key +
-                          "'; use $ne, $in, $nin, $lt, $lte, $gt or $gte");
+                          "'; use $ne, $in, $nin, $all, $lt, $lte, $gt or $gte");
       return;
     }
     op = *parsed;
@@ -238,9 +249,18 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
     errors.Add(key, "unknown query parameter '" + key + "'");
     return;
   }
-  if (field->kind == FieldKind::kTypeSet && op != FilterOp::kEq && op != FilterOp::kNe &&
-      op != FilterOp::kIn && op != FilterOp::kNin) {
+  bool equality = op == FilterOp::kEq || op == FilterOp::kNe || op == FilterOp::kIn ||
+                  op == FilterOp::kNin;
+  if (field->kind == FieldKind::kTypeSet && !equality) {
     errors.Add(key, std::string(name) + " takes only equality, $ne, $in and $nin");
+    return;
+  }
+  if (field->kind == FieldKind::kTagSet && !equality && op != FilterOp::kAll) {
+    errors.Add(key, std::string(name) + " takes only equality, $ne, $in, $nin and $all");
+    return;
+  }
+  if (op == FilterOp::kAll && field->kind != FieldKind::kTagSet) {
+    errors.Add(key, "$all applies to tags only");
     return;
   }
   auto parsed_value = ParseValue(*field, value);
@@ -255,8 +275,8 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
     errors.Add(key, key + " must be " + std::string(KindDescription(field->kind)));
     return;
   }
-  if (op == FilterOp::kIn || op == FilterOp::kNin) {
-    // Repeated $in / $nin parameters of one field add values to one condition.
+  if (op == FilterOp::kIn || op == FilterOp::kNin || op == FilterOp::kAll) {
+    // Repeated $in / $nin / $all parameters of one field add values to one condition.
     for (Filter& filter : query.filters) {
       if (filter.field == field && filter.op == op) {
         if (filter.values.size() >= kMaxInValues) {
@@ -288,7 +308,7 @@ Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorC
   bool has_offset = false;
   bool has_sort = false;
   for (const auto& [key, value] : params) {
-    if (ParsePagingParam(key, value, cursors, query, errors, has_cursor, has_offset)) continue;
+    if (ParsePagingParam(key, value, &cursors, query, errors, has_cursor, has_offset)) continue;
     if (key == "sort") {
       has_sort = true;
       ParseSort(value, query, errors);
@@ -323,14 +343,18 @@ Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorC
   return query;
 }
 
-Result<ListQuery> ParsePageQuery(const QueryParams& params, const CursorCodec& cursors) {
+namespace {
+
+Result<ListQuery> ParsePaging(const QueryParams& params, const CursorCodec* cursors) {
   ListQuery query;
   query.connected = Connected::kAll;
   FieldErrors errors;
   bool has_cursor = false;
   bool has_offset = false;
   for (const auto& [key, value] : params) {
-    if (!ParsePagingParam(key, value, cursors, query, errors, has_cursor, has_offset)) {
+    if (cursors == nullptr && key == "cursor") {
+      errors.Add(key, "this list pages with limit and offset, not cursor");
+    } else if (!ParsePagingParam(key, value, cursors, query, errors, has_cursor, has_offset)) {
       errors.Add(key, "unknown query parameter '" + key + "'");
     }
   }
@@ -341,6 +365,16 @@ Result<ListQuery> ParsePageQuery(const QueryParams& params, const CursorCodec& c
     return std::unexpected(Error::BadRequest(std::move(message), std::move(list)));
   }
   return query;
+}
+
+}  // namespace
+
+Result<ListQuery> ParsePageQuery(const QueryParams& params, const CursorCodec& cursors) {
+  return ParsePaging(params, &cursors);
+}
+
+Result<ListQuery> ParseOffsetPageQuery(const QueryParams& params) {
+  return ParsePaging(params, nullptr);
 }
 
 }  // namespace contactd::domain

@@ -19,8 +19,9 @@ class CursorCodec;
 // stored values are canonical (a choice in lower case, a country in upper case, a YYYY-MM-DD
 // date): filter values are put in the same form by the write path's rule, then compare exactly.
 // kTypeSet is a set of contact types (values are ContactTypeBit masks): a condition holds when
-// any of the set's values matches.
-enum class FieldKind { kText, kCanonical, kInteger, kBool, kTimestamp, kTypeSet };
+// any of the set's values matches. kTagSet is a contact's tags (values are TagKey keys): equality
+// and $in mean "has any of", $ne and $nin "has none of", $all "has every one of".
+enum class FieldKind { kText, kCanonical, kInteger, kBool, kTimestamp, kTypeSet, kTagSet };
 
 // A field that list queries may filter and sort on.
 struct QueryField {
@@ -32,13 +33,13 @@ struct QueryField {
 // parameter: see Connected).
 std::span<const QueryField> ContactQueryFields();
 
-enum class FilterOp { kEq, kNe, kIn, kNin, kLt, kLte, kGt, kGte };
+enum class FilterOp { kEq, kNe, kIn, kNin, kAll, kLt, kLte, kGt, kGte };
 
-// FoldCase keys for kText, canonical text for kCanonical, unix seconds for kTimestamp, ContactTypeBit for kTypeSet, integers
+// FoldCase keys for kText, TagKey keys for kTagSet, canonical text for kCanonical, unix seconds for kTimestamp, ContactTypeBit for kTypeSet, integers
 // and 0/1 for the others.
 using FilterValue = std::variant<std::string, std::int64_t>;
 
-// One condition. All filters of a query must hold (AND); $in/$nin hold several values.
+// One condition. All filters of a query must hold (AND); $in/$nin/$all hold several values.
 struct Filter {
   const QueryField* field = nullptr;  // points into ContactQueryFields()
   FilterOp op = FilterOp::kEq;
@@ -87,5 +88,7 @@ Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorC
 // Parses only the paging parameters (limit, cursor); any other parameter is an error. For lists
 // without filters, such as companies.
 Result<ListQuery> ParsePageQuery(const QueryParams& params, const CursorCodec& cursors);
+// Parses limit and offset only, for lists not in id order (tags).
+Result<ListQuery> ParseOffsetPageQuery(const QueryParams& params);
 
 }  // namespace contactd::domain

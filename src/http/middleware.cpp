@@ -19,8 +19,12 @@
 namespace contactd::http {
 namespace {
 
-bool IsWrite(std::string_view method) {
-  return method == "POST" || method == "PATCH" || method == "PUT";
+// Whether the request carries a body the handler reads as JSON: every POST, PATCH and PUT, and
+// a DELETE that has one (DELETE /contacts/{id}/tags).
+bool HasJsonBody(const Request& request) {
+  std::string_view method = request.method;
+  return method == "POST" || method == "PATCH" || method == "PUT" ||
+         (method == "DELETE" && !request.body.empty());
 }
 
 }  // namespace
@@ -129,7 +133,7 @@ Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
       if (!allowed) return route.render_error(context, allowed.error());
     }
   }
-  if (IsWrite(request.method) && !IsJsonContentType(request.content_type)) {
+  if (HasJsonBody(request) && !IsJsonContentType(request.content_type)) {
     return route.render_error(
         context, domain::Error{domain::ErrorCode::kUnsupportedMediaType,
                                "Content-Type must be application/json", {}});

@@ -16,6 +16,7 @@
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/query.hpp"
+#include "domain/tags.hpp"
 
 namespace contactd::store {
 
@@ -108,6 +109,11 @@ class Store {
   // fails (nothing is written).
   virtual domain::Result<std::optional<domain::Contact>> UpdateContact(
       domain::AccountId account, domain::ContactId id, const ContactPlan& plan) = 0;
+
+  // The account's tags, ordered by tag key, with their contact counts; limit and offset of
+  // `query`, total = the number of distinct tags.
+  virtual domain::Result<Page<domain::TagCount>> ListTags(domain::AccountId account,
+                                                          const domain::ListQuery& query) = 0;
 };
 
 }  // namespace contactd::store

@@ -13,7 +13,8 @@ CONTACT_KEYS = {"id", "contact_type", "contact_types", "company_id", "first_name
                 # the union contact's fields (test_native_fields.py)
                 "uid", "full_name", "full_name_given", "display_name", "country", "website",
                 "code", "tax_id", "description", "notes", "timezone", "birthday", "anniversary",
-                "spouse", "preferred_contact_method", "source", "status", "dnd", "dnd_settings"}
+                "spouse", "preferred_contact_method", "source", "status", "dnd", "dnd_settings",
+                "tags"}
 
 FULL = {
     "contact_type": "lender_contact",

@@ -41,3 +41,12 @@ def test_sorted_pages_walk_an_index(server, key):
     text = plan(server.db, "SELECT id FROM contacts WHERE account_id = 1 AND is_connected = 1 "
                            f"ORDER BY {key}, id LIMIT 50 OFFSET 10000")
     assert "TEMP B-TREE" not in text, text
+
+
+@pytest.mark.parametrize("select", ["SELECT id", "SELECT count(*)"])
+def test_tag_filters_look_up_their_match(server, select):
+    # The page and the total walk the tagged ids (rowid=?), not the account's contacts.
+    text = plan(server.db, f"{select} FROM contacts WHERE account_id = 1 AND is_connected = 1 AND "
+                           "id IN (SELECT contact_id FROM contact_tags WHERE account_id = 1 AND "
+                           "tag_key = 'vip') ORDER BY 1 LIMIT 51")
+    assert "rowid=?" in text and "contact_tags USING PRIMARY KEY" in text, text

@@ -87,7 +87,7 @@ TEST_F(SqliteStoreTest, DatabaseIsInWalMode) {
 }
 
 // A database from before migration 6 (the union contact's fields) gets them, with the full name
-// of its contacts derived from their names.
+// of its contacts derived from their names. (Migration 7 and later are undone first.)
 TEST_F(SqliteStoreTest, Migration6DerivesFullNamesOfExistingContacts) {
   auto named = Contact(a_, company_a_, "Chen");
   auto unnamed = Contact(a_, company_a_, "");
@@ -96,7 +96,8 @@ TEST_F(SqliteStoreTest, Migration6DerivesFullNamesOfExistingContacts) {
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
   std::string downgrade =
       "DROP INDEX contacts_connected_full_name_key; DROP INDEX contacts_connected_status; "
-      "DROP INDEX contacts_connected_preferred_contact_method; ";
+      "DROP INDEX contacts_connected_preferred_contact_method; "
+      "DROP TABLE contact_tags; DROP TABLE tags; ALTER TABLE contacts DROP COLUMN tags; ";
   for (const char* column :
        {"full_name", "full_name_key", "full_name_given", "display_name", "code", "tax_id",
         "description", "notes", "website", "country", "timezone", "birthday", "anniversary",

@@ -20,7 +20,7 @@ namespace json = boost::json;
 // A rendered contact's keys, in order, and what each renders.
 enum class Out {
   kId, kUid, kContactType, kContactTypes, kCompanyId, kText, kPhones, kSpouse, kDnd,
-  kDndSettings, kIsPrimary, kIsConnected, kOwnerAccountId, kCreatedAt, kUpdatedAt,
+  kDndSettings, kTags, kIsPrimary, kIsConnected, kOwnerAccountId, kCreatedAt, kUpdatedAt,
   kFullNameGiven,
 };
 struct OutputField {
@@ -29,7 +29,7 @@ struct OutputField {
   domain::TextField text = domain::TextField::kFirstName;  // for Out::kText
 };
 using TF = domain::TextField;
-constexpr std::array<OutputField, 39> kContactOutputs = {{
+constexpr std::array<OutputField, 40> kContactOutputs = {{
     {"id", Out::kId},
     {"uid", Out::kUid},
     {"contact_type", Out::kContactType},
@@ -64,6 +64,7 @@ constexpr std::array<OutputField, 39> kContactOutputs = {{
     {"status", Out::kText, TF::kStatus},
     {"dnd", Out::kDnd},
     {"dnd_settings", Out::kDndSettings},
+    {"tags", Out::kTags},
     {"is_primary", Out::kIsPrimary},
     {"is_connected", Out::kIsConnected},
     {"owner_account_id", Out::kOwnerAccountId},
@@ -218,6 +219,12 @@ json::object ContactJson(const domain::Contact& contact, const Selection& want) 
       case Out::kDndSettings:
         value = DndSettingsJson(contact.dnd_settings);
         break;
+      case Out::kTags: {
+        json::array tags;
+        for (const std::string& tag : contact.tags) tags.emplace_back(tag);
+        value = std::move(tags);
+        break;
+      }
       case Out::kIsPrimary:
         value = contact.is_primary;
         break;
@@ -351,6 +358,7 @@ void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
   input.spouse = ReadSpouse(reader);
   input.dnd = reader.Bool("dnd");
   input.dnd_settings = ReadDndSettings(reader);
+  input.tags = reader.StringArray("tags", domain::kMaxTagsPerContact);
   input.is_primary = reader.Bool("is_primary");
   input.is_connected = reader.Bool("is_connected");
   if (allow_created_at) {
@@ -401,6 +409,35 @@ domain::Result<ImportRow> ParseImportRow(std::string_view line) {
   }
   reader.RejectUnknown();
   return row;
+}
+
+domain::Result<domain::TagsInput> ParseTagsInput(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return std::unexpected(object.error());
+  domain::TagsInput input;
+  ObjectReader reader(*object, "", input.errors);
+  auto tags = reader.StringArray("tags", domain::kMaxTagsPerContact);
+  input.present = tags.value.has_value();
+  if (tags.value) input.tags = std::move(*tags.value);
+  reader.RejectUnknown();
+  return input;
+}
+
+http::Response RenderTagPage(const http::RequestContext& context,
+                             const store::Page<domain::TagCount>& page,
+                             const domain::ListQuery& query) {
+  json::array data;
+  data.reserve(page.items.size());
+  for (const domain::TagCount& tag : page.items) {
+    data.push_back(json::object{{"name", tag.name}, {"contacts", tag.contacts}});
+  }
+  json::object body = Envelope(context);
+  body["data"] = std::move(data);
+  body["pagination"] = json::object{{"total", page.total},
+                                    {"limit", query.limit},
+                                    {"offset", query.offset},
+                                    {"has_more", page.has_more}};
+  return Respond(200, body);
 }
 
 domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body) {

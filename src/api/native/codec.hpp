@@ -7,6 +7,7 @@
 #include "domain/contact.hpp"
 #include "domain/error.hpp"
 #include "domain/query.hpp"
+#include "domain/tags.hpp"
 #include "http/message.hpp"
 #include "store/store.hpp"
 
@@ -28,6 +29,8 @@ std::span<const std::string_view> ContactOutputFields();
 // domain to report together with its own.
 domain::Result<domain::ContactInput> ParseContactInput(std::string_view body);
 domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body);
+// The body of POST / DELETE /contacts/{id}/tags: {"tags": [...]}.
+domain::Result<domain::TagsInput> ParseTagsInput(std::string_view body);
 
 // One line of an NDJSON import: a create body where `company_name` may stand in for company_id
 // and `created_at` (ISO 8601) may keep the record's original creation time.
@@ -50,6 +53,10 @@ http::Response RenderCompanyPage(const http::RequestContext& context,
                                  const store::Page<domain::Company>& page,
                                  const domain::ListQuery& query,
                                  const domain::CursorCodec& cursors);
+
+http::Response RenderTagPage(const http::RequestContext& context,
+                             const store::Page<domain::TagCount>& page,
+                             const domain::ListQuery& query);
 
 // Renders any error in the native format. Internal details (kInternal, kUnavailable) are logged
 // with the request id and replaced by a generic message.

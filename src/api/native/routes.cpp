@@ -49,6 +49,38 @@ http::Response UpdateContact(const Services& s, const http::Request& request,
   return contact ? RenderContact(context, *contact) : RenderError(context, contact.error());
 }
 
+http::Response ChangeTags(const Services& s, const http::Request& request,
+                          http::RequestContext& context, bool add) {
+  auto id = ParseIdParam(context.path_params[0], "contact_id");
+  if (!id) return RenderError(context, id.error());
+  auto input = ParseTagsInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto contact = s.contacts.ChangeTags(context.caller(), domain::ContactId{*id}, std::move(*input),
+                                       add);
+  return contact ? RenderContact(context, *contact) : RenderError(context, contact.error());
+}
+
+http::Response AddTags(const Services& s, const http::Request& request,
+                       http::RequestContext& context) {
+  return ChangeTags(s, request, context, /*add=*/true);
+}
+
+http::Response RemoveTags(const Services& s, const http::Request& request,
+                          http::RequestContext& context) {
+  return ChangeTags(s, request, context, /*add=*/false);
+}
+
+http::Response ListTags(const Services& s, const http::Request& request,
+                        http::RequestContext& context) {
+  auto params = ParseQueryString(request.query);
+  if (!params) return RenderError(context, params.error());
+  auto query = domain::ParseOffsetPageQuery(*params);
+  if (!query) return RenderError(context, query.error());
+  auto page = s.contacts.ListTags(context.caller(), *query);
+  if (!page) return RenderError(context, page.error());
+  return RenderTagPage(context, *page, *query);
+}
+
 http::Response ListCompanies(const Services& s, const http::Request& request,
                              http::RequestContext& context) {
   auto params = ParseQueryString(request.query);
@@ -111,7 +143,12 @@ void AddRoutes(http::Router& router, const Services& services) {
         needs(Permission::kRead, "contact", /*bounded_read=*/true));
     add("PATCH", base + contacts + "/{contact_id}", UpdateContact,
         needs(Permission::kUpdate, "contact"));
+    add("POST", base + contacts + "/{contact_id}/tags", AddTags,
+        needs(Permission::kUpdate, "contact"));
+    add("DELETE", base + contacts + "/{contact_id}/tags", RemoveTags,
+        needs(Permission::kUpdate, "contact"));
   }
+  add("GET", base + "/tags", ListTags, needs(Permission::kRead, "contact"));
   add("GET", base + "/companies", ListCompanies, needs(Permission::kRead, "company"));
   add("POST", base + "/companies", CreateCompany, needs(Permission::kCreate, "company"));
   add("GET", base + "/companies/{company_id}", GetCompany,

@@ -52,6 +52,44 @@ void AppendPlaceholders(std::string& sql, std::size_t count) {
   sql += ')';
 }
 
+// A condition on tags, through contact_tags: the contacts whose tag entries match are looked up
+// by key, so that the condition costs its match, not the account's contacts.
+void AppendTagCondition(ListSql& sql, std::int64_t account_id, const domain::Filter& filter) {
+  constexpr std::string_view kTagged =
+      "(SELECT contact_id FROM contact_tags WHERE account_id = ? AND tag_key ";
+  auto tagged = [&](std::size_t first, std::size_t count) {
+    sql.where += kTagged;
+    if (count == 1) {
+      sql.where += "= ?";
+    } else {
+      sql.where += "IN ";
+      AppendPlaceholders(sql.where, count);
+    }
+    sql.where += ')';
+    sql.params.emplace_back(account_id);
+    for (std::size_t i = first; i < first + count; ++i) sql.params.push_back(ToSql(filter.values[i]));
+  };
+  switch (filter.op) {
+    case domain::FilterOp::kAll:
+      // Every one of the tags: one lookup per tag.
+      for (std::size_t i = 0; i < filter.values.size(); ++i) {
+        if (i > 0) sql.where += " AND ";
+        sql.where += "id IN ";
+        tagged(i, 1);
+      }
+      return;
+    case domain::FilterOp::kNe:
+    case domain::FilterOp::kNin:
+      sql.where += "id NOT IN ";
+      tagged(0, filter.values.size());
+      return;
+    default:  // kEq, kIn: any of the tags
+      sql.where += "id IN ";
+      tagged(0, filter.values.size());
+      return;
+  }
+}
+
 }  // namespace
 
 ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query,
@@ -73,6 +111,10 @@ ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query,
   }
   for (const domain::Filter& filter : query.filters) {
     sql.where += " AND ";
+    if (filter.field->kind == domain::FieldKind::kTagSet) {
+      AppendTagCondition(sql, account_id, filter);
+      continue;
+    }
     if (filter.field->kind == domain::FieldKind::kTypeSet) {
       std::int64_t bits = 0;
       for (const domain::FilterValue& value : filter.values) bits |= std::get<std::int64_t>(value);
@@ -90,6 +132,7 @@ ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query,
         sql.where += column + " IS NOT ?";
         break;
       case domain::FilterOp::kIn:
+      case domain::FilterOp::kAll:  // parsed for tags only; one scalar value is any of them
         sql.where += column + " IN ";
         AppendPlaceholders(sql.where, filter.values.size());
         break;

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -257,6 +257,27 @@ CREATE INDEX contacts_connected_full_name_key ON contacts (account_id, is_connec
 CREATE INDEX contacts_connected_status ON contacts (account_id, is_connected, status);
 CREATE INDEX contacts_connected_preferred_contact_method
   ON contacts (account_id, is_connected, preferred_contact_method);
+)sql",
+
+    // 7: tags. The row keeps them as spelled (a JSON array, for reads); contact_tags holds one
+    // entry per tag and contact by tag key (domain::TagKey), so that a tag filter reads its match
+    // only; tags holds each account's tags as first spelled with their contact counts, kept by
+    // the store in the same transaction as the change.
+    R"sql(
+ALTER TABLE contacts ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE contact_tags (
+  account_id INTEGER NOT NULL,
+  tag_key    TEXT NOT NULL,
+  contact_id INTEGER NOT NULL,
+  PRIMARY KEY (account_id, tag_key, contact_id)
+) WITHOUT ROWID;
+CREATE TABLE tags (
+  account_id INTEGER NOT NULL,
+  tag_key    TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  contacts   INTEGER NOT NULL,
+  PRIMARY KEY (account_id, tag_key)
+) WITHOUT ROWID;
 )sql",
 };
 

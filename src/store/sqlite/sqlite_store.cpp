@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/tags.hpp"
 #include "domain/text.hpp"
 #include "store/sqlite/filter_sql.hpp"
 #include "store/sqlite/schema.hpp"
@@ -34,7 +35,7 @@ namespace {
   "city_key, state_key, zip_key, linkedin_url_key, full_name_key"
 #define CONTACTD_CONTACT_COLUMNS                                                               \
   "id, uid, account_id, company_id, contact_types, " CONTACTD_TEXT_COLUMNS                    \
-  ", full_name_given, phones, spouse, dnd, dnd_settings, is_primary, is_connected, "         \
+  ", full_name_given, phones, spouse, dnd, dnd_settings, tags, is_primary, is_connected, "   \
   "owner_user_id, created_at, updated_at"
 #define CONTACTD_COMPANY_COLUMNS \
   "id, uid, account_id, name, company_type, primary_contact_id, created_at, updated_at"
@@ -81,12 +82,26 @@ constexpr const char* kSetCompanyPrimary =
 constexpr const char* kInsertContact =
     "INSERT INTO contacts (account_id, uid, company_id, contact_type, contact_types, "
     "contact_type_mask, " CONTACTD_TEXT_COLUMNS ", " CONTACTD_KEY_COLUMNS ", full_name_given, "
-    "phones, spouse, dnd, dnd_settings, is_primary, is_connected, owner_user_id, created_at, "
-    "updated_at) "
+    "phones, spouse, dnd, dnd_settings, tags, is_primary, is_connected, owner_user_id, "
+    "created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?, "
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "  // 24 text
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "                                        // 11 keys
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kInsertContactTag =
+    "INSERT INTO contact_tags (account_id, tag_key, contact_id) VALUES (?, ?, ?)";
+constexpr const char* kCountTag =
+    "INSERT INTO tags (account_id, tag_key, name, contacts) VALUES (?, ?, ?, 1) "
+    "ON CONFLICT (account_id, tag_key) DO UPDATE SET contacts = contacts + 1";
+constexpr const char* kDeleteContactTag =
+    "DELETE FROM contact_tags WHERE account_id = ? AND tag_key = ? AND contact_id = ?";
+constexpr const char* kUncountTag =
+    "UPDATE tags SET contacts = contacts - 1 WHERE account_id = ? AND tag_key = ?";
+constexpr const char* kDeleteUnusedTag =
+    "DELETE FROM tags WHERE account_id = ? AND tag_key = ? AND contacts <= 0";
+constexpr const char* kSelectTags =
+    "SELECT name, contacts FROM tags WHERE account_id = ? ORDER BY tag_key LIMIT ? OFFSET ?";
+constexpr const char* kCountTags = "SELECT count(*) FROM tags WHERE account_id = ?";
 static_assert(domain::kTextFields[kKeyedTextFields - 1].name == "full_name");
 static_assert(domain::kTextFieldCount == 24);
 
@@ -185,6 +200,39 @@ std::vector<domain::DndChannel> DecodeDndSettings(const std::optional<std::strin
   return settings;
 }
 
+std::string EncodeTags(const std::vector<std::string>& tags) {
+  boost::json::array array;
+  for (const std::string& tag : tags) array.emplace_back(tag);
+  return boost::json::serialize(array);
+}
+
+std::vector<std::string> DecodeTags(const std::string& text) {
+  boost::json::value value = ParseColumn(text, "tags");
+  if (!value.is_array()) throw SqliteError(0, "corrupt tags column");
+  std::vector<std::string> tags;
+  for (const boost::json::value& tag : value.get_array()) {
+    if (tag.is_string()) tags.emplace_back(tag.get_string());
+  }
+  return tags;
+}
+
+// Records that the contact carries (`add`) or no longer carries each of `tags`, in contact_tags
+// and in the account's tag counts.
+void IndexTags(Connection& c, AccountId account, ContactId id,
+               const std::vector<std::string>& tags, bool add) {
+  for (const std::string& tag : tags) {
+    std::string key = domain::TagKey(tag);
+    if (add) {
+      c.Prepare(kInsertContactTag).Bind(1, account.value).Bind(2, key).Bind(3, id.value).Run();
+      c.Prepare(kCountTag).Bind(1, account.value).Bind(2, key).Bind(3, tag).Run();
+    } else {
+      c.Prepare(kDeleteContactTag).Bind(1, account.value).Bind(2, key).Bind(3, id.value).Run();
+      c.Prepare(kUncountTag).Bind(1, account.value).Bind(2, key).Run();
+      c.Prepare(kDeleteUnusedTag).Bind(1, account.value).Bind(2, key).Run();
+    }
+  }
+}
+
 std::string JoinTypes(const std::vector<std::string>& types) {
   std::string joined;
   for (const std::string& type : types) {
@@ -234,6 +282,7 @@ domain::Contact ReadContact(const Statement& row) {
   contact.spouse = DecodeSpouse(row.OptionalText(column++));
   contact.dnd = row.Int(column++) != 0;
   contact.dnd_settings = DecodeDndSettings(row.OptionalText(column++));
+  contact.tags = DecodeTags(row.Text(column++));
   contact.is_primary = row.Int(column++) != 0;
   contact.is_connected = row.Int(column++) != 0;
   if (!row.IsNull(column)) contact.owner_user = domain::UserId{row.Int(column)};
@@ -396,6 +445,7 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
   insert.BindOptional(index++, EncodeSpouse(contact.spouse));
   insert.Bind(index++, std::int64_t{contact.dnd});
   insert.BindOptional(index++, EncodeDndSettings(contact.dnd_settings));
+  insert.Bind(index++, EncodeTags(contact.tags));
   insert.Bind(index++, std::int64_t{primary});
   insert.Bind(index++, std::int64_t{contact.is_connected});
   if (contact.owner) {
@@ -407,6 +457,7 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
   insert.Bind(index++, contact.now);
   insert.Run();
   ContactId id{c.LastInsertId()};
+  IndexTags(c, contact.account, id, contact.tags, /*add=*/true);
   if (primary) {
     c.Prepare(kSetCompanyPrimary)
         .Bind(1, id.value)
@@ -782,6 +833,11 @@ Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
     if (changes.spouse) set("spouse", EncodeSpouse(*changes.spouse));
     if (changes.dnd) set_int("dnd", *changes.dnd);
     if (changes.dnd_settings) set("dnd_settings", EncodeDndSettings(*changes.dnd_settings));
+    if (changes.tags) {
+      set("tags", EncodeTags(*changes.tags));
+      IndexTags(c, account, id, domain::WithoutTags(current->tags, *changes.tags), /*add=*/false);
+      IndexTags(c, account, id, domain::WithoutTags(*changes.tags, current->tags), /*add=*/true);
+    }
     if (changes.is_connected) set_int("is_connected", *changes.is_connected);
     sql += " WHERE account_id = ? AND id = ?";
     params.emplace_back(account.value);
@@ -791,6 +847,27 @@ Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
     for (std::size_t position : null_params) stmt.BindNull(static_cast<int>(position) + 1);
     stmt.Run();
     return SelectContact(c, account, id);
+  });
+}
+
+Result<Page<domain::TagCount>> SqliteStore::ListTags(AccountId account,
+                                                     const domain::ListQuery& query) {
+  return Run([&](Connection& c) -> Result<Page<domain::TagCount>> {
+    Transaction transaction(c, Transaction::Mode::kRead);
+    Page<domain::TagCount> page;
+    Statement stmt = c.Prepare(kSelectTags);
+    stmt.Bind(1, account.value).Bind(2, std::int64_t{query.limit} + 1).Bind(3, query.offset);
+    while (stmt.Step()) page.items.push_back({stmt.Text(0), stmt.Int(1)});
+    if (page.items.size() > static_cast<std::size_t>(query.limit)) {
+      page.items.pop_back();
+      page.has_more = true;
+    }
+    Statement count = c.Prepare(kCountTags);
+    count.Bind(1, account.value);
+    count.Step();
+    page.total = count.Int(0);
+    transaction.Commit();
+    return page;
   });
 }
 

@@ -64,6 +64,8 @@ class SqliteStore final : public Store {
                                                      const domain::ListQuery& query) override;
   domain::Result<std::optional<domain::Contact>> UpdateContact(
       domain::AccountId account, domain::ContactId id, const ContactPlan& plan) override;
+  domain::Result<Page<domain::TagCount>> ListTags(domain::AccountId account,
+                                                  const domain::ListQuery& query) override;
 
  private:
   class Lease;
