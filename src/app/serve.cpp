@@ -1,6 +1,11 @@
 #include "app/serve.hpp"
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <stop_token>
+#include <thread>
 
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
@@ -35,6 +40,30 @@ void CreateDemoAccountIfEmpty(store::Store& store, domain::AccountService& accou
   std::fflush(stdout);
 }
 
+// Erases deleted contacts whose restore window has passed: at start, then every hour, until
+// destroyed.
+class Purger {
+ public:
+  explicit Purger(domain::ContactService& contacts)
+      : thread_([&contacts](std::stop_token stop) {
+          std::mutex mu;
+          std::condition_variable_any wake;
+          while (!stop.stop_requested()) {
+            auto purged = contacts.PurgeExpired();
+            if (!purged) {
+              spdlog::warn("purging deleted contacts failed: {}", purged.error().message);
+            } else if (*purged > 0) {
+              spdlog::info("erased {} deleted contacts past their restore window", *purged);
+            }
+            std::unique_lock lock(mu);
+            wake.wait_for(lock, stop, std::chrono::hours(1), [] { return false; });
+          }
+        }) {}
+
+ private:
+  std::jthread thread_;
+};
+
 }  // namespace
 
 int Serve(const ServeConfig& config) {
@@ -47,6 +76,8 @@ int Serve(const ServeConfig& config) {
   const domain::CursorCodec cursors(*secret);
   domain::ContactService contacts(store);
   domain::CompanyService companies(store);
+
+  Purger purger(contacts);
 
   http::Router router;
   api::native::AddRoutes(router, {contacts, companies, cursors, store});

@@ -201,6 +201,7 @@ struct Contact {
   std::optional<UserId> owner_user;
   std::int64_t created_at = 0;  // unix seconds, UTC
   std::int64_t updated_at = 0;
+  std::optional<std::int64_t> deleted_at;  // set on contacts listed as deleted (restorable)
 
   const std::optional<std::string>& Text(TextField field) const {
     return text[static_cast<std::size_t>(field)];

@@ -281,6 +281,7 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
   if (auto allowed = Authorize(principal, Permission::kRead, "contact"); !allowed) {
     return std::unexpected(allowed.error());
   }
+  if (query.deleted) return ListDeleted(principal, query);
   return store_.ListContacts(principal.account, query);
 }
 
@@ -369,6 +370,50 @@ Result<Contact> ContactService::ChangeTags(const Principal& principal, ContactId
   if (!updated) return std::unexpected(updated.error());
   if (!*updated) return std::unexpected(Error::NotFound("Contact not found"));
   return std::move(**updated);
+}
+
+Result<void> ContactService::Delete(const Principal& principal, ContactId id, bool permanent) {
+  // Viewers never delete; editors delete their own contacts (checked on the row below).
+  if (auto allowed = Authorize(principal, Permission::kUpdate, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  if (permanent && !Allows(principal.role, Permission::kDelete)) {
+    return std::unexpected(Error::Forbidden("Only admins may erase contacts"));
+  }
+  auto check = [&](const Contact& current) -> Result<void> {
+    if (Allows(principal.role, Permission::kDelete)) return {};
+    if (current.owner_user && *current.owner_user == principal.user) return {};
+    return std::unexpected(
+        Error::Forbidden("User not authorized to delete contact: editors delete only the "
+                         "contacts they own"));
+  };
+  auto deleted = store_.DeleteContact(principal.account, id, check, permanent, NowSeconds());
+  if (!deleted) return std::unexpected(deleted.error());
+  if (!*deleted) return std::unexpected(Error::NotFound("Contact not found"));
+  return {};
+}
+
+Result<Contact> ContactService::Restore(const Principal& principal, ContactId id) {
+  if (!Allows(principal.role, Permission::kDelete)) {
+    return std::unexpected(Error::Forbidden("Only admins may restore contacts"));
+  }
+  std::int64_t now = NowSeconds();
+  auto restored = store_.RestoreContact(principal.account, id, now - kRestoreWindowSeconds, now);
+  if (!restored) return std::unexpected(restored.error());
+  if (!*restored) return std::unexpected(Error::NotFound("No restorable deleted contact"));
+  return std::move(**restored);
+}
+
+Result<store::Page<Contact>> ContactService::ListDeleted(const Principal& principal,
+                                                         const ListQuery& query) {
+  if (!Allows(principal.role, Permission::kDelete)) {
+    return std::unexpected(Error::Forbidden("Only admins may list deleted contacts"));
+  }
+  return store_.ListDeletedContacts(principal.account, query, NowSeconds() - kRestoreWindowSeconds);
+}
+
+Result<std::int64_t> ContactService::PurgeExpired() {
+  return store_.PurgeDeletedContacts(NowSeconds() - kRestoreWindowSeconds);
 }
 
 Result<store::Page<TagCount>> ContactService::ListTags(const Principal& principal,

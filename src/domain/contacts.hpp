@@ -20,6 +20,9 @@ namespace contactd::domain {
 NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& policy,
                               FieldErrors& errors);
 
+// How long a deleted contact stays restorable.
+inline constexpr std::int64_t kRestoreWindowSeconds = 30 * 24 * 3600;
+
 // The names rule. full_name is stored as sent when a write sends it; otherwise it is derived from
 // first and last name (DeriveFullName) and derived again whenever either changes; sending null
 // makes it derived again. A write that sends a full name to a contact with neither a first nor a
@@ -53,6 +56,17 @@ class ContactService {
   // Adds the tags to the contact's set (`add`) or removes them, atomically against other writes
   // to the contact. kForbidden without UPDATE, kValidation (bad tags, a set over 100), kNotFound.
   Result<Contact> ChangeTags(const Principal& principal, ContactId id, TagsInput input, bool add);
+
+  // Deletes the contact (see Store::DeleteContact): restorable for kRestoreWindowSeconds unless
+  // `permanent`. Admins may delete any contact, editors the contacts they own, viewers none;
+  // only admins erase (`permanent`). kForbidden, kNotFound.
+  Result<void> Delete(const Principal& principal, ContactId id, bool permanent);
+  // Admin only. kNotFound unless the contact was deleted within the window and not erased.
+  Result<Contact> Restore(const Principal& principal, ContactId id);
+  // Admin only: the restorable contacts, by id (limit, after_id).
+  Result<store::Page<Contact>> ListDeleted(const Principal& principal, const ListQuery& query);
+  // Erases what the window no longer keeps; returns how many contacts.
+  Result<std::int64_t> PurgeExpired();
 
   // The account's tags with how many contacts carry each, by tag; limit and offset of `query`.
   Result<store::Page<TagCount>> ListTags(const Principal& principal, const ListQuery& query);

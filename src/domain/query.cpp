@@ -307,14 +307,22 @@ Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorC
   bool has_cursor = false;
   bool has_offset = false;
   bool has_sort = false;
+  bool has_connected = false;
   for (const auto& [key, value] : params) {
     if (ParsePagingParam(key, value, &cursors, query, errors, has_cursor, has_offset)) continue;
-    if (key == "sort") {
+    if (key == "deleted") {
+      if (value == "true" || value == "false") {
+        query.deleted = value == "true";
+      } else {
+        errors.Add("deleted", "deleted must be true or false");
+      }
+    } else if (key == "sort") {
       has_sort = true;
       ParseSort(value, query, errors);
     } else if (key == "fields") {
       ParseFields(value, output_fields, query, errors);
     } else if (key == "is_connected") {
+      has_connected = true;
       if (value == "true") {
         query.connected = Connected::kOnlyConnected;
       } else if (value == "false") {
@@ -334,6 +342,9 @@ Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorC
   }
   if (has_cursor && has_offset) {
     errors.Add("offset", "cursor and offset cannot be combined");
+  }
+  if (query.deleted && (!query.filters.empty() || has_sort || has_offset || has_connected)) {
+    errors.Add("deleted", "a list of deleted contacts takes only limit, cursor and fields");
   }
   if (!errors.empty()) {
     auto list = std::move(errors).Take();

@@ -19,12 +19,10 @@
 namespace contactd::http {
 namespace {
 
-// Whether the request carries a body the handler reads as JSON: every POST, PATCH and PUT, and
-// a DELETE that has one (DELETE /contacts/{id}/tags).
+// Whether the request carries a body, which handlers read as JSON whatever the method (a POST
+// without one, such as /restore, needs no Content-Type; one that needs a body gets a 400).
 bool HasJsonBody(const Request& request) {
-  std::string_view method = request.method;
-  return method == "POST" || method == "PATCH" || method == "PUT" ||
-         (method == "DELETE" && !request.body.empty());
+  return !request.body.empty() && request.method != "GET" && request.method != "HEAD";
 }
 
 }  // namespace

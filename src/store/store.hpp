@@ -24,6 +24,9 @@ namespace contactd::store {
 using ContactPlan =
     std::function<domain::Result<domain::ContactChanges>(const domain::Contact& current)>;
 
+// Whether the caller may delete this contact (checked on the stored row, inside the write).
+using DeleteCheck = std::function<domain::Result<void>(const domain::Contact& current)>;
+
 // One page of a list and the size of the whole match.
 template <class T>
 struct Page {
@@ -109,6 +112,27 @@ class Store {
   // fails (nothing is written).
   virtual domain::Result<std::optional<domain::Contact>> UpdateContact(
       domain::AccountId account, domain::ContactId id, const ContactPlan& plan) = 0;
+
+  // Deletes the contact: it leaves every read, list and count; unless `permanent`, a snapshot of
+  // it is kept (restorable), else only a tombstone of its id and uid. `check` runs on the stored
+  // contact inside the write first; its error cancels the delete. A permanent delete of a contact
+  // deleted before erases its snapshot. The company it was primary contact of loses it.
+  // Returns false when there is no such contact (deleted or not, per `permanent`).
+  virtual domain::Result<bool> DeleteContact(domain::AccountId account, domain::ContactId id,
+                                             const DeleteCheck& check, bool permanent,
+                                             std::int64_t now) = 0;
+  // Brings back a contact deleted at or after `deleted_since`, with its id and fields; it is
+  // primary again only if its company has none. nullopt when there is none such.
+  virtual domain::Result<std::optional<domain::Contact>> RestoreContact(
+      domain::AccountId account, domain::ContactId id, std::int64_t deleted_since,
+      std::int64_t now) = 0;
+  // The account's restorable contacts (deleted at or after `deleted_since`), by id; limit and
+  // after_id of `query`. Their deleted_at is set.
+  virtual domain::Result<Page<domain::Contact>> ListDeletedContacts(
+      domain::AccountId account, const domain::ListQuery& query, std::int64_t deleted_since) = 0;
+  // Erases the snapshots of contacts of every account deleted before `deleted_before`; returns
+  // how many.
+  virtual domain::Result<std::int64_t> PurgeDeletedContacts(std::int64_t deleted_before) = 0;
 
   // The account's tags, ordered by tag key, with their contact counts; limit and offset of
   // `query`, total = the number of distinct tags.

@@ -97,7 +97,8 @@ TEST_F(SqliteStoreTest, Migration6DerivesFullNamesOfExistingContacts) {
   std::string downgrade =
       "DROP INDEX contacts_connected_full_name_key; DROP INDEX contacts_connected_status; "
       "DROP INDEX contacts_connected_preferred_contact_method; "
-      "DROP TABLE contact_tags; DROP TABLE tags; ALTER TABLE contacts DROP COLUMN tags; ";
+      "DROP TABLE contact_tags; DROP TABLE tags; ALTER TABLE contacts DROP COLUMN tags; "
+      "DROP TABLE deleted_contacts; ";
   for (const char* column :
        {"full_name", "full_name_key", "full_name_given", "display_name", "code", "tax_id",
         "description", "notes", "website", "country", "timezone", "birthday", "anniversary",
@@ -183,6 +184,29 @@ TEST_F(SqliteStoreTest, NestedFieldsRoundTrip) {
   EXPECT_TRUE(found->full_name_given);
   EXPECT_EQ(found->Text(domain::TextField::kFullName), "Dr. Chen");
   EXPECT_EQ(found->Text(domain::TextField::kStatus), "active");  // NewContact's default
+}
+
+TEST_F(SqliteStoreTest, PurgeErasesOnlyExpiredSnapshotsAndKeepsTheirTombstones) {
+  auto recent = Contact(a_, company_a_, "Recent");
+  auto old_one = Contact(a_, company_a_, "Old");  // the highest id
+  auto allow = [](const domain::Contact&) -> domain::Result<void> { return {}; };
+  ASSERT_TRUE(*store_->DeleteContact(a_, old_one.id, allow, /*permanent=*/false, 1000));
+  ASSERT_TRUE(*store_->DeleteContact(a_, recent.id, allow, /*permanent=*/false, 5000));
+  EXPECT_EQ(*store_->PurgeDeletedContacts(2000), 1);
+  domain::ListQuery query;
+  auto deleted = store_->ListDeletedContacts(a_, query, 0);
+  ASSERT_TRUE(deleted.has_value());
+  ASSERT_EQ(deleted->items.size(), 1u);
+  EXPECT_EQ(deleted->items[0].id, recent.id);
+  EXPECT_EQ(deleted->items[0].deleted_at, 5000);
+  EXPECT_FALSE(store_->RestoreContact(a_, old_one.id, 0, 6000)->has_value());
+  // Restorable only within the window the caller gives.
+  EXPECT_FALSE(store_->RestoreContact(a_, recent.id, 5001, 6000)->has_value());
+  auto restored = store_->RestoreContact(a_, recent.id, 4000, 6000);
+  ASSERT_TRUE(restored.has_value() && restored->has_value());
+  EXPECT_EQ((*restored)->Text(domain::TextField::kLastName), "Recent");
+  // The purged (highest) id is not given again.
+  EXPECT_GT(Contact(a_, company_a_, "New").id.value, old_one.id.value);
 }
 
 TEST_F(SqliteStoreTest, PrimaryContactIsUniquePerCompany) {

@@ -245,6 +245,7 @@ json::object ContactJson(const domain::Contact& contact, const Selection& want) 
         break;
     }
   }
+  if (contact.deleted_at) out["deleted_at"] = domain::FormatTimestamp(*contact.deleted_at);
   return out;
 }
 

@@ -49,6 +49,37 @@ http::Response UpdateContact(const Services& s, const http::Request& request,
   return contact ? RenderContact(context, *contact) : RenderError(context, contact.error());
 }
 
+http::Response DeleteContact(const Services& s, const http::Request& request,
+                             http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "contact_id");
+  if (!id) return RenderError(context, id.error());
+  auto params = ParseQueryString(request.query);
+  if (!params) return RenderError(context, params.error());
+  bool permanent = false;
+  for (const auto& [key, value] : *params) {
+    if (key == "permanent" && (value == "true" || value == "false")) {
+      permanent = value == "true";
+    } else {
+      std::string message = key == "permanent" ? "permanent must be true or false"
+                                               : "unknown query parameter '" + key + "'";
+      return RenderError(context, domain::Error::BadRequest(message, {{key, message}}));
+    }
+  }
+  auto deleted = s.contacts.Delete(context.caller(), domain::ContactId{*id}, permanent);
+  if (!deleted) return RenderError(context, deleted.error());
+  http::Response response;
+  response.status = 204;
+  return response;
+}
+
+http::Response RestoreContact(const Services& s, const http::Request&,
+                              http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "contact_id");
+  if (!id) return RenderError(context, id.error());
+  auto contact = s.contacts.Restore(context.caller(), domain::ContactId{*id});
+  return contact ? RenderContact(context, *contact) : RenderError(context, contact.error());
+}
+
 http::Response ChangeTags(const Services& s, const http::Request& request,
                           http::RequestContext& context, bool add) {
   auto id = ParseIdParam(context.path_params[0], "contact_id");
@@ -143,6 +174,10 @@ void AddRoutes(http::Router& router, const Services& services) {
         needs(Permission::kRead, "contact", /*bounded_read=*/true));
     add("PATCH", base + contacts + "/{contact_id}", UpdateContact,
         needs(Permission::kUpdate, "contact"));
+    add("DELETE", base + contacts + "/{contact_id}", DeleteContact,
+        needs(Permission::kUpdate, "contact"));
+    add("POST", base + contacts + "/{contact_id}/restore", RestoreContact,
+        needs(Permission::kDelete, "contact"));
     add("POST", base + contacts + "/{contact_id}/tags", AddTags,
         needs(Permission::kUpdate, "contact"));
     add("DELETE", base + contacts + "/{contact_id}/tags", RemoveTags,

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 7> kMigrations = {
+constexpr std::array<const char*, 8> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -278,6 +278,22 @@ CREATE TABLE tags (
   contacts   INTEGER NOT NULL,
   PRIMARY KEY (account_id, tag_key)
 ) WITHOUT ROWID;
+)sql",
+
+    // 8: deleted contacts leave contacts (so that no query needs a "not deleted" term) for this
+    // table: `data` holds a JSON snapshot of the row while it is restorable and is NULL once
+    // erased; the row stays as a tombstone, so that an id (the rowid, the max of both tables plus
+    // one for a new contact) is never given again.
+    R"sql(
+CREATE TABLE deleted_contacts (
+  id         INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL,
+  uid        TEXT NOT NULL,
+  deleted_at INTEGER NOT NULL,
+  data       TEXT
+);
+CREATE INDEX deleted_contacts_restorable ON deleted_contacts (account_id, id) WHERE data IS NOT NULL;
+CREATE INDEX deleted_contacts_expiry ON deleted_contacts (deleted_at) WHERE data IS NOT NULL;
 )sql",
 };
 

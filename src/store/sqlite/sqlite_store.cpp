@@ -43,6 +43,8 @@ namespace {
 constexpr const char* kContactColumns = CONTACTD_CONTACT_COLUMNS;
 constexpr int kFirstTextColumn = 5;
 constexpr int kAfterTextColumns = kFirstTextColumn + static_cast<int>(domain::kTextFieldCount);
+// Columns of CONTACTD_CONTACT_COLUMNS: the text ones and 11 after them.
+constexpr int kContactColumnCount = kAfterTextColumns + 11;
 
 constexpr const char* kCompanyColumns = CONTACTD_COMPANY_COLUMNS;
 constexpr const char* kSelectContact =
@@ -79,15 +81,35 @@ constexpr const char* kDemotePrimary =
     "WHERE account_id = ? AND company_id = ? AND is_primary = 1";
 constexpr const char* kSetCompanyPrimary =
     "UPDATE companies SET primary_contact_id = ?, updated_at = ? WHERE account_id = ? AND id = ?";
+// A new contact's id is past every id given so far, deleted ones included (see migration 8).
 constexpr const char* kInsertContact =
-    "INSERT INTO contacts (account_id, uid, company_id, contact_type, contact_types, "
+    "INSERT INTO contacts (id, account_id, uid, company_id, contact_type, contact_types, "
     "contact_type_mask, " CONTACTD_TEXT_COLUMNS ", " CONTACTD_KEY_COLUMNS ", full_name_given, "
     "phones, spouse, dnd, dnd_settings, tags, is_primary, is_connected, owner_user_id, "
     "created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, "
+    "VALUES (max(coalesce((SELECT max(id) FROM contacts), 0), "
+    "coalesce((SELECT max(id) FROM deleted_contacts), 0)) + 1, ?, ?, ?, ?, ?, ?, "
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "  // 24 text
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "                                        // 11 keys
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kClearCompanyPrimary =
+    "UPDATE companies SET primary_contact_id = NULL, updated_at = ? "
+    "WHERE account_id = ? AND id = ? AND primary_contact_id = ?";
+constexpr const char* kInsertTombstone =
+    "INSERT INTO deleted_contacts (id, account_id, uid, deleted_at, data) VALUES (?, ?, ?, ?, NULL)";
+constexpr const char* kDeleteContactRow = "DELETE FROM contacts WHERE account_id = ? AND id = ?";
+constexpr const char* kEraseSnapshot =
+    "UPDATE deleted_contacts SET data = NULL WHERE account_id = ? AND id = ? AND data IS NOT NULL";
+constexpr const char* kDropSnapshot = "DELETE FROM deleted_contacts WHERE id = ?";
+constexpr const char* kSelectCompanyPrimary =
+    "SELECT primary_contact_id FROM companies WHERE account_id = ? AND id = ?";
+constexpr const char* kRestoredContact =
+    "UPDATE contacts SET updated_at = ?, is_primary = ? WHERE id = ?";
+constexpr const char* kCountDeleted =
+    "SELECT count(*) FROM deleted_contacts "
+    "WHERE account_id = ? AND data IS NOT NULL AND deleted_at >= ?";
+constexpr const char* kPurgeSnapshots =
+    "UPDATE deleted_contacts SET data = NULL WHERE data IS NOT NULL AND deleted_at < ?";
 constexpr const char* kInsertContactTag =
     "INSERT INTO contact_tags (account_id, tag_key, contact_id) VALUES (?, ?, ?)";
 constexpr const char* kCountTag =
@@ -488,7 +510,59 @@ class SqliteStore::Lease {
 SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
   auto connection = Acquire();
   Migrate(*connection);
+  BuildSnapshotSql(*connection);
   Release(std::move(connection));
+}
+
+void SqliteStore::BuildSnapshotSql(Connection& c) {
+  std::vector<std::string> columns;
+  Statement info = c.Prepare("SELECT name FROM pragma_table_info('contacts') ORDER BY cid");
+  while (info.Step()) columns.push_back(info.Text(0));
+  auto extract = [](std::string_view column) {
+    return "json_extract(data, '$." + std::string(column) + "')";
+  };
+  // json_object takes at most 127 arguments: the row goes in chunks, merged with json_patch
+  // (their keys are distinct; a null a chunk drops reads back as NULL all the same).
+  std::string json;
+  constexpr std::size_t kChunk = 40;
+  for (std::size_t start = 0; start < columns.size(); start += kChunk) {
+    std::string chunk = "json_object(";
+    for (std::size_t i = start; i < std::min(columns.size(), start + kChunk); ++i) {
+      if (i > start) chunk += ", ";
+      chunk += "'" + columns[i] + "', " + columns[i];
+    }
+    chunk += ')';
+    json = json.empty() ? chunk : "json_patch(" + json + ", " + chunk + ")";
+  }
+  std::string names;
+  std::string values;
+  for (const std::string& column : columns) {
+    if (!names.empty()) {
+      names += ", ";
+      values += ", ";
+    }
+    names += column;
+    values += extract(column);
+  }
+  snapshot_sql_ = "INSERT INTO deleted_contacts (id, account_id, uid, deleted_at, data) "
+                  "SELECT id, account_id, uid, ?, " + json +
+                  " FROM contacts WHERE account_id = ? AND id = ?";
+  restore_sql_ = "INSERT INTO contacts (" + names + ") SELECT " + values +
+                 " FROM deleted_contacts WHERE account_id = ? AND id = ? AND data IS NOT NULL "
+                 "AND deleted_at >= ?";
+  // The columns ReadContact reads, in its order, then deleted_at.
+  std::string read;
+  std::string_view list = kContactColumns;
+  while (!list.empty()) {
+    std::size_t comma = list.find(',');
+    std::string_view column = list.substr(0, comma);
+    while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+    read += extract(column) + ", ";
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  select_deleted_sql_ = "SELECT " + read + "deleted_at FROM deleted_contacts "
+                        "WHERE account_id = ? AND data IS NOT NULL AND deleted_at >= ? "
+                        "AND id > ? ORDER BY id LIMIT ?";
 }
 
 SqliteStore::~SqliteStore() = default;
@@ -868,6 +942,118 @@ Result<Page<domain::TagCount>> SqliteStore::ListTags(AccountId account,
     page.total = count.Int(0);
     transaction.Commit();
     return page;
+  });
+}
+
+Result<bool> SqliteStore::DeleteContact(AccountId account, ContactId id, const DeleteCheck& check,
+                                        bool permanent, std::int64_t now) {
+  auto deleted = Write([&](Connection& c) -> Result<bool> {
+    std::optional<domain::Contact> current = SelectContact(c, account, id);
+    if (!current) {
+      if (!permanent) return false;
+      // Erasing a contact deleted earlier: its snapshot goes.
+      c.Prepare(kEraseSnapshot).Bind(1, account.value).Bind(2, id.value).Run();
+      return c.Changes() > 0;
+    }
+    if (auto allowed = check(*current); !allowed) return std::unexpected(allowed.error());
+    IndexTags(c, account, id, current->tags, /*add=*/false);
+    if (current->is_primary && current->company) {
+      c.Prepare(kClearCompanyPrimary)
+          .Bind(1, now)
+          .Bind(2, account.value)
+          .Bind(3, current->company->value)
+          .Bind(4, id.value)
+          .Run();
+    }
+    if (permanent) {
+      c.Prepare(kInsertTombstone)
+          .Bind(1, id.value)
+          .Bind(2, account.value)
+          .Bind(3, current->uid)
+          .Bind(4, now)
+          .Run();
+    } else {
+      c.Prepare(snapshot_sql_).Bind(1, now).Bind(2, account.value).Bind(3, id.value).Run();
+    }
+    c.Prepare(kDeleteContactRow).Bind(1, account.value).Bind(2, id.value).Run();
+    return true;
+  });
+  if (deleted && *deleted && permanent) {
+    // Old page images of the row may still be in the WAL: fold it into the database and empty
+    // it. Best effort: a long reader can keep frames alive until the next checkpoint.
+    Run([](Connection& c) -> Result<void> {
+      c.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      return {};
+    });
+  }
+  return deleted;
+}
+
+Result<std::optional<domain::Contact>> SqliteStore::RestoreContact(AccountId account,
+                                                                   ContactId id,
+                                                                   std::int64_t deleted_since,
+                                                                   std::int64_t now) {
+  return Write([&](Connection& c) -> Result<std::optional<domain::Contact>> {
+    Statement restore = c.Prepare(restore_sql_);
+    restore.Bind(1, account.value).Bind(2, id.value).Bind(3, deleted_since);
+    restore.Run();
+    if (c.Changes() == 0) return std::nullopt;
+    c.Prepare(kDropSnapshot).Bind(1, id.value).Run();
+    std::optional<domain::Contact> restored = SelectContact(c, account, id);
+    if (!restored) return std::unexpected(Error::Internal("restored contact not found"));
+    IndexTags(c, account, id, restored->tags, /*add=*/true);
+    // Primary again only where its company has found no other since.
+    bool primary = false;
+    if (restored->is_primary && restored->company) {
+      Statement company = c.Prepare(kSelectCompanyPrimary);
+      company.Bind(1, account.value).Bind(2, restored->company->value);
+      if (company.Step() && company.IsNull(0)) {
+        primary = true;
+        c.Prepare(kSetCompanyPrimary)
+            .Bind(1, id.value)
+            .Bind(2, now)
+            .Bind(3, account.value)
+            .Bind(4, restored->company->value)
+            .Run();
+      }
+    }
+    c.Prepare(kRestoredContact).Bind(1, now).Bind(2, std::int64_t{primary}).Bind(3, id.value).Run();
+    return SelectContact(c, account, id);
+  });
+}
+
+Result<Page<domain::Contact>> SqliteStore::ListDeletedContacts(AccountId account,
+                                                               const domain::ListQuery& query,
+                                                               std::int64_t deleted_since) {
+  return Run([&](Connection& c) -> Result<Page<domain::Contact>> {
+    Transaction transaction(c, Transaction::Mode::kRead);
+    Page<domain::Contact> page;
+    Statement stmt = c.Prepare(select_deleted_sql_);
+    stmt.Bind(1, account.value)
+        .Bind(2, deleted_since)
+        .Bind(3, query.after_id.value_or(0))
+        .Bind(4, std::int64_t{query.limit} + 1);
+    while (stmt.Step()) {
+      page.items.push_back(ReadContact(stmt));
+      page.items.back().deleted_at = stmt.Int(kContactColumnCount);
+    }
+    if (page.items.size() > static_cast<std::size_t>(query.limit)) {
+      page.items.pop_back();
+      page.has_more = true;
+    }
+    Statement count = c.Prepare(kCountDeleted);
+    count.Bind(1, account.value).Bind(2, deleted_since);
+    count.Step();
+    page.total = count.Int(0);
+    transaction.Commit();
+    return page;
+  });
+}
+
+Result<std::int64_t> SqliteStore::PurgeDeletedContacts(std::int64_t deleted_before) {
+  return Write([&](Connection& c) -> Result<std::int64_t> {
+    c.Prepare(kPurgeSnapshots).Bind(1, deleted_before).Run();
+    return c.Changes();
   });
 }
 

@@ -66,6 +66,17 @@ class SqliteStore final : public Store {
       domain::AccountId account, domain::ContactId id, const ContactPlan& plan) override;
   domain::Result<Page<domain::TagCount>> ListTags(domain::AccountId account,
                                                   const domain::ListQuery& query) override;
+  domain::Result<bool> DeleteContact(domain::AccountId account, domain::ContactId id,
+                                     const DeleteCheck& check, bool permanent,
+                                     std::int64_t now) override;
+  domain::Result<std::optional<domain::Contact>> RestoreContact(domain::AccountId account,
+                                                                domain::ContactId id,
+                                                                std::int64_t deleted_since,
+                                                                std::int64_t now) override;
+  domain::Result<Page<domain::Contact>> ListDeletedContacts(domain::AccountId account,
+                                                            const domain::ListQuery& query,
+                                                            std::int64_t deleted_since) override;
+  domain::Result<std::int64_t> PurgeDeletedContacts(std::int64_t deleted_before) override;
 
  private:
   class Lease;
@@ -93,10 +104,17 @@ class SqliteStore final : public Store {
   void JoinGroup(PendingWrite& write);
   void CommitGroup(const std::vector<PendingWrite*>& group);
 
+  void BuildSnapshotSql(Connection& c);
   std::unique_ptr<Connection> Acquire();
   void Release(std::unique_ptr<Connection> connection);
 
   const SqliteOptions options_;  // Constant after construction
+  // Statements over every column of contacts, built from the schema after migration (so that a
+  // column added later is kept by delete and restore without code changes). Constant after
+  // construction.
+  std::string snapshot_sql_;       // contacts row -> deleted_contacts.data (JSON)
+  std::string restore_sql_;        // deleted_contacts.data -> contacts row
+  std::string select_deleted_sql_;  // deleted_contacts.data -> the contact columns ReadContact reads
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
   std::mutex write_mu_;
