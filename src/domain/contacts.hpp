@@ -26,7 +26,8 @@ inline constexpr std::int64_t kRestoreWindowSeconds = 30 * 24 * 3600;
 // The names rule. full_name is stored as sent when a write sends it; otherwise it is derived from
 // first and last name (DeriveFullName) and derived again whenever either changes; sending null
 // makes it derived again. A write that sends a full name to a contact with neither a first nor a
-// last name, and sends neither, also splits it (SplitFullName): the last word is the last name.
+// last name, and sends neither, also splits it (SplitFullName): the last word is the last name, a
+// single word the first name.
 std::optional<std::string> DeriveFullName(const std::optional<std::string>& first,
                                           const std::optional<std::string>& last);
 std::pair<std::string, std::optional<std::string>> SplitFullName(std::string_view full);

@@ -209,6 +209,26 @@ TEST_F(SqliteStoreTest, PurgeErasesOnlyExpiredSnapshotsAndKeepsTheirTombstones) 
   EXPECT_GT(Contact(a_, company_a_, "New").id.value, old_one.id.value);
 }
 
+// A snapshot taken before a migration added a NOT NULL column restores with the column's default.
+TEST_F(SqliteStoreTest, RestoreFillsColumnsAddedAfterTheSnapshotWithTheirDefaults) {
+  auto contact = Contact(a_, company_a_, "Chen");
+  auto allow = [](const domain::Contact&) -> domain::Result<void> { return {}; };
+  ASSERT_TRUE(*store_->DeleteContact(a_, contact.id, allow, /*permanent=*/false, 1000));
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE contacts ADD COLUMN later TEXT NOT NULL DEFAULT 'x'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  store_ = std::make_unique<SqliteStore>(SqliteOptions{.path = path_});
+  auto restored = store_->RestoreContact(a_, contact.id, 0, 2000);
+  ASSERT_TRUE(restored.has_value()) << restored.error().message;
+  ASSERT_TRUE(restored->has_value());
+  EXPECT_EQ((*restored)->Text(domain::TextField::kLastName), "Chen");
+  EXPECT_EQ((*restored)->spouse, std::nullopt);  // a NULL column stays NULL
+}
+
 TEST_F(SqliteStoreTest, PrimaryContactIsUniquePerCompany) {
   auto first = Contact(a_, company_a_, "One", true, true);
   auto second = Contact(a_, company_a_, "Two", true, true);

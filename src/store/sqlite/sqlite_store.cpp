@@ -100,11 +100,12 @@ constexpr const char* kInsertTombstone =
 constexpr const char* kDeleteContactRow = "DELETE FROM contacts WHERE account_id = ? AND id = ?";
 constexpr const char* kEraseSnapshot =
     "UPDATE deleted_contacts SET data = NULL WHERE account_id = ? AND id = ? AND data IS NOT NULL";
-constexpr const char* kDropSnapshot = "DELETE FROM deleted_contacts WHERE id = ?";
+constexpr const char* kDropSnapshot =
+    "DELETE FROM deleted_contacts WHERE account_id = ? AND id = ?";
 constexpr const char* kSelectCompanyPrimary =
     "SELECT primary_contact_id FROM companies WHERE account_id = ? AND id = ?";
 constexpr const char* kRestoredContact =
-    "UPDATE contacts SET updated_at = ?, is_primary = ? WHERE id = ?";
+    "UPDATE contacts SET updated_at = ?, is_primary = ? WHERE account_id = ? AND id = ?";
 constexpr const char* kCountDeleted =
     "SELECT count(*) FROM deleted_contacts "
     "WHERE account_id = ? AND data IS NOT NULL AND deleted_at >= ?";
@@ -148,6 +149,7 @@ std::string StringMember(const boost::json::object& object, std::string_view key
 
 std::vector<domain::Phone> DecodePhones(const std::string& text) {
   std::vector<domain::Phone> phones;
+  if (text == "[]") return phones;  // no parse
   boost::system::error_code ec;
   boost::json::value value = boost::json::parse(text, ec);
   if (ec || !value.is_array()) throw SqliteError(0, "corrupt phones column");
@@ -229,6 +231,7 @@ std::string EncodeTags(const std::vector<std::string>& tags) {
 }
 
 std::vector<std::string> DecodeTags(const std::string& text) {
+  if (text == "[]") return {};  // most contacts: no parse
   boost::json::value value = ParseColumn(text, "tags");
   if (!value.is_array()) throw SqliteError(0, "corrupt tags column");
   std::vector<std::string> tags;
@@ -515,34 +518,40 @@ SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
 }
 
 void SqliteStore::BuildSnapshotSql(Connection& c) {
-  std::vector<std::string> columns;
-  Statement info = c.Prepare("SELECT name FROM pragma_table_info('contacts') ORDER BY cid");
-  while (info.Step()) columns.push_back(info.Text(0));
+  struct Column {
+    std::string name;
+    std::string default_sql;  // "NULL" when the column has no default
+  };
+  std::vector<Column> columns;
+  Statement info =
+      c.Prepare("SELECT name, dflt_value FROM pragma_table_info('contacts') ORDER BY cid");
+  while (info.Step()) columns.push_back({info.Text(0), info.OptionalText(1).value_or("NULL")});
   auto extract = [](std::string_view column) {
     return "json_extract(data, '$." + std::string(column) + "')";
   };
-  // json_object takes at most 127 arguments: the row goes in chunks, merged with json_patch
-  // (their keys are distinct; a null a chunk drops reads back as NULL all the same).
-  std::string json;
+  // A JSON object of every column, nulls included: json_object for the first columns, then
+  // json_set for the rest (a function takes at most 127 arguments).
   constexpr std::size_t kChunk = 40;
+  std::string json;
   for (std::size_t start = 0; start < columns.size(); start += kChunk) {
-    std::string chunk = "json_object(";
+    std::string chunk = start == 0 ? "json_object(" : "json_set(" + json + ", ";
     for (std::size_t i = start; i < std::min(columns.size(), start + kChunk); ++i) {
       if (i > start) chunk += ", ";
-      chunk += "'" + columns[i] + "', " + columns[i];
+      chunk += (start == 0 ? "'" : "'$.") + columns[i].name + "', " + columns[i].name;
     }
-    chunk += ')';
-    json = json.empty() ? chunk : "json_patch(" + json + ", " + chunk + ")";
+    json = chunk + ")";
   }
+  // Restored: each column from the snapshot, or its default when the snapshot predates it.
   std::string names;
   std::string values;
-  for (const std::string& column : columns) {
+  for (const Column& column : columns) {
     if (!names.empty()) {
       names += ", ";
       values += ", ";
     }
-    names += column;
-    values += extract(column);
+    names += column.name;
+    values += "CASE WHEN json_type(data, '$." + column.name + "') IS NULL THEN " +
+              column.default_sql + " ELSE " + extract(column.name) + " END";
   }
   snapshot_sql_ = "INSERT INTO deleted_contacts (id, account_id, uid, deleted_at, data) "
                   "SELECT id, account_id, uid, ?, " + json +
@@ -978,14 +987,7 @@ Result<bool> SqliteStore::DeleteContact(AccountId account, ContactId id, const D
     c.Prepare(kDeleteContactRow).Bind(1, account.value).Bind(2, id.value).Run();
     return true;
   });
-  if (deleted && *deleted && permanent) {
-    // Old page images of the row may still be in the WAL: fold it into the database and empty
-    // it. Best effort: a long reader can keep frames alive until the next checkpoint.
-    Run([](Connection& c) -> Result<void> {
-      c.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
-      return {};
-    });
-  }
+  if (deleted && *deleted && permanent) EmptyWal();
   return deleted;
 }
 
@@ -998,7 +1000,7 @@ Result<std::optional<domain::Contact>> SqliteStore::RestoreContact(AccountId acc
     restore.Bind(1, account.value).Bind(2, id.value).Bind(3, deleted_since);
     restore.Run();
     if (c.Changes() == 0) return std::nullopt;
-    c.Prepare(kDropSnapshot).Bind(1, id.value).Run();
+    c.Prepare(kDropSnapshot).Bind(1, account.value).Bind(2, id.value).Run();
     std::optional<domain::Contact> restored = SelectContact(c, account, id);
     if (!restored) return std::unexpected(Error::Internal("restored contact not found"));
     IndexTags(c, account, id, restored->tags, /*add=*/true);
@@ -1017,7 +1019,12 @@ Result<std::optional<domain::Contact>> SqliteStore::RestoreContact(AccountId acc
             .Run();
       }
     }
-    c.Prepare(kRestoredContact).Bind(1, now).Bind(2, std::int64_t{primary}).Bind(3, id.value).Run();
+    c.Prepare(kRestoredContact)
+        .Bind(1, now)
+        .Bind(2, std::int64_t{primary})
+        .Bind(3, account.value)
+        .Bind(4, id.value)
+        .Run();
     return SelectContact(c, account, id);
   });
 }
@@ -1051,9 +1058,21 @@ Result<Page<domain::Contact>> SqliteStore::ListDeletedContacts(AccountId account
 }
 
 Result<std::int64_t> SqliteStore::PurgeDeletedContacts(std::int64_t deleted_before) {
-  return Write([&](Connection& c) -> Result<std::int64_t> {
+  auto purged = Write([&](Connection& c) -> Result<std::int64_t> {
     c.Prepare(kPurgeSnapshots).Bind(1, deleted_before).Run();
     return c.Changes();
+  });
+  if (purged && *purged > 0) EmptyWal();
+  return purged;
+}
+
+void SqliteStore::EmptyWal() {
+  // Old page images of erased rows may still be in the WAL: fold it into the database and
+  // truncate it. Best effort (writers wait meanwhile; a long reader can keep frames until the
+  // next checkpoint); erasing is rare, so its cost is too.
+  Run([](Connection& c) -> Result<void> {
+    c.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    return {};
   });
 }
 

@@ -105,6 +105,7 @@ class SqliteStore final : public Store {
   void CommitGroup(const std::vector<PendingWrite*>& group);
 
   void BuildSnapshotSql(Connection& c);
+  void EmptyWal();
   std::unique_ptr<Connection> Acquire();
   void Release(std::unique_ptr<Connection> connection);
 
