@@ -73,4 +73,20 @@ domain::Result<std::int64_t> ParseIdParam(const std::string& value, std::string_
   return id;
 }
 
+domain::Result<bool> ParseFlagParams(std::string_view query, const std::string& flag) {
+  auto params = ParseQueryString(query);
+  if (!params) return std::unexpected(params.error());
+  bool value = false;
+  for (const auto& [key, text] : *params) {
+    if (key == flag && (text == "true" || text == "false")) {
+      value = text == "true";
+      continue;
+    }
+    std::string message = key == flag ? flag + " must be true or false"
+                                      : "unknown query parameter '" + key + "'";
+    return std::unexpected(domain::Error::BadRequest(message, {{key, message}}));
+  }
+  return value;
+}
+
 }  // namespace contactd::api

@@ -13,6 +13,10 @@ namespace contactd::api {
 // broken percent-encoding.
 domain::Result<domain::QueryParams> ParseQueryString(std::string_view query);
 
+// Reads a query string that may hold only `flag`, true or false (default false). kBadRequest
+// naming any other parameter or value.
+domain::Result<bool> ParseFlagParams(std::string_view query, const std::string& flag);
+
 // Parses a positive integer path parameter. kBadRequest naming `name` otherwise.
 domain::Result<std::int64_t> ParseIdParam(const std::string& value, std::string_view name);
 

@@ -394,7 +394,7 @@ int ImportCommand(const ImportOptions& options) {
         auto it = company_by_name.find(key);
         if (it == company_by_name.end()) {
           auto created = load->CreateCompany(
-              {account, domain::NewUuidV4(), *row.company_name, std::nullopt, now});
+              domain::NewCompany::Named(account, domain::NewUuidV4(), *row.company_name, now));
           if (!created) {
             next.wait();
             fmt::print(stderr, "contactd: cannot create company: {}\n", created.error().message);

@@ -159,6 +159,27 @@ struct Spouse {
 };
 inline constexpr std::size_t kMaxSpouseNameLength = 45;  // seed 002
 
+// A postal address of a contact (seed 002's addresses[], seed 003's address). The first of a
+// contact's addresses is its primary one: the flat address, city, state and zip fields are its
+// line1, city, state and postal_code.
+struct Address {
+  std::int64_t id = 0;  // unique within the contact, kept across updates
+  std::optional<std::string> type;  // free text: "Main Office", "home"
+  std::optional<std::string> line1;
+  std::optional<std::string> line2;
+  std::optional<std::string> city;
+  std::optional<std::string> state;
+  std::optional<std::string> postal_code;
+  std::optional<std::string> country_code;  // ISO 3166-1 alpha-2, upper case
+  std::optional<std::string> addressee;
+  std::optional<std::string> company_name;
+  std::optional<std::string> attention;
+  std::optional<std::string> phone;  // as for a spouse: E.164, or as sent where kept
+
+  bool operator==(const Address&) const = default;
+};
+inline constexpr std::size_t kMaxAddressesPerContact = 10;
+
 // Do-not-disturb per channel (seed 004's dndSettings).
 inline constexpr std::array<std::string_view, 6> kDndChannels = {"call", "email", "sms",
                                                                  "whatsapp", "gmb", "fb"};
@@ -196,6 +217,7 @@ struct Contact {
   bool dnd = false;
   std::vector<DndChannel> dnd_settings;  // in kDndChannels order, each channel at most once
   std::vector<std::string> tags;         // distinct under FoldCase, in the order first added
+  std::vector<Address> addresses;        // the first is the primary address
   bool is_primary = false;
   bool is_connected = false;
   std::optional<UserId> owner_user;
@@ -230,6 +252,21 @@ struct SpouseInput {
   Input<std::string> birthday;
 };
 
+struct AddressInput {
+  Input<std::int64_t> id;  // an address of the contact to keep the id of
+  Input<std::string> type;
+  Input<std::string> line1;
+  Input<std::string> line2;
+  Input<std::string> city;
+  Input<std::string> state;
+  Input<std::string> postal_code;
+  Input<std::string> country_code;
+  Input<std::string> addressee;
+  Input<std::string> company_name;
+  Input<std::string> attention;
+  Input<std::string> phone;
+};
+
 struct DndChannelInput {
   std::string channel;  // a kDndChannels name (the reader rejects others)
   Input<std::string> status;
@@ -250,6 +287,7 @@ struct ContactInput {
   Input<bool> dnd;
   Input<std::vector<DndChannelInput>> dnd_settings;
   Input<std::vector<std::string>> tags;
+  Input<std::vector<AddressInput>> addresses;
   FieldErrors errors;  // shape errors found while reading: unknown keys, wrong JSON types
 };
 
@@ -267,6 +305,7 @@ struct NewContact {
   bool dnd = false;
   std::vector<DndChannel> dnd_settings;
   std::vector<std::string> tags;
+  std::vector<Address> addresses;
   bool is_primary = false;
   bool is_connected = false;
   std::int64_t now = 0;
@@ -281,6 +320,7 @@ struct ContactChanges {
   std::optional<bool> dnd;
   std::optional<std::vector<DndChannel>> dnd_settings;
   std::optional<std::vector<std::string>> tags;  // the whole new set
+  std::optional<std::vector<Address>> addresses;  // the whole new list (flat fields follow)
   std::optional<bool> is_connected;
   std::int64_t now = 0;
 
@@ -289,7 +329,7 @@ struct ContactChanges {
       if (t) return false;
     }
     return !full_name_given && !phones && !spouse && !dnd && !dnd_settings && !tags &&
-           !is_connected;
+           !addresses && !is_connected;
   }
 };
 

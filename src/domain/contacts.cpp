@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/addresses.hpp"
 #include "domain/crypto.hpp"
 #include "domain/phone.hpp"
 #include "domain/tags.hpp"
@@ -115,14 +116,7 @@ std::optional<Spouse> ValidateSpouse(const Input<SpouseInput>& input, const Writ
     spouse.email = std::move(email);
   }
   if (auto raw = NestedText(in.phone, "spouse.phone", kMaxTextLength, errors)) {
-    FieldErrors phone_errors;
-    auto phone = NormalizePhone(PhoneInput{*raw, {}, {}, {}}, "spouse.phone", phone_errors,
-                                policy.phones);
-    if (!phone) {
-      errors.Add("spouse.phone", "spouse.phone must be a valid phone number");
-    } else {
-      spouse.phone = phone->e164.empty() ? phone->raw : phone->e164;
-    }
+    spouse.phone = NormalizePhoneText(*raw, "spouse.phone", policy.phones, errors);
   }
   if (in.birthday.value) {
     spouse.birthday = ParseDate(Trim(*in.birthday.value));
@@ -169,6 +163,28 @@ std::optional<std::vector<std::string>> ValidateTagList(
   return ValidateTags(*input.value, "tags", errors);
 }
 
+// The addresses sent, validated; records that flat address fields may not come with them.
+std::optional<std::vector<Address>> SentAddresses(const ContactInput& input,
+                                                  const WritePolicy& policy, FieldErrors& errors) {
+  if (!input.addresses.present) return std::nullopt;
+  for (TextField flat : {TextField::kAddress, TextField::kCity, TextField::kState, TextField::kZip}) {
+    if (input.text[static_cast<std::size_t>(flat)].present) {
+      std::string name(TextFieldName(flat));
+      errors.Add(name, name + " is a field of the first address: send it inside addresses, not "
+                              "with them");
+    }
+  }
+  if (!input.addresses.value) {
+    errors.Add("addresses", "addresses must be an array of address objects; send [] to clear it");
+    return std::nullopt;
+  }
+  return ValidateAddresses(*input.addresses.value, policy, errors);
+}
+
+void AddErrors(const Error& error, FieldErrors& errors) {
+  for (const FieldError& field : error.fields) errors.Add(field.field, field.message);
+}
+
 std::optional<bool> RequireBool(const Input<bool>& input, std::string_view name,
                                 FieldErrors& errors) {
   if (!input.value) errors.Add(std::string(name), std::string(name) + " must be true or false");
@@ -204,8 +220,14 @@ NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& poli
   NewContact contact;
   contact.contact_types = ContactTypes(input, errors);
   if (input.company_id.value) contact.company = CompanyId{*input.company_id.value};
-  std::array<std::optional<std::optional<std::string>>, kTextFieldCount> text;
+  TextChanges text;
   ApplyText(input, errors, text);
+  auto sent_addresses = SentAddresses(input, policy, errors);
+  if (auto addresses = PlanAddresses({}, sent_addresses, text); !addresses) {
+    AddErrors(addresses.error(), errors);
+  } else if (*addresses) {
+    contact.addresses = std::move(**addresses);
+  }
   for (std::size_t i = 0; i < kTextFieldCount; ++i) {
     if (text[i]) contact.text[i] = std::move(*text[i]);
   }
@@ -298,6 +320,7 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
 
   ContactChanges changes;
   ApplyText(input, errors, changes.text);
+  auto sent_addresses = SentAddresses(input, policy, errors);
   if (input.phones.present) changes.phones = NormalizePhones(input.phones, errors, policy.phones);
   if (input.spouse.present) changes.spouse = ValidateSpouse(input.spouse, policy, errors);
   if (input.dnd.present) changes.dnd = RequireBool(input.dnd, "dnd", errors);
@@ -316,6 +339,9 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
   bool last_sent = input.text[kLast].present;
   auto plan = [&](const Contact& current) -> Result<ContactChanges> {
     ContactChanges planned = changes;
+    auto addresses = PlanAddresses(current.addresses, sent_addresses, planned.text);
+    if (!addresses) return std::unexpected(addresses.error());
+    if (*addresses) planned.addresses = std::move(**addresses);
     auto& full = planned.text[kFull];
     const auto& first = planned.text[kFirst] ? *planned.text[kFirst] : current.Text(TextField::kFirstName);
     const auto& last = planned.text[kLast] ? *planned.text[kLast] : current.Text(TextField::kLastName);

@@ -112,4 +112,15 @@ std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& 
   return phone;
 }
 
+std::optional<std::string> NormalizePhoneText(std::string_view raw, const std::string& field,
+                                              PhonePolicy policy, FieldErrors& errors) {
+  FieldErrors phone_errors;
+  auto phone = NormalizePhone(PhoneInput{std::string(raw), {}, {}, {}}, field, phone_errors, policy);
+  if (!phone) {
+    errors.Add(field, field + " must be a valid phone number");
+    return std::nullopt;
+  }
+  return phone->e164.empty() ? phone->raw : phone->e164;
+}
+
 }  // namespace contactd::domain

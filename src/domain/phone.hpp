@@ -22,4 +22,9 @@ std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& 
                                     FieldErrors& errors,
                                     PhonePolicy policy = PhonePolicy::kStrict);
 
+// A phone kept as one string (a spouse's, an address's): its E.164 form when it parses, else, under
+// PhonePolicy::kKeepUnparsed, the text as sent. Records "<field> must be a valid phone number".
+std::optional<std::string> NormalizePhoneText(std::string_view raw, const std::string& field,
+                                              PhonePolicy policy, FieldErrors& errors);
+
 }  // namespace contactd::domain

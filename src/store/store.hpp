@@ -89,6 +89,16 @@ class Store {
   virtual domain::Result<domain::Company> CreateCompany(const domain::NewCompany& company) = 0;
   virtual domain::Result<std::optional<domain::Company>> FindCompany(domain::AccountId account,
                                                                      domain::CompanyId id) = 0;
+  // Applies `changes`; nullopt when the company is not in the account.
+  virtual domain::Result<std::optional<domain::Company>> UpdateCompany(
+      domain::AccountId account, domain::CompanyId id, const domain::CompanyChanges& changes) = 0;
+  // Deletes the company unless contacts belong to it and `detach` is false; with `detach`, its
+  // contacts are left without a company first (deleted contacts lose it when restored).
+  // Returns nullopt when there is no such company, else how many contacts belonged to it.
+  virtual domain::Result<std::optional<std::int64_t>> DeleteCompany(domain::AccountId account,
+                                                                    domain::CompanyId id,
+                                                                    bool detach,
+                                                                    std::int64_t now) = 0;
   // Uses limit, offset and after_id of `query`; ordered by id.
   virtual domain::Result<Page<domain::Company>> ListCompanies(domain::AccountId account,
                                                               const domain::ListQuery& query) = 0;

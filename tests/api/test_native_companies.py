@@ -3,7 +3,7 @@ import pytest
 
 from conftest import assert_error
 
-COMPANY_KEYS = {"id", "uid", "name", "company_type", "primary_contact_id", "owner_account_id",
+COMPANY_KEYS = {"id", "uid", "name", "website", "phone", "address", "tags", "status", "company_type", "primary_contact_id", "owner_account_id",
                 "created_at", "updated_at"}
 
 

@@ -128,7 +128,7 @@ def test_405_on_a_contact_allows_exactly_get_head_patch_delete(acct):
     ("PUT", API + "/contacts", {"GET", "HEAD", "POST"}),
     ("PUT", API + "/build/contacts/1", {"GET", "HEAD", "PATCH", "DELETE"}),
     ("PUT", API + "/companies", {"GET", "HEAD", "POST"}),
-    ("DELETE", API + "/companies/1", {"GET", "HEAD"}),
+    ("PUT", API + "/companies/1", {"GET", "HEAD", "PATCH", "DELETE"}),
     ("POST", "/healthz", {"GET", "HEAD"}),
 ])
 def test_every_405_carries_allow(acct, method, path, expected):

@@ -11,6 +11,8 @@
 
 #include "domain/crypto.hpp"
 #include "domain/cursor.hpp"
+#include "store/sqlite/schema.hpp"
+#include "store/sqlite/statement.hpp"
 
 namespace contactd::store::sqlite {
 namespace {
@@ -45,7 +47,8 @@ class SqliteStoreTest : public ::testing::Test {
     return store_->CreateAccount({{}, domain::NewUuidV4(), name, 1})->id;
   }
   domain::CompanyId Company(AccountId account, const std::string& name) {
-    return store_->CreateCompany({account, domain::NewUuidV4(), name, std::nullopt, 1})->id;
+    return store_->CreateCompany(domain::NewCompany::Named(account, domain::NewUuidV4(), name, 1))
+        ->id;
   }
   domain::Contact Contact(AccountId account, std::optional<domain::CompanyId> company,
                           std::string last_name, bool connected = true, bool primary = false) {
@@ -86,45 +89,49 @@ TEST_F(SqliteStoreTest, DatabaseIsInWalMode) {
   sqlite3_close(db);
 }
 
-// A database from before migration 6 (the union contact's fields) gets them, with the full name
-// of its contacts derived from their names. (Migration 7 and later are undone first.)
-TEST_F(SqliteStoreTest, Migration6DerivesFullNamesOfExistingContacts) {
-  auto named = Contact(a_, company_a_, "Chen");
-  auto unnamed = Contact(a_, company_a_, "");
-  store_.reset();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  std::string downgrade =
-      "DROP INDEX contacts_connected_full_name_key; DROP INDEX contacts_connected_status; "
-      "DROP INDEX contacts_connected_preferred_contact_method; "
-      "DROP TABLE contact_tags; DROP TABLE tags; ALTER TABLE contacts DROP COLUMN tags; "
-      "DROP TABLE deleted_contacts; ";
-  for (const char* column :
-       {"full_name", "full_name_key", "full_name_given", "display_name", "code", "tax_id",
-        "description", "notes", "website", "country", "timezone", "birthday", "anniversary",
-        "preferred_contact_method", "source", "status", "spouse", "dnd", "dnd_settings"}) {
-    downgrade += std::string("ALTER TABLE contacts DROP COLUMN ") + column + "; ";
+// A database at schema version 5 (before the union contact) gets the new fields: full names
+// derived from names (migration 6), the flat address fields as the first address (migration 9).
+TEST(SqliteMigration, ExistingContactsGetDerivedFullNamesAndTheirFirstAddress) {
+  auto dir = std::filesystem::temp_directory_path() / ("contactd-test-" + domain::NewUuidV4());
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "v5.db").string();
+  {
+    Connection c(Connection::Options{.path = path});
+    Migrate(c, 5);
+    c.Exec("INSERT INTO accounts (id, uid, name, created_at) VALUES (1, 'a', 'A', 1);"
+           "INSERT INTO contacts (id, account_id, uid, contact_type, contact_types, last_name, "
+           "city, zip, created_at, updated_at) VALUES (7, 1, 'u7', 'sponsor', 'sponsor', 'Chen', "
+           "'Austin', '78702', 1, 1);"
+           "INSERT INTO contacts (id, account_id, uid, contact_type, contact_types, created_at, "
+           "updated_at) VALUES (8, 1, 'u8', 'sponsor', 'sponsor', 1, 1);");
   }
-  downgrade += "PRAGMA user_version = 5;";
-  ASSERT_EQ(sqlite3_exec(db, downgrade.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-      << sqlite3_errmsg(db);
-  sqlite3_close(db);
-
-  store_ = std::make_unique<SqliteStore>(SqliteOptions{.path = path_});
-  auto found = *store_->FindContact(a_, named.id);
-  EXPECT_EQ(found->Text(domain::TextField::kFullName), "Chen");
-  EXPECT_FALSE(found->full_name_given);
-  EXPECT_EQ(found->Text(domain::TextField::kStatus), "active");
-  EXPECT_FALSE((*store_->FindContact(a_, unnamed.id))->Text(domain::TextField::kFullName));
-  domain::ListQuery query;
-  query.filters.push_back({&*std::find_if(domain::ContactQueryFields().begin(),
-                                          domain::ContactQueryFields().end(),
-                                          [](const auto& f) { return f.name == "full_name"; }),
-                           domain::FilterOp::kEq, {std::string("chen")}});
-  auto page = store_->ListContacts(a_, query);
-  ASSERT_TRUE(page.has_value());
-  ASSERT_EQ(page->items.size(), 1u);
-  EXPECT_EQ(page->items[0].id, named.id);
+  {
+    SqliteStore store(SqliteOptions{.path = path});
+    auto named = *store.FindContact(AccountId{1}, domain::ContactId{7});
+    ASSERT_TRUE(named.has_value());
+    EXPECT_EQ(named->Text(domain::TextField::kFullName), "Chen");
+    EXPECT_FALSE(named->full_name_given);
+    EXPECT_EQ(named->Text(domain::TextField::kStatus), "active");
+    ASSERT_EQ(named->addresses.size(), 1u);
+    EXPECT_EQ(named->addresses[0].id, 1);
+    EXPECT_EQ(named->addresses[0].city, "Austin");
+    EXPECT_EQ(named->addresses[0].postal_code, "78702");
+    EXPECT_EQ(named->addresses[0].line1, std::nullopt);
+    auto unnamed = *store.FindContact(AccountId{1}, domain::ContactId{8});
+    EXPECT_FALSE(unnamed->Text(domain::TextField::kFullName));
+    EXPECT_TRUE(unnamed->addresses.empty());
+    domain::ListQuery query;
+    query.connected = domain::Connected::kAll;
+    query.filters.push_back({&*std::find_if(domain::ContactQueryFields().begin(),
+                                            domain::ContactQueryFields().end(),
+                                            [](const auto& f) { return f.name == "full_name"; }),
+                             domain::FilterOp::kEq, {std::string("chen")}});
+    auto page = store.ListContacts(AccountId{1}, query);
+    ASSERT_TRUE(page.has_value());
+    ASSERT_EQ(page->items.size(), 1u);
+    EXPECT_EQ(page->items[0].id.value, 7);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchema) {

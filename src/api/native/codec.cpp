@@ -20,7 +20,7 @@ namespace json = boost::json;
 // A rendered contact's keys, in order, and what each renders.
 enum class Out {
   kId, kUid, kContactType, kContactTypes, kCompanyId, kText, kPhones, kSpouse, kDnd,
-  kDndSettings, kTags, kIsPrimary, kIsConnected, kOwnerAccountId, kCreatedAt, kUpdatedAt,
+  kDndSettings, kTags, kAddresses, kIsPrimary, kIsConnected, kOwnerAccountId, kCreatedAt, kUpdatedAt,
   kFullNameGiven,
 };
 struct OutputField {
@@ -29,7 +29,7 @@ struct OutputField {
   domain::TextField text = domain::TextField::kFirstName;  // for Out::kText
 };
 using TF = domain::TextField;
-constexpr std::array<OutputField, 40> kContactOutputs = {{
+constexpr std::array<OutputField, 41> kContactOutputs = {{
     {"id", Out::kId},
     {"uid", Out::kUid},
     {"contact_type", Out::kContactType},
@@ -47,6 +47,7 @@ constexpr std::array<OutputField, 40> kContactOutputs = {{
     {"city", Out::kText, TF::kCity},
     {"state", Out::kText, TF::kState},
     {"zip", Out::kText, TF::kZip},
+    {"addresses", Out::kAddresses},
     {"country", Out::kText, TF::kCountry},
     {"linkedin_url", Out::kText, TF::kLinkedinUrl},
     {"website", Out::kText, TF::kWebsite},
@@ -154,6 +155,25 @@ json::value SpouseJson(const std::optional<domain::Spouse>& spouse) {
                       {"birthday", OptionalString(spouse->birthday)}};
 }
 
+json::array AddressesJson(const std::vector<domain::Address>& addresses) {
+  json::array out;
+  for (const domain::Address& a : addresses) {
+    out.push_back(json::object{{"id", a.id},
+                               {"type", OptionalString(a.type)},
+                               {"line1", OptionalString(a.line1)},
+                               {"line2", OptionalString(a.line2)},
+                               {"city", OptionalString(a.city)},
+                               {"state", OptionalString(a.state)},
+                               {"postal_code", OptionalString(a.postal_code)},
+                               {"country_code", OptionalString(a.country_code)},
+                               {"addressee", OptionalString(a.addressee)},
+                               {"company_name", OptionalString(a.company_name)},
+                               {"attention", OptionalString(a.attention)},
+                               {"phone", OptionalString(a.phone)}});
+  }
+  return out;
+}
+
 json::object DndSettingsJson(const std::vector<domain::DndChannel>& settings) {
   json::object out;
   for (const domain::DndChannel& channel : settings) {
@@ -225,6 +245,9 @@ json::object ContactJson(const domain::Contact& contact, const Selection& want) 
         value = std::move(tags);
         break;
       }
+      case Out::kAddresses:
+        value = AddressesJson(contact.addresses);
+        break;
       case Out::kIsPrimary:
         value = contact.is_primary;
         break;
@@ -250,11 +273,24 @@ json::object ContactJson(const domain::Contact& contact, const Selection& want) 
 }
 
 json::object CompanyJson(const domain::Company& company) {
+  json::array tags;
+  for (const std::string& tag : company.tags) tags.emplace_back(tag);
+  json::value address = nullptr;
+  if (company.address) {
+    json::object object = AddressesJson({*company.address}).at(0).as_object();
+    object.erase("id");
+    address = std::move(object);
+  }
   return json::object{
       {"id", company.id.value},
       {"uid", company.uid},
       {"name", company.name},
       {"company_type", OptionalString(company.company_type)},
+      {"website", OptionalString(company.website)},
+      {"phone", OptionalString(company.phone)},
+      {"address", std::move(address)},
+      {"tags", std::move(tags)},
+      {"status", company.status},
       {"primary_contact_id",
        company.primary_contact ? json::value(company.primary_contact->value) : json::value(nullptr)},
       {"owner_account_id", company.account.value},
@@ -304,6 +340,42 @@ std::optional<std::vector<domain::PhoneInput>> ReadPhones(ObjectReader& reader) 
     phones.push_back(std::move(phone));
   }
   return phones;
+}
+
+domain::AddressInput ReadAddress(const json::object& object, const std::string& path,
+                                 domain::FieldErrors& errors) {
+  ObjectReader address(object, path, errors);
+  domain::AddressInput input;
+  input.id = address.Integer("id");
+  input.type = address.String("type");
+  input.line1 = address.String("line1");
+  input.line2 = address.String("line2");
+  input.city = address.String("city");
+  input.state = address.String("state");
+  input.postal_code = address.String("postal_code");
+  input.country_code = address.String("country_code");
+  input.addressee = address.String("addressee");
+  input.company_name = address.String("company_name");
+  input.attention = address.String("attention");
+  input.phone = address.String("phone");
+  address.RejectUnknown();
+  return input;
+}
+
+std::optional<std::vector<domain::AddressInput>> ReadAddresses(ObjectReader& reader) {
+  const json::array* array =
+      reader.Array("addresses", domain::kMaxAddressesPerContact, "address objects");
+  if (array == nullptr) return std::nullopt;
+  std::vector<domain::AddressInput> addresses;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    std::string path = "addresses[" + std::to_string(i) + "]";
+    if (!(*array)[i].is_object()) {
+      reader.errors().Add(path, path + " must be an address object");
+      continue;
+    }
+    addresses.push_back(ReadAddress((*array)[i].get_object(), path, reader.errors()));
+  }
+  return addresses;
 }
 
 domain::Input<domain::SpouseInput> ReadSpouse(ObjectReader& reader) {
@@ -360,6 +432,8 @@ void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
   input.dnd = reader.Bool("dnd");
   input.dnd_settings = ReadDndSettings(reader);
   input.tags = reader.StringArray("tags", domain::kMaxTagsPerContact);
+  input.addresses.present = reader.Member("addresses") != nullptr;
+  input.addresses.value = ReadAddresses(reader);
   input.is_primary = reader.Bool("is_primary");
   input.is_connected = reader.Bool("is_connected");
   if (allow_created_at) {
@@ -448,6 +522,14 @@ domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body) {
   ObjectReader reader(*object, "", input.errors);
   input.name = reader.String("name");
   input.company_type = reader.String("company_type");
+  input.website = reader.String("website");
+  input.phone = reader.String("phone");
+  input.address.present = reader.Member("address") != nullptr;
+  if (const json::object* address = reader.Object("address")) {
+    input.address.value = ReadAddress(*address, "address", input.errors);
+  }
+  input.tags = reader.StringArray("tags", domain::kMaxTagsPerContact);
+  input.status = reader.String("status");
   reader.ReadOnly({"id", "uid", "primary_contact_id", "owner_account_id", "created_at",
                    "updated_at"});
   reader.RejectUnknown();

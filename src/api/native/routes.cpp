@@ -13,6 +13,12 @@ namespace {
 
 constexpr std::string_view kBase = "/api/external/v2";
 
+http::Response NoContent() {
+  http::Response response;
+  response.status = 204;
+  return response;
+}
+
 http::Response ListContacts(const Services& s, const http::Request& request,
                             http::RequestContext& context) {
   auto params = ParseQueryString(request.query);
@@ -53,23 +59,11 @@ http::Response DeleteContact(const Services& s, const http::Request& request,
                              http::RequestContext& context) {
   auto id = ParseIdParam(context.path_params[0], "contact_id");
   if (!id) return RenderError(context, id.error());
-  auto params = ParseQueryString(request.query);
-  if (!params) return RenderError(context, params.error());
-  bool permanent = false;
-  for (const auto& [key, value] : *params) {
-    if (key == "permanent" && (value == "true" || value == "false")) {
-      permanent = value == "true";
-    } else {
-      std::string message = key == "permanent" ? "permanent must be true or false"
-                                               : "unknown query parameter '" + key + "'";
-      return RenderError(context, domain::Error::BadRequest(message, {{key, message}}));
-    }
-  }
-  auto deleted = s.contacts.Delete(context.caller(), domain::ContactId{*id}, permanent);
+  auto permanent = ParseFlagParams(request.query, "permanent");
+  if (!permanent) return RenderError(context, permanent.error());
+  auto deleted = s.contacts.Delete(context.caller(), domain::ContactId{*id}, *permanent);
   if (!deleted) return RenderError(context, deleted.error());
-  http::Response response;
-  response.status = 204;
-  return response;
+  return NoContent();
 }
 
 http::Response RestoreContact(const Services& s, const http::Request&,
@@ -138,6 +132,27 @@ http::Response CreateCompany(const Services& s, const http::Request& request,
   return company ? RenderCompany(context, *company, 201) : RenderError(context, company.error());
 }
 
+http::Response UpdateCompany(const Services& s, const http::Request& request,
+                             http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "company_id");
+  if (!id) return RenderError(context, id.error());
+  auto input = ParseCompanyInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto company = s.companies.Update(context.caller(), domain::CompanyId{*id}, std::move(*input));
+  return company ? RenderCompany(context, *company) : RenderError(context, company.error());
+}
+
+http::Response DeleteCompany(const Services& s, const http::Request& request,
+                             http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "company_id");
+  if (!id) return RenderError(context, id.error());
+  auto detach = ParseFlagParams(request.query, "detach");
+  if (!detach) return RenderError(context, detach.error());
+  auto deleted = s.companies.Delete(context.caller(), domain::CompanyId{*id}, *detach);
+  if (!deleted) return RenderError(context, deleted.error());
+  return NoContent();
+}
+
 http::Response Health(const Services& s, const http::Request&, http::RequestContext& context) {
   auto ok = s.store.Ping();
   if (!ok) return RenderError(context, ok.error());
@@ -188,6 +203,10 @@ void AddRoutes(http::Router& router, const Services& services) {
   add("POST", base + "/companies", CreateCompany, needs(Permission::kCreate, "company"));
   add("GET", base + "/companies/{company_id}", GetCompany,
       needs(Permission::kRead, "company", /*bounded_read=*/true));
+  add("PATCH", base + "/companies/{company_id}", UpdateCompany,
+      needs(Permission::kUpdate, "company"));
+  add("DELETE", base + "/companies/{company_id}", DeleteCompany,
+      needs(Permission::kDelete, "company"));
   add("GET", "/healthz", Health,
       {.authenticated = false, .permission = {}, .resource = {}, .bounded_read = true});
 }

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 8> kMigrations = {
+constexpr std::array<const char*, 10> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -295,6 +295,25 @@ CREATE TABLE deleted_contacts (
 CREATE INDEX deleted_contacts_restorable ON deleted_contacts (account_id, id) WHERE data IS NOT NULL;
 CREATE INDEX deleted_contacts_expiry ON deleted_contacts (deleted_at) WHERE data IS NOT NULL;
 )sql",
+
+    // 9: addresses, a JSON list whose first entry the flat address, city, state and zip columns
+    // mirror (they keep their indexes); existing flat fields become the first address.
+    R"sql(
+ALTER TABLE contacts ADD COLUMN addresses TEXT NOT NULL DEFAULT '[]';
+UPDATE contacts SET addresses = json_array(json_object('id', 1, 'line1', address, 'city', city,
+                                                       'state', state, 'postal_code', zip))
+  WHERE address IS NOT NULL OR city IS NOT NULL OR state IS NOT NULL OR zip IS NOT NULL;
+)sql",
+
+    // 10: companies grow: website, phone, an address (JSON, as a contact's), tags (a JSON set)
+    // and a status.
+    R"sql(
+ALTER TABLE companies ADD COLUMN website TEXT;
+ALTER TABLE companies ADD COLUMN phone TEXT;
+ALTER TABLE companies ADD COLUMN address TEXT;
+ALTER TABLE companies ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE companies ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+)sql",
 };
 
 int UserVersion(Connection& connection) {
@@ -308,7 +327,8 @@ int UserVersion(Connection& connection) {
 
 int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
-void Migrate(Connection& connection) {
+void Migrate(Connection& connection, int target) {
+  if (target < 0) target = LatestSchemaVersion();
   connection.Exec("PRAGMA journal_mode = WAL");
   int version = UserVersion(connection);
   if (version > LatestSchemaVersion()) {
@@ -316,11 +336,11 @@ void Migrate(Connection& connection) {
                              ", newer than this contactd (" +
                              std::to_string(LatestSchemaVersion()) + "); upgrade contactd");
   }
-  while (version < LatestSchemaVersion()) {
+  while (version < target) {
     Transaction transaction(connection, Transaction::Mode::kWrite);
     // Another process may have migrated between our read and our write lock.
     version = UserVersion(connection);
-    if (version >= LatestSchemaVersion()) break;
+    if (version >= target) break;
     connection.Exec(kMigrations[version]);
     connection.Exec(("PRAGMA user_version = " + std::to_string(version + 1)).c_str());
     transaction.Commit();

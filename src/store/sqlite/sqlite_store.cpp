@@ -1,8 +1,10 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include <boost/json.hpp>
 
@@ -35,16 +37,17 @@ namespace {
   "city_key, state_key, zip_key, linkedin_url_key, full_name_key"
 #define CONTACTD_CONTACT_COLUMNS                                                               \
   "id, uid, account_id, company_id, contact_types, " CONTACTD_TEXT_COLUMNS                    \
-  ", full_name_given, phones, spouse, dnd, dnd_settings, tags, is_primary, is_connected, "   \
-  "owner_user_id, created_at, updated_at"
-#define CONTACTD_COMPANY_COLUMNS \
-  "id, uid, account_id, name, company_type, primary_contact_id, created_at, updated_at"
+  ", full_name_given, phones, spouse, dnd, dnd_settings, tags, addresses, is_primary, "      \
+  "is_connected, owner_user_id, created_at, updated_at"
+#define CONTACTD_COMPANY_COLUMNS                                                            \
+  "id, uid, account_id, name, company_type, primary_contact_id, created_at, updated_at, "  \
+  "website, phone, address, tags, status"
 
 constexpr const char* kContactColumns = CONTACTD_CONTACT_COLUMNS;
 constexpr int kFirstTextColumn = 5;
 constexpr int kAfterTextColumns = kFirstTextColumn + static_cast<int>(domain::kTextFieldCount);
-// Columns of CONTACTD_CONTACT_COLUMNS: the text ones and 11 after them.
-constexpr int kContactColumnCount = kAfterTextColumns + 11;
+// Columns of CONTACTD_CONTACT_COLUMNS: the text ones and 12 after them.
+constexpr int kContactColumnCount = kAfterTextColumns + 12;
 
 constexpr const char* kCompanyColumns = CONTACTD_COMPANY_COLUMNS;
 constexpr const char* kSelectContact =
@@ -74,8 +77,20 @@ constexpr const char* kSelectPrincipal =
     "SELECT u.id, u.account_id, u.role FROM tokens t JOIN users u ON u.id = t.user_id "
     "WHERE t.hash = ?";
 constexpr const char* kInsertCompany =
-    "INSERT INTO companies (account_id, uid, name, company_type, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?)";
+    "INSERT INTO companies (account_id, uid, name, company_type, created_at, updated_at, website, "
+    "phone, address, tags, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kCountCompanyContacts =
+    "SELECT count(*) FROM contacts WHERE account_id = ? AND company_id = ?";
+constexpr const char* kDetachCompanyContacts =
+    "UPDATE contacts SET company_id = NULL, is_primary = 0, updated_at = ? "
+    "WHERE account_id = ? AND company_id = ?";
+constexpr const char* kDeleteCompanyRow = "DELETE FROM companies WHERE account_id = ? AND id = ?";
+// A snapshot whose company is gone comes back without one (and not primary).
+constexpr const char* kDetachSnapshot =
+    "UPDATE deleted_contacts SET data = json_set(data, '$.company_id', NULL, '$.is_primary', 0) "
+    "WHERE account_id = ? AND id = ? AND data IS NOT NULL "
+    "AND json_extract(data, '$.company_id') IS NOT NULL "
+    "AND json_extract(data, '$.company_id') NOT IN (SELECT id FROM companies WHERE account_id = ?)";
 constexpr const char* kDemotePrimary =
     "UPDATE contacts SET is_primary = 0, updated_at = ? "
     "WHERE account_id = ? AND company_id = ? AND is_primary = 1";
@@ -85,13 +100,13 @@ constexpr const char* kSetCompanyPrimary =
 constexpr const char* kInsertContact =
     "INSERT INTO contacts (id, account_id, uid, company_id, contact_type, contact_types, "
     "contact_type_mask, " CONTACTD_TEXT_COLUMNS ", " CONTACTD_KEY_COLUMNS ", full_name_given, "
-    "phones, spouse, dnd, dnd_settings, tags, is_primary, is_connected, owner_user_id, "
-    "created_at, updated_at) "
+    "phones, spouse, dnd, dnd_settings, tags, addresses, is_primary, is_connected, "
+    "owner_user_id, created_at, updated_at) "
     "VALUES (max(coalesce((SELECT max(id) FROM contacts), 0), "
     "coalesce((SELECT max(id) FROM deleted_contacts), 0)) + 1, ?, ?, ?, ?, ?, ?, "
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "  // 24 text
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "                                        // 11 keys
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kClearCompanyPrimary =
     "UPDATE companies SET primary_contact_id = NULL, updated_at = ? "
     "WHERE account_id = ? AND id = ? AND primary_contact_id = ?";
@@ -241,6 +256,54 @@ std::vector<std::string> DecodeTags(const std::string& text) {
   return tags;
 }
 
+constexpr std::array<std::pair<std::string_view, std::optional<std::string> domain::Address::*>, 11>
+    kAddressMembers = {{
+        {"type", &domain::Address::type},
+        {"line1", &domain::Address::line1},
+        {"line2", &domain::Address::line2},
+        {"city", &domain::Address::city},
+        {"state", &domain::Address::state},
+        {"postal_code", &domain::Address::postal_code},
+        {"country_code", &domain::Address::country_code},
+        {"addressee", &domain::Address::addressee},
+        {"company_name", &domain::Address::company_name},
+        {"attention", &domain::Address::attention},
+        {"phone", &domain::Address::phone},
+    }};
+
+// Addresses as a JSON array of objects holding their id and their members that are set.
+std::string EncodeAddresses(const std::vector<domain::Address>& addresses) {
+  boost::json::array array;
+  for (const domain::Address& address : addresses) {
+    boost::json::object object{{"id", address.id}};
+    for (const auto& [name, member] : kAddressMembers) {
+      if (address.*member) object[name] = *(address.*member);
+    }
+    array.push_back(std::move(object));
+  }
+  return boost::json::serialize(array);
+}
+
+std::vector<domain::Address> DecodeAddresses(const std::string& text) {
+  std::vector<domain::Address> addresses;
+  if (text == "[]") return addresses;
+  boost::json::value value = ParseColumn(text, "addresses");
+  if (!value.is_array()) throw SqliteError(0, "corrupt addresses column");
+  for (const boost::json::value& item : value.get_array()) {
+    if (!item.is_object()) continue;
+    const boost::json::object& object = item.get_object();
+    domain::Address address;
+    if (const boost::json::value* id = object.if_contains("id"); id && id->is_int64()) {
+      address.id = id->get_int64();
+    }
+    for (const auto& [name, member] : kAddressMembers) {
+      address.*member = OptionalMember(object, name);
+    }
+    addresses.push_back(std::move(address));
+  }
+  return addresses;
+}
+
 // Records that the contact carries (`add`) or no longer carries each of `tags`, in contact_tags
 // and in the account's tag counts.
 void IndexTags(Connection& c, AccountId account, ContactId id,
@@ -308,6 +371,7 @@ domain::Contact ReadContact(const Statement& row) {
   contact.dnd = row.Int(column++) != 0;
   contact.dnd_settings = DecodeDndSettings(row.OptionalText(column++));
   contact.tags = DecodeTags(row.Text(column++));
+  contact.addresses = DecodeAddresses(row.Text(column++));
   contact.is_primary = row.Int(column++) != 0;
   contact.is_connected = row.Int(column++) != 0;
   if (!row.IsNull(column)) contact.owner_user = domain::UserId{row.Int(column)};
@@ -327,7 +391,20 @@ domain::Company ReadCompany(const Statement& row) {
   if (!row.IsNull(5)) company.primary_contact = ContactId{row.Int(5)};
   company.created_at = row.Int(6);
   company.updated_at = row.Int(7);
+  company.website = row.OptionalText(8);
+  company.phone = row.OptionalText(9);
+  if (auto address = row.OptionalText(10)) {
+    std::vector<domain::Address> addresses = DecodeAddresses(*address);
+    if (!addresses.empty()) company.address = std::move(addresses.front());
+  }
+  company.tags = DecodeTags(row.Text(11));
+  company.status = row.Text(12);
   return company;
+}
+
+std::optional<std::string> EncodeAddress(const std::optional<domain::Address>& address) {
+  if (!address) return std::nullopt;
+  return EncodeAddresses({*address});
 }
 
 void BindAll(Statement& stmt, const std::vector<SqlValue>& params, int first = 1) {
@@ -429,6 +506,11 @@ Result<domain::Company> InsertCompany(Connection& c, const domain::NewCompany& c
       .BindOptional(4, company.company_type)
       .Bind(5, company.now)
       .Bind(6, company.now)
+      .BindOptional(7, company.website)
+      .BindOptional(8, company.phone)
+      .BindOptional(9, EncodeAddress(company.address))
+      .Bind(10, EncodeTags(company.tags))
+      .Bind(11, company.status)
       .Run();
   auto created = SelectCompany(c, company.account, CompanyId{c.LastInsertId()});
   if (!created) return std::unexpected(Error::Internal("inserted company not found"));
@@ -471,6 +553,7 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
   insert.Bind(index++, std::int64_t{contact.dnd});
   insert.BindOptional(index++, EncodeDndSettings(contact.dnd_settings));
   insert.Bind(index++, EncodeTags(contact.tags));
+  insert.Bind(index++, EncodeAddresses(contact.addresses));
   insert.Bind(index++, std::int64_t{primary});
   insert.Bind(index++, std::int64_t{contact.is_connected});
   if (contact.owner) {
@@ -916,6 +999,7 @@ Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
     if (changes.spouse) set("spouse", EncodeSpouse(*changes.spouse));
     if (changes.dnd) set_int("dnd", *changes.dnd);
     if (changes.dnd_settings) set("dnd_settings", EncodeDndSettings(*changes.dnd_settings));
+    if (changes.addresses) set("addresses", EncodeAddresses(*changes.addresses));
     if (changes.tags) {
       set("tags", EncodeTags(*changes.tags));
       IndexTags(c, account, id, domain::WithoutTags(current->tags, *changes.tags), /*add=*/false);
@@ -996,6 +1080,7 @@ Result<std::optional<domain::Contact>> SqliteStore::RestoreContact(AccountId acc
                                                                    std::int64_t deleted_since,
                                                                    std::int64_t now) {
   return Write([&](Connection& c) -> Result<std::optional<domain::Contact>> {
+    c.Prepare(kDetachSnapshot).Bind(1, account.value).Bind(2, id.value).Bind(3, account.value).Run();
     Statement restore = c.Prepare(restore_sql_);
     restore.Bind(1, account.value).Bind(2, id.value).Bind(3, deleted_since);
     restore.Run();
@@ -1073,6 +1158,55 @@ void SqliteStore::EmptyWal() {
   Run([](Connection& c) -> Result<void> {
     c.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
     return {};
+  });
+}
+
+Result<std::optional<domain::Company>> SqliteStore::UpdateCompany(
+    AccountId account, CompanyId id, const domain::CompanyChanges& changes) {
+  return Write([&](Connection& c) -> Result<std::optional<domain::Company>> {
+    std::string sql = "UPDATE companies SET updated_at = ?";
+    std::vector<SqlValue> params{changes.now};
+    std::vector<std::size_t> null_params;
+    auto set = [&](std::string_view column, const std::optional<std::string>& value) {
+      sql += ", ";
+      sql += column;
+      sql += " = ?";
+      if (!value) null_params.push_back(params.size());
+      params.emplace_back(value.value_or(std::string()));
+    };
+    if (changes.name) set("name", *changes.name);
+    if (changes.company_type) set("company_type", *changes.company_type);
+    if (changes.website) set("website", *changes.website);
+    if (changes.phone) set("phone", *changes.phone);
+    if (changes.address) set("address", EncodeAddress(*changes.address));
+    if (changes.tags) set("tags", EncodeTags(*changes.tags));
+    if (changes.status) set("status", *changes.status);
+    sql += " WHERE account_id = ? AND id = ?";
+    params.emplace_back(account.value);
+    params.emplace_back(id.value);
+    Statement stmt = c.Prepare(sql);
+    BindAll(stmt, params);
+    for (std::size_t position : null_params) stmt.BindNull(static_cast<int>(position) + 1);
+    stmt.Run();
+    if (c.Changes() == 0) return std::nullopt;
+    return SelectCompany(c, account, id);
+  });
+}
+
+Result<std::optional<std::int64_t>> SqliteStore::DeleteCompany(AccountId account, CompanyId id,
+                                                               bool detach, std::int64_t now) {
+  return Write([&](Connection& c) -> Result<std::optional<std::int64_t>> {
+    if (!SelectCompany(c, account, id)) return std::nullopt;
+    Statement count = c.Prepare(kCountCompanyContacts);
+    count.Bind(1, account.value).Bind(2, id.value);
+    count.Step();
+    std::int64_t contacts = count.Int(0);
+    if (contacts > 0) {
+      if (!detach) return contacts;
+      c.Prepare(kDetachCompanyContacts).Bind(1, now).Bind(2, account.value).Bind(3, id.value).Run();
+    }
+    c.Prepare(kDeleteCompanyRow).Bind(1, account.value).Bind(2, id.value).Run();
+    return contacts;
   });
 }
 

@@ -54,6 +54,12 @@ class SqliteStore final : public Store {
   domain::Result<Page<domain::Company>> ListCompanies(domain::AccountId account,
                                                       const domain::ListQuery& query) override;
 
+  domain::Result<std::optional<domain::Company>> UpdateCompany(
+      domain::AccountId account, domain::CompanyId id,
+      const domain::CompanyChanges& changes) override;
+  domain::Result<std::optional<std::int64_t>> DeleteCompany(domain::AccountId account,
+                                                            domain::CompanyId id, bool detach,
+                                                            std::int64_t now) override;
   domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact) override;
   domain::Result<std::unique_ptr<ContactLoad>> BeginContactLoad(LoadMode mode) override;
   domain::Result<std::int64_t> CountAllContacts() override;
