@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <array>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
 #include "api/json.hpp"
+#include "api/json_writer.hpp"
 #include "domain/cursor.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
@@ -147,129 +149,156 @@ class Selection {
   const std::vector<std::string>& fields_;
 };
 
-json::value SpouseJson(const std::optional<domain::Spouse>& spouse) {
-  if (!spouse) return nullptr;
-  return json::object{{"name", OptionalString(spouse->name)},
-                      {"email", OptionalString(spouse->email)},
-                      {"phone", OptionalString(spouse->phone)},
-                      {"birthday", OptionalString(spouse->birthday)}};
-}
-
-json::array AddressesJson(const std::vector<domain::Address>& addresses) {
-  json::array out;
-  for (const domain::Address& a : addresses) {
-    out.push_back(json::object{{"id", a.id},
-                               {"type", OptionalString(a.type)},
-                               {"line1", OptionalString(a.line1)},
-                               {"line2", OptionalString(a.line2)},
-                               {"city", OptionalString(a.city)},
-                               {"state", OptionalString(a.state)},
-                               {"postal_code", OptionalString(a.postal_code)},
-                               {"country_code", OptionalString(a.country_code)},
-                               {"addressee", OptionalString(a.addressee)},
-                               {"company_name", OptionalString(a.company_name)},
-                               {"attention", OptionalString(a.attention)},
-                               {"phone", OptionalString(a.phone)}});
+void WriteSpouse(JsonWriter& w, const std::optional<domain::Spouse>& spouse) {
+  if (!spouse) {
+    w.Null();
+    return;
   }
-  return out;
+  w.BeginObject();
+  w.Key("name").OptionalString(spouse->name);
+  w.Key("email").OptionalString(spouse->email);
+  w.Key("phone").OptionalString(spouse->phone);
+  w.Key("birthday").OptionalString(spouse->birthday);
+  w.EndObject();
 }
 
-json::object DndSettingsJson(const std::vector<domain::DndChannel>& settings) {
-  json::object out;
+// One address; `with_id` false for a company's, which has only one.
+void WriteAddress(JsonWriter& w, const domain::Address& a, bool with_id) {
+  w.BeginObject();
+  if (with_id) w.Key("id").Int(a.id);
+  w.Key("type").OptionalString(a.type);
+  w.Key("line1").OptionalString(a.line1);
+  w.Key("line2").OptionalString(a.line2);
+  w.Key("city").OptionalString(a.city);
+  w.Key("state").OptionalString(a.state);
+  w.Key("postal_code").OptionalString(a.postal_code);
+  w.Key("country_code").OptionalString(a.country_code);
+  w.Key("addressee").OptionalString(a.addressee);
+  w.Key("company_name").OptionalString(a.company_name);
+  w.Key("attention").OptionalString(a.attention);
+  w.Key("phone").OptionalString(a.phone);
+  w.EndObject();
+}
+
+void WriteStrings(JsonWriter& w, const std::vector<std::string>& strings) {
+  w.BeginArray();
+  for (const std::string& s : strings) w.String(s);
+  w.EndArray();
+}
+
+void WriteDndSettings(JsonWriter& w, const std::vector<domain::DndChannel>& settings) {
+  w.BeginObject();
   for (const domain::DndChannel& channel : settings) {
-    json::object entry{{"status", channel.status}};
-    if (channel.message) entry["message"] = *channel.message;
-    if (channel.code) entry["code"] = *channel.code;
-    out[channel.channel] = std::move(entry);
+    w.Key(channel.channel).BeginObject();
+    w.Key("status").String(channel.status);
+    if (channel.message) w.Key("message").String(*channel.message);
+    if (channel.code) w.Key("code").String(*channel.code);
+    w.EndObject();
   }
-  return out;
+  w.EndObject();
 }
 
-json::array PhonesJson(const std::vector<domain::Phone>& phones) {
-  json::array out;
+void WritePhones(JsonWriter& w, const std::vector<domain::Phone>& phones) {
+  w.BeginArray();
   for (const domain::Phone& phone : phones) {
-    out.push_back(json::object{
-        {"id", nullptr},
-        {"type", phone.type},
-        {"raw", phone.raw},
-        {"country", phone.country},
-        {"e164", phone.e164.empty() ? json::value(nullptr) : json::value(phone.e164)},
-        {"extension", phone.extension}});
+    w.BeginObject();
+    w.Key("id").Null();
+    w.Key("type").String(phone.type);
+    w.Key("raw").String(phone.raw);
+    w.Key("country").String(phone.country);
+    w.Key("e164");
+    if (phone.e164.empty()) {
+      w.Null();
+    } else {
+      w.String(phone.e164);
+    }
+    w.Key("extension").String(phone.extension);
+    w.EndObject();
   }
-  return out;
+  w.EndArray();
 }
 
-json::object ContactJson(const domain::Contact& contact, const Selection& want) {
-  json::object out;
-  out.reserve(kContactOutputs.size());
+void WriteContact(JsonWriter& w, const domain::Contact& contact, const Selection& want) {
+  w.BeginObject();
   for (const OutputField& field : kContactOutputs) {
     if (field.out != Out::kId && !want(field.name)) continue;
-    json::value& value = out[field.name];
+    w.Key(field.name);
     switch (field.out) {
       case Out::kId:
-        value = contact.id.value;
+        w.Int(contact.id.value);
         break;
       case Out::kUid:
-        value = contact.uid;
+        w.String(contact.uid);
         break;
       case Out::kContactType:
-        if (!contact.contact_types.empty()) value = contact.contact_types.front();
+        if (contact.contact_types.empty()) {
+          w.Null();
+        } else {
+          w.String(contact.contact_types.front());
+        }
         break;
-      case Out::kContactTypes: {
-        json::array types;
-        for (const std::string& type : contact.contact_types) types.emplace_back(type);
-        value = std::move(types);
+      case Out::kContactTypes:
+        WriteStrings(w, contact.contact_types);
         break;
-      }
       case Out::kCompanyId:
-        if (contact.company) value = contact.company->value;
+        if (contact.company) {
+          w.Int(contact.company->value);
+        } else {
+          w.Null();
+        }
         break;
       case Out::kText:
-        value = OptionalString(contact.Text(field.text));
+        w.OptionalString(contact.Text(field.text));
         break;
       case Out::kPhones:
-        value = PhonesJson(contact.phones);
+        WritePhones(w, contact.phones);
         break;
       case Out::kSpouse:
-        value = SpouseJson(contact.spouse);
+        WriteSpouse(w, contact.spouse);
         break;
       case Out::kDnd:
-        value = contact.dnd;
+        w.Bool(contact.dnd);
         break;
       case Out::kDndSettings:
-        value = DndSettingsJson(contact.dnd_settings);
+        WriteDndSettings(w, contact.dnd_settings);
         break;
-      case Out::kTags: {
-        json::array tags;
-        for (const std::string& tag : contact.tags) tags.emplace_back(tag);
-        value = std::move(tags);
+      case Out::kTags:
+        WriteStrings(w, contact.tags);
         break;
-      }
       case Out::kAddresses:
-        value = AddressesJson(contact.addresses);
+        w.BeginArray();
+        for (const domain::Address& address : contact.addresses) WriteAddress(w, address, true);
+        w.EndArray();
         break;
       case Out::kIsPrimary:
-        value = contact.is_primary;
+        w.Bool(contact.is_primary);
         break;
       case Out::kIsConnected:
-        value = contact.is_connected;
+        w.Bool(contact.is_connected);
         break;
       case Out::kOwnerAccountId:
-        value = contact.account.value;
+        w.Int(contact.account.value);
         break;
       case Out::kCreatedAt:
-        value = domain::FormatTimestamp(contact.created_at);
+        w.String(domain::FormatTimestamp(contact.created_at));
         break;
       case Out::kUpdatedAt:
-        value = domain::FormatTimestamp(contact.updated_at);
+        w.String(domain::FormatTimestamp(contact.updated_at));
         break;
       case Out::kFullNameGiven:
-        value = contact.full_name_given;
+        w.Bool(contact.full_name_given);
         break;
     }
   }
-  if (contact.deleted_at) out["deleted_at"] = domain::FormatTimestamp(*contact.deleted_at);
-  return out;
+  if (contact.deleted_at) w.Key("deleted_at").String(domain::FormatTimestamp(*contact.deleted_at));
+  w.EndObject();
+}
+
+// The {request_id, timestamp, ...} envelope, left open for the caller's members.
+void BeginEnvelope(JsonWriter& w, const http::RequestContext& context) {
+  w.BeginObject();
+  w.Key("request_id").String(context.request_id);
+  w.Key("timestamp").String(domain::FormatTimestamp(context.received_at));
 }
 
 json::object CompanyJson(const domain::Company& company) {
@@ -277,9 +306,10 @@ json::object CompanyJson(const domain::Company& company) {
   for (const std::string& tag : company.tags) tags.emplace_back(tag);
   json::value address = nullptr;
   if (company.address) {
-    json::object object = AddressesJson({*company.address}).at(0).as_object();
-    object.erase("id");
-    address = std::move(object);
+    std::string text;
+    JsonWriter w(text);
+    WriteAddress(w, *company.address, /*with_id=*/false);
+    address = json::parse(text);
   }
   return json::object{
       {"id", company.id.value},
@@ -539,9 +569,14 @@ domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body) {
 http::Response RenderContact(const http::RequestContext& context, const domain::Contact& contact,
                              unsigned status) {
   static const std::vector<std::string> kAll;
-  json::object body = Envelope(context);
-  body["data"] = ContactJson(contact, Selection(kAll));
-  return Respond(status, body);
+  http::Response response;
+  response.status = status;
+  JsonWriter w(response.body);
+  BeginEnvelope(w, context);
+  w.Key("data");
+  WriteContact(w, contact, Selection(kAll));
+  w.EndObject();
+  return response;
 }
 
 http::Response RenderContactPage(const http::RequestContext& context,
@@ -549,14 +584,17 @@ http::Response RenderContactPage(const http::RequestContext& context,
                                  const domain::ListQuery& query,
                                  const domain::CursorCodec& cursors) {
   Selection want(query.fields);
-  json::array data;
-  data.reserve(page.items.size());
-  for (const domain::Contact& contact : page.items) data.push_back(ContactJson(contact, want));
-  json::object body = Envelope(context);
-  body["data"] = std::move(data);
-  body["pagination"] = Pagination(page, query, cursors,
-                                  page.items.empty() ? 0 : page.items.back().id.value);
-  return Respond(200, body);
+  http::Response response;
+  response.body.reserve(2048 + page.items.size() * 1536);
+  JsonWriter w(response.body);
+  BeginEnvelope(w, context);
+  w.Key("data").BeginArray();
+  for (const domain::Contact& contact : page.items) WriteContact(w, contact, want);
+  w.EndArray();
+  w.Key("pagination").Raw(json::serialize(
+      Pagination(page, query, cursors, page.items.empty() ? 0 : page.items.back().id.value)));
+  w.EndObject();
+  return response;
 }
 
 http::Response RenderCompany(const http::RequestContext& context, const domain::Company& company,
