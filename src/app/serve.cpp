@@ -15,6 +15,7 @@
 #include "domain/companies.hpp"
 #include "domain/contacts.hpp"
 #include "domain/cursor.hpp"
+#include "domain/settings.hpp"
 #include "http/middleware.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -76,11 +77,12 @@ int Serve(const ServeConfig& config) {
   const domain::CursorCodec cursors(*secret);
   domain::ContactService contacts(store);
   domain::CompanyService companies(store);
+  domain::SettingsService settings(store);
 
   Purger purger(contacts);
 
   http::Router router;
-  api::native::AddRoutes(router, {contacts, companies, cursors, store});
+  api::native::AddRoutes(router, {contacts, companies, settings, cursors, store});
   http::Pipeline pipeline(router, accounts);
   http::Server server(config.server, pipeline);
   server.Run([&](std::uint16_t port) {

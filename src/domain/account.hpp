@@ -15,4 +15,12 @@ struct Account {
   std::int64_t created_at = 0;
 };
 
+// What an account's admins decide for the whole account.
+struct AccountSettings {
+  // Whether a create whose email or phone number matches an existing contact is refused.
+  bool reject_duplicates = false;
+  // The region phone numbers without a '+' are read in (writes without a country, phone=).
+  std::string default_country = "US";
+};
+
 }  // namespace contactd::domain

@@ -56,7 +56,7 @@ Address ValidateAddress(const AddressInput& in, const std::string& path,
     }
   }
   if (auto phone = Line(in.phone, path + ".phone", errors)) {
-    address.phone = NormalizePhoneText(*phone, path + ".phone", policy.phones, errors);
+    address.phone = NormalizePhoneText(*phone, path + ".phone", policy, errors);
   }
   return address;
 }

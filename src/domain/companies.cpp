@@ -47,7 +47,7 @@ CompanyChanges ValidateCompanyInput(const CompanyInput& input, const WritePolicy
     changes.phone.emplace();
     if (input.phone.value) {
       std::string raw = CleanText("phone", *input.phone.value, errors);
-      if (!errors.Has("phone")) *changes.phone = NormalizePhoneText(raw, "phone", policy.phones, errors);
+      if (!errors.Has("phone")) *changes.phone = NormalizePhoneText(raw, "phone", policy, errors);
     }
   }
   if (input.address.present) {

@@ -142,6 +142,9 @@ enum class PhonePolicy { kStrict, kKeepUnparsed };
 // What an API surface asks of the domain's validation, beyond the rules every surface shares.
 struct WritePolicy {
   PhonePolicy phones = PhonePolicy::kStrict;
+  // The region numbers without '+' or a country of their own are read in; the service sets it
+  // from the account's settings.
+  std::string default_country = "US";
 };
 
 // Tags: a set per contact, compared case-insensitively (FoldCase), each kept as first spelled.

@@ -74,7 +74,7 @@ void ApplyText(const ContactInput& input, FieldErrors& errors,
 }
 
 std::optional<std::vector<Phone>> NormalizePhones(const Input<std::vector<PhoneInput>>& input,
-                                                  FieldErrors& errors, PhonePolicy policy) {
+                                                  FieldErrors& errors, const WritePolicy& policy) {
   if (!input.value) {
     errors.Add("phones", "phones must be an array; send [] to clear it");
     return std::nullopt;
@@ -86,7 +86,8 @@ std::optional<std::vector<Phone>> NormalizePhones(const Input<std::vector<PhoneI
   std::vector<Phone> phones;
   for (std::size_t i = 0; i < input.value->size(); ++i) {
     auto phone =
-        NormalizePhone((*input.value)[i], "phones[" + std::to_string(i) + "]", errors, policy);
+        NormalizePhone((*input.value)[i], "phones[" + std::to_string(i) + "]", errors,
+                       policy.phones, policy.default_country);
     if (phone) phones.push_back(std::move(*phone));
   }
   return phones;
@@ -116,7 +117,7 @@ std::optional<Spouse> ValidateSpouse(const Input<SpouseInput>& input, const Writ
     spouse.email = std::move(email);
   }
   if (auto raw = NestedText(in.phone, "spouse.phone", kMaxTextLength, errors)) {
-    spouse.phone = NormalizePhoneText(*raw, "spouse.phone", policy.phones, errors);
+    spouse.phone = NormalizePhoneText(*raw, "spouse.phone", policy, errors);
   }
   if (in.birthday.value) {
     spouse.birthday = ParseDate(Trim(*in.birthday.value));
@@ -181,6 +182,19 @@ std::optional<std::vector<Address>> SentAddresses(const ContactInput& input,
   return ValidateAddresses(*input.addresses.value, policy, errors);
 }
 
+// 409 naming the contacts a new one matches.
+Error DuplicateError(const std::vector<store::Match>& matches, std::string_view what) {
+  std::vector<FieldError> fields;
+  std::string ids;
+  for (const store::Match& match : matches) {
+    if (fields.size() == kMaxFieldErrors) break;
+    std::string id = std::to_string(match.id.value);
+    ids += ids.empty() ? id : ", " + id;
+    fields.push_back({match.on, "contact " + id + " has this " + match.on});
+  }
+  return Error{ErrorCode::kConflict, std::string(what) + ids, std::move(fields)};
+}
+
 void AddErrors(const Error& error, FieldErrors& errors) {
   for (const FieldError& field : error.fields) errors.Add(field.field, field.message);
 }
@@ -242,7 +256,7 @@ NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& poli
     contact.text[kFull] = DeriveFullName(contact.text[kFirst], contact.text[kLast]);
   }
   if (input.phones.present) {
-    if (auto phones = NormalizePhones(input.phones, errors, policy.phones)) {
+    if (auto phones = NormalizePhones(input.phones, errors, policy)) {
       contact.phones = std::move(*phones);
     }
   }
@@ -263,11 +277,15 @@ NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& poli
   return contact;
 }
 
-Result<Contact> ContactService::Create(const Principal& principal, ContactInput input,
-                                       const WritePolicy& policy) {
-  if (auto allowed = Authorize(principal, Permission::kCreate, "contact"); !allowed) {
-    return std::unexpected(allowed.error());
-  }
+Result<AccountSettings> ContactService::SettingsFor(const Principal& principal,
+                                                   WritePolicy& policy) {
+  auto settings = store_.GetSettings(principal.account);
+  if (settings) policy.default_country = settings->default_country;
+  return settings;
+}
+
+Result<NewContact> ContactService::PrepareNew(const Principal& principal, ContactInput& input,
+                                              const WritePolicy& policy) {
   FieldErrors errors = std::move(input.errors);
   NewContact contact = ValidateNewContact(input, policy, errors);
   if (!contact.company) {
@@ -285,7 +303,69 @@ Result<Contact> ContactService::Create(const Principal& principal, ContactInput 
   contact.owner = principal.user;
   contact.uid = NewUuidV4();
   contact.now = NowSeconds();
-  return store_.CreateContact(contact);
+  return contact;
+}
+
+Result<Contact> ContactService::Create(const Principal& principal, ContactInput input,
+                                       WritePolicy policy) {
+  if (auto allowed = Authorize(principal, Permission::kCreate, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  auto settings = SettingsFor(principal, policy);
+  if (!settings) return std::unexpected(settings.error());
+  auto contact = PrepareNew(principal, input, policy);
+  if (!contact) return std::unexpected(contact.error());
+  store::MatchCheck check;
+  if (settings->reject_duplicates) {
+    check = [](const std::vector<store::Match>& matches) -> Result<void> {
+      if (matches.empty()) return {};
+      return std::unexpected(DuplicateError(
+          matches, "This account does not allow duplicate contacts; it already has contact "));
+    };
+  }
+  return store_.CreateContact(*contact, check);
+}
+
+Result<UpsertOutcome> ContactService::Upsert(const Principal& principal, ContactInput input,
+                                             const std::vector<std::string>& match_on,
+                                             WritePolicy policy) {
+  if (auto allowed = Authorize(principal, Permission::kCreate, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  if (auto allowed = Authorize(principal, Permission::kUpdate, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  bool on_email = match_on.empty();
+  bool on_phone = match_on.empty();
+  for (const std::string& key : match_on) {
+    if (key == "email") {
+      on_email = true;
+    } else if (key == "phone") {
+      on_phone = true;
+    } else {
+      return std::unexpected(Error::Validation({{"match_on", "match_on holds email and/or phone"}}));
+    }
+  }
+  auto settings = SettingsFor(principal, policy);
+  if (!settings) return std::unexpected(settings.error());
+  // On a match, the fields sent update it as a PATCH would; contact_type(s), company_id and
+  // is_primary only apply to a new contact.
+  ContactInput update_input = input;
+  update_input.contact_type = {};
+  update_input.contact_types = {};
+  update_input.company_id = {};
+  update_input.is_primary = {};
+  auto contact = PrepareNew(principal, input, policy);
+  if (!contact) return std::unexpected(contact.error());
+  auto plan = PlanUpdate(std::move(update_input), policy);
+  if (!plan) return std::unexpected(plan.error());
+  auto check = [](const std::vector<store::Match>& matches) -> Result<void> {
+    if (matches.size() <= 1) return {};
+    return std::unexpected(DuplicateError(matches, "Several contacts match: "));
+  };
+  auto result = store_.UpsertContact(*contact, on_email, on_phone, check, *plan);
+  if (!result) return std::unexpected(result.error());
+  return UpsertOutcome{std::move(result->contact), result->created};
 }
 
 Result<Contact> ContactService::Get(const Principal& principal, ContactId id) {
@@ -304,14 +384,40 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
     return std::unexpected(allowed.error());
   }
   if (query.deleted) return ListDeleted(principal, query);
-  return store_.ListContacts(principal.account, query);
+  bool has_phone = std::any_of(query.filters.begin(), query.filters.end(), [](const Filter& f) {
+    return f.field->kind == FieldKind::kPhone;
+  });
+  if (!has_phone) return store_.ListContacts(principal.account, query);
+  // phone= values are numbers in any format, read in the account's default country.
+  WritePolicy policy;
+  if (auto settings = SettingsFor(principal, policy); !settings) {
+    return std::unexpected(settings.error());
+  }
+  ListQuery normalized = query;
+  FieldErrors errors;
+  for (Filter& filter : normalized.filters) {
+    if (filter.field->kind != FieldKind::kPhone) continue;
+    for (FilterValue& value : filter.values) {
+      FieldErrors phone_errors;
+      auto phone = NormalizePhone({std::get<std::string>(value), {}, {}, {}}, "phone",
+                                  phone_errors, PhonePolicy::kStrict, policy.default_country);
+      if (!phone) {
+        errors.Add("phone", "phone must be a phone number: " + std::get<std::string>(value));
+      } else {
+        value = phone->e164;
+      }
+    }
+  }
+  if (!errors.empty()) {
+    auto list = std::move(errors).Take();
+    std::string message = list.front().message;
+    return std::unexpected(Error::BadRequest(std::move(message), std::move(list)));
+  }
+  return store_.ListContacts(principal.account, normalized);
 }
 
-Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
-                                       ContactInput input, const WritePolicy& policy) {
-  if (auto allowed = Authorize(principal, Permission::kUpdate, "contact"); !allowed) {
-    return std::unexpected(allowed.error());
-  }
+Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
+                                                     const WritePolicy& policy) {
   FieldErrors errors = std::move(input.errors);
   if (input.contact_type.present) errors.Add("contact_type", "contact_type is not updatable");
   if (input.contact_types.present) errors.Add("contact_types", "contact_types is not updatable");
@@ -321,7 +427,7 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
   ContactChanges changes;
   ApplyText(input, errors, changes.text);
   auto sent_addresses = SentAddresses(input, policy, errors);
-  if (input.phones.present) changes.phones = NormalizePhones(input.phones, errors, policy.phones);
+  if (input.phones.present) changes.phones = NormalizePhones(input.phones, errors, policy);
   if (input.spouse.present) changes.spouse = ValidateSpouse(input.spouse, policy, errors);
   if (input.dnd.present) changes.dnd = RequireBool(input.dnd, "dnd", errors);
   if (input.dnd_settings.present) {
@@ -334,10 +440,12 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
   if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
   changes.now = NowSeconds();
 
-  // The names rule depends on the stored names: it runs on the current row, inside the write.
+  // The names and addresses rules depend on the stored contact: they run on the current row,
+  // inside the write.
   bool first_sent = input.text[kFirst].present;
   bool last_sent = input.text[kLast].present;
-  auto plan = [&](const Contact& current) -> Result<ContactChanges> {
+  return [changes = std::move(changes), sent_addresses = std::move(sent_addresses), first_sent,
+          last_sent](const Contact& current) -> Result<ContactChanges> {
     ContactChanges planned = changes;
     auto addresses = PlanAddresses(current.addresses, sent_addresses, planned.text);
     if (!addresses) return std::unexpected(addresses.error());
@@ -359,7 +467,21 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
     }
     return planned;
   };
-  auto updated = store_.UpdateContact(principal.account, id, plan);
+}
+
+Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
+                                       ContactInput input, WritePolicy policy) {
+  if (auto allowed = Authorize(principal, Permission::kUpdate, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  if (input.phones.present || input.spouse.present || input.addresses.present) {
+    if (auto settings = SettingsFor(principal, policy); !settings) {
+      return std::unexpected(settings.error());
+    }
+  }
+  auto plan = PlanUpdate(std::move(input), policy);
+  if (!plan) return std::unexpected(plan.error());
+  auto updated = store_.UpdateContact(principal.account, id, *plan);
   if (!updated) return std::unexpected(updated.error());
   if (!*updated) return std::unexpected(Error::NotFound("Contact not found"));
   return std::move(**updated);

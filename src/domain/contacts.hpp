@@ -5,7 +5,10 @@
 #include <string_view>
 #include <utility>
 
+#include <vector>
+
 #include "domain/access.hpp"
+#include "domain/account.hpp"
 #include "domain/contact.hpp"
 #include "domain/error.hpp"
 #include "domain/query.hpp"
@@ -32,6 +35,11 @@ std::optional<std::string> DeriveFullName(const std::optional<std::string>& firs
                                           const std::optional<std::string>& last);
 std::pair<std::string, std::optional<std::string>> SplitFullName(std::string_view full);
 
+struct UpsertOutcome {
+  Contact contact;
+  bool created = false;
+};
+
 // The contact use cases every API surface shares: permission checks, validation and
 // normalization, then one atomic store call. Thread-safe if the store is.
 class ContactService {
@@ -41,8 +49,17 @@ class ContactService {
   // Creates a contact in the principal's account, owned by the principal's user.
   // kForbidden without CREATE; kValidation naming every bad field: contact_type (or
   // contact_types) and company_id (of the caller's account) are required.
-  Result<Contact> Create(const Principal& principal, ContactInput input,
-                         const WritePolicy& policy = {});
+  // The account's settings apply: its default country reads phone numbers (the policy's
+  // default_country is overridden); with duplicates refused, a create whose email or phone
+  // matches a contact is kConflict naming it.
+  Result<Contact> Create(const Principal& principal, ContactInput input, WritePolicy policy = {});
+
+  // A create body plus what to match on (email and/or phone; empty: both), in one write: no
+  // match creates the contact; one match is updated with the fields sent, as a PATCH would (the
+  // create-only fields are ignored); several are kConflict naming them. Concurrent upserts of the
+  // same email never create two contacts. Needs CREATE and UPDATE.
+  Result<UpsertOutcome> Upsert(const Principal& principal, ContactInput input,
+                               const std::vector<std::string>& match_on, WritePolicy policy = {});
 
   // kNotFound unless the contact is in the principal's account.
   Result<Contact> Get(const Principal& principal, ContactId id);
@@ -52,7 +69,7 @@ class ContactService {
   // Changes the provided fields only; contact_type(s), company_id and is_primary are not
   // updatable. kForbidden without UPDATE, kValidation, kNotFound.
   Result<Contact> Update(const Principal& principal, ContactId id, ContactInput input,
-                         const WritePolicy& policy = {});
+                         WritePolicy policy = {});
 
   // Adds the tags to the contact's set (`add`) or removes them, atomically against other writes
   // to the contact. kForbidden without UPDATE, kValidation (bad tags, a set over 100), kNotFound.
@@ -73,6 +90,14 @@ class ContactService {
   Result<store::Page<TagCount>> ListTags(const Principal& principal, const ListQuery& query);
 
  private:
+  // Reads the account's settings and applies them to `policy`.
+  Result<AccountSettings> SettingsFor(const Principal& principal, WritePolicy& policy);
+  // Validates a create body into a contact of the principal's account (company checked).
+  Result<NewContact> PrepareNew(const Principal& principal, ContactInput& input,
+                                const WritePolicy& policy);
+  // Validates an update body into the plan the store runs on the stored contact.
+  Result<store::ContactPlan> PlanUpdate(ContactInput input, const WritePolicy& policy);
+
   store::Store& store_;
 };
 

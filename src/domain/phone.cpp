@@ -41,7 +41,8 @@ bool IsKnownPhoneRegion(std::string_view region) {
 }
 
 std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& field,
-                                    FieldErrors& errors, PhonePolicy policy) {
+                                    FieldErrors& errors, PhonePolicy policy,
+                                    std::string_view default_country) {
   bool ok = true;
   Phone phone;
   phone.raw = input.raw;
@@ -50,7 +51,7 @@ std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& 
     errors.Add(field + ".type", field + ".type must be one of mobile, office, fax, home, main, work");
     ok = false;
   }
-  phone.country = input.country.value_or("US");
+  phone.country = input.country.value_or(std::string(default_country));
   std::transform(phone.country.begin(), phone.country.end(), phone.country.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   if (!IsKnownPhoneRegion(phone.country)) {
@@ -113,9 +114,10 @@ std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& 
 }
 
 std::optional<std::string> NormalizePhoneText(std::string_view raw, const std::string& field,
-                                              PhonePolicy policy, FieldErrors& errors) {
+                                              const WritePolicy& policy, FieldErrors& errors) {
   FieldErrors phone_errors;
-  auto phone = NormalizePhone(PhoneInput{std::string(raw), {}, {}, {}}, field, phone_errors, policy);
+  auto phone = NormalizePhone(PhoneInput{std::string(raw), {}, {}, {}}, field, phone_errors,
+                              policy.phones, policy.default_country);
   if (!phone) {
     errors.Add(field, field + " must be a valid phone number");
     return std::nullopt;

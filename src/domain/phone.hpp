@@ -12,7 +12,8 @@ namespace contactd::domain {
 bool IsKnownPhoneRegion(std::string_view region);
 
 // Validates and normalizes one phone of a request. `field` names it in errors ("phones[0]").
-// Parses `raw` with libphonenumber in `country` (default US; a leading + overrides it), requires a
+// Parses `raw` with libphonenumber in `country` (default `default_country`; a leading +
+// overrides it), requires a
 // valid number and fills `e164` and `country` (the number's region); an extension in `raw` is
 // kept unless one was given explicitly.
 // Under PhonePolicy::kKeepUnparsed, a `raw` that is not a valid number is kept as sent (single
@@ -20,11 +21,12 @@ bool IsKnownPhoneRegion(std::string_view region);
 // Appends every problem to `errors` and returns nothing then. Thread-safe.
 std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& field,
                                     FieldErrors& errors,
-                                    PhonePolicy policy = PhonePolicy::kStrict);
+                                    PhonePolicy policy = PhonePolicy::kStrict,
+                                    std::string_view default_country = "US");
 
 // A phone kept as one string (a spouse's, an address's): its E.164 form when it parses, else, under
 // PhonePolicy::kKeepUnparsed, the text as sent. Records "<field> must be a valid phone number".
 std::optional<std::string> NormalizePhoneText(std::string_view raw, const std::string& field,
-                                              PhonePolicy policy, FieldErrors& errors);
+                                              const WritePolicy& policy, FieldErrors& errors);
 
 }  // namespace contactd::domain

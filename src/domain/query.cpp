@@ -14,7 +14,7 @@
 namespace contactd::domain {
 namespace {
 
-constexpr std::array<QueryField, 32> kContactFields = {{
+constexpr std::array<QueryField, 33> kContactFields = {{
     {"id", FieldKind::kInteger},
     {"contact_type", FieldKind::kTypeSet},
     {"contact_types", FieldKind::kTypeSet},
@@ -42,6 +42,7 @@ constexpr std::array<QueryField, 32> kContactFields = {{
     {"status", FieldKind::kCanonical},
     {"dnd", FieldKind::kBool},
     {"tags", FieldKind::kTagSet},
+    {"phone", FieldKind::kPhone},
     {"company_id", FieldKind::kInteger},
     {"is_primary", FieldKind::kBool},
     {"owner_account_id", FieldKind::kInteger},
@@ -94,6 +95,8 @@ std::optional<FilterValue> ParseValue(const QueryField& field, std::string_view 
       return FilterValue{ContactTypeBit(text)};
     case FieldKind::kTagSet:
       return FilterValue{TagKey(Trim(text))};
+    case FieldKind::kPhone:
+      return FilterValue{std::string(Trim(text))};
     case FieldKind::kInteger:
       if (auto value = ParseInt(text)) return FilterValue{*value};
       return std::nullopt;
@@ -113,6 +116,7 @@ std::string_view KindDescription(FieldKind kind) {
     case FieldKind::kText:
     case FieldKind::kTypeSet:
     case FieldKind::kTagSet:
+    case FieldKind::kPhone:
       return "a string";
     case FieldKind::kInteger:
       return "an integer";
@@ -195,7 +199,7 @@ void ParseSort(const std::string& value, ListQuery& query, FieldErrors& errors) 
       errors.Add("sort", "sort: unknown field '" + std::string(key) + "'");
       continue;
     }
-    if (field->kind == FieldKind::kTagSet) {
+    if (field->kind == FieldKind::kTagSet || field->kind == FieldKind::kPhone) {
       errors.Add("sort", "sort: " + std::string(key) + " cannot be sorted on");
       continue;
     }
@@ -251,7 +255,7 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
   }
   bool equality = op == FilterOp::kEq || op == FilterOp::kNe || op == FilterOp::kIn ||
                   op == FilterOp::kNin;
-  if (field->kind == FieldKind::kTypeSet && !equality) {
+  if ((field->kind == FieldKind::kTypeSet || field->kind == FieldKind::kPhone) && !equality) {
     errors.Add(key, std::string(name) + " takes only equality, $ne, $in and $nin");
     return;
   }

@@ -21,7 +21,9 @@ class CursorCodec;
 // kTypeSet is a set of contact types (values are ContactTypeBit masks): a condition holds when
 // any of the set's values matches. kTagSet is a contact's tags (values are TagKey keys): equality
 // and $in mean "has any of", $ne and $nin "has none of", $all "has every one of".
-enum class FieldKind { kText, kCanonical, kInteger, kBool, kTimestamp, kTypeSet, kTagSet };
+// kPhone is a contact's phone numbers: values are numbers as sent, which the contact service
+// reads into E.164 with the account's default country; equality and $in mean "has any of".
+enum class FieldKind { kText, kCanonical, kInteger, kBool, kTimestamp, kTypeSet, kTagSet, kPhone };
 
 // A field that list queries may filter and sort on.
 struct QueryField {

@@ -27,6 +27,19 @@ using ContactPlan =
 // Whether the caller may delete this contact (checked on the stored row, inside the write).
 using DeleteCheck = std::function<domain::Result<void>(const domain::Contact& current)>;
 
+// A contact that matches a new one, and on what ("email" or "phone").
+struct Match {
+  domain::ContactId id;
+  std::string on;
+};
+// Decides, inside a write, whether a create may go ahead given the contacts it matches.
+using MatchCheck = std::function<domain::Result<void>(const std::vector<Match>& matches)>;
+
+struct UpsertResult {
+  domain::Contact contact;
+  bool created = false;
+};
+
 // One page of a list and the size of the whole match.
 template <class T>
 struct Page {
@@ -104,8 +117,21 @@ class Store {
                                                               const domain::ListQuery& query) = 0;
 
   // Inserts the contact. When `contact.is_primary`, it becomes its company's only primary contact.
+  // When `check` is set, it first gets the contacts of the account whose email or phone number
+  // matches (in the same write, so that no concurrent create slips past it); its error cancels.
   // REQUIRES: contact.company, if set, is a company of contact.account.
-  virtual domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact) = 0;
+  virtual domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact,
+                                                        const MatchCheck& check) = 0;
+  // In one write: the contacts matching `contact` on email and/or phone; `check` may refuse them
+  // (several, say); none: `contact` is inserted; else the first is updated as `plan` says.
+  virtual domain::Result<UpsertResult> UpsertContact(const domain::NewContact& contact,
+                                                     bool on_email, bool on_phone,
+                                                     const MatchCheck& check,
+                                                     const ContactPlan& plan) = 0;
+
+  virtual domain::Result<domain::AccountSettings> GetSettings(domain::AccountId account) = 0;
+  virtual domain::Result<void> SaveSettings(domain::AccountId account,
+                                            const domain::AccountSettings& settings) = 0;
   // Starts a bulk load of contacts (contactd import); see ContactLoad and LoadMode.
   virtual domain::Result<std::unique_ptr<ContactLoad>> BeginContactLoad(LoadMode mode) = 0;
   // Contacts of every account: what a load with LoadMode::kRebuildIndexes re-indexes.

@@ -65,7 +65,7 @@ class SqliteStoreTest : public ::testing::Test {
     contact.is_connected = connected;
     contact.is_primary = primary;
     contact.now = 100;
-    auto created = store_->CreateContact(contact);
+    auto created = store_->CreateContact(contact, {});
     if (!created) throw std::runtime_error(created.error().message);
     return *created;
   }
@@ -363,7 +363,7 @@ TEST_F(SqliteStoreTest, ConcurrentWritesShareCommitsAndFailAlone) {
             "T" + std::to_string(t);
         contact.is_connected = true;
         contact.now = 100;
-        auto created = store_->CreateContact(contact);
+        auto created = store_->CreateContact(contact, {});
         if (bad) {
           EXPECT_FALSE(created.has_value());
           if (!created) ++failed;

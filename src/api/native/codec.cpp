@@ -516,6 +516,56 @@ domain::Result<ImportRow> ParseImportRow(std::string_view line) {
   return row;
 }
 
+domain::Result<UpsertInput> ParseUpsertInput(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return std::unexpected(object.error());
+  UpsertInput input;
+  ObjectReader reader(*object, "", input.contact.errors);
+  ReadContactInput(reader, input.contact);
+  auto match_on = reader.StringArray("match_on", 2);
+  if (match_on.present && !match_on.value) {
+    input.contact.errors.Add("match_on", "match_on must be an array of email and/or phone");
+  }
+  if (match_on.value) input.match_on = std::move(*match_on.value);
+  reader.RejectUnknown();
+  return input;
+}
+
+domain::Result<domain::SettingsInput> ParseSettingsInput(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return std::unexpected(object.error());
+  domain::SettingsInput input;
+  ObjectReader reader(*object, "", input.errors);
+  input.duplicate_contacts = reader.String("duplicate_contacts");
+  input.default_country = reader.String("default_country");
+  reader.RejectUnknown();
+  return input;
+}
+
+http::Response RenderSettings(const http::RequestContext& context,
+                              const domain::AccountSettings& settings) {
+  json::object body = Envelope(context);
+  body["data"] = json::object{
+      {"duplicate_contacts",
+       settings.reject_duplicates ? domain::kRejectDuplicates : domain::kAllowDuplicates},
+      {"default_country", settings.default_country}};
+  return Respond(200, body);
+}
+
+http::Response RenderUpsert(const http::RequestContext& context, const domain::Contact& contact,
+                            bool created) {
+  static const std::vector<std::string> kAll;
+  http::Response response;
+  response.status = created ? 201 : 200;
+  JsonWriter w(response.body);
+  BeginEnvelope(w, context);
+  w.Key("created").Bool(created);
+  w.Key("data");
+  WriteContact(w, contact, Selection(kAll));
+  w.EndObject();
+  return response;
+}
+
 domain::Result<domain::TagsInput> ParseTagsInput(std::string_view body) {
   auto object = ParseObject(body);
   if (!object) return std::unexpected(object.error());

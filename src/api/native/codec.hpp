@@ -7,6 +7,7 @@
 #include "domain/contact.hpp"
 #include "domain/error.hpp"
 #include "domain/query.hpp"
+#include "domain/settings.hpp"
 #include "domain/tags.hpp"
 #include "http/message.hpp"
 #include "store/store.hpp"
@@ -29,6 +30,19 @@ std::span<const std::string_view> ContactOutputFields();
 // domain to report together with its own.
 domain::Result<domain::ContactInput> ParseContactInput(std::string_view body);
 domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body);
+// The body of POST /contacts/upsert: a create body plus `match_on`.
+struct UpsertInput {
+  domain::ContactInput contact;
+  std::vector<std::string> match_on;  // empty: both
+};
+domain::Result<UpsertInput> ParseUpsertInput(std::string_view body);
+domain::Result<domain::SettingsInput> ParseSettingsInput(std::string_view body);
+http::Response RenderSettings(const http::RequestContext& context,
+                              const domain::AccountSettings& settings);
+// The contact, with `created` beside it in the envelope; 201 when created.
+http::Response RenderUpsert(const http::RequestContext& context, const domain::Contact& contact,
+                            bool created);
+
 // The body of POST / DELETE /contacts/{id}/tags: {"tags": [...]}.
 domain::Result<domain::TagsInput> ParseTagsInput(std::string_view body);
 

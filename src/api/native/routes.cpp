@@ -6,6 +6,7 @@
 #include "domain/companies.hpp"
 #include "domain/contacts.hpp"
 #include "domain/cursor.hpp"
+#include "domain/settings.hpp"
 #include "http/router.hpp"
 
 namespace contactd::api::native {
@@ -72,6 +73,29 @@ http::Response RestoreContact(const Services& s, const http::Request&,
   if (!id) return RenderError(context, id.error());
   auto contact = s.contacts.Restore(context.caller(), domain::ContactId{*id});
   return contact ? RenderContact(context, *contact) : RenderError(context, contact.error());
+}
+
+http::Response UpsertContact(const Services& s, const http::Request& request,
+                             http::RequestContext& context) {
+  auto input = ParseUpsertInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto outcome = s.contacts.Upsert(context.caller(), std::move(input->contact), input->match_on);
+  if (!outcome) return RenderError(context, outcome.error());
+  return RenderUpsert(context, outcome->contact, outcome->created);
+}
+
+http::Response GetSettings(const Services& s, const http::Request&,
+                           http::RequestContext& context) {
+  auto settings = s.settings.Get(context.caller());
+  return settings ? RenderSettings(context, *settings) : RenderError(context, settings.error());
+}
+
+http::Response UpdateSettings(const Services& s, const http::Request& request,
+                              http::RequestContext& context) {
+  auto input = ParseSettingsInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto settings = s.settings.Update(context.caller(), std::move(*input));
+  return settings ? RenderSettings(context, *settings) : RenderError(context, settings.error());
 }
 
 http::Response ChangeTags(const Services& s, const http::Request& request,
@@ -189,6 +213,8 @@ void AddRoutes(http::Router& router, const Services& services) {
         needs(Permission::kRead, "contact", /*bounded_read=*/true));
     add("PATCH", base + contacts + "/{contact_id}", UpdateContact,
         needs(Permission::kUpdate, "contact"));
+    add("POST", base + contacts + "/upsert", UpsertContact,
+        needs(Permission::kUpdate, "contact"));
     add("DELETE", base + contacts + "/{contact_id}", DeleteContact,
         needs(Permission::kUpdate, "contact"));
     add("POST", base + contacts + "/{contact_id}/restore", RestoreContact,
@@ -199,6 +225,8 @@ void AddRoutes(http::Router& router, const Services& services) {
         needs(Permission::kUpdate, "contact"));
   }
   add("GET", base + "/tags", ListTags, needs(Permission::kRead, "contact"));
+  add("GET", base + "/settings", GetSettings, needs(Permission::kRead, "settings"));
+  add("PATCH", base + "/settings", UpdateSettings, needs(Permission::kUpdate, "settings"));
   add("GET", base + "/companies", ListCompanies, needs(Permission::kRead, "company"));
   add("POST", base + "/companies", CreateCompany, needs(Permission::kCreate, "company"));
   add("GET", base + "/companies/{company_id}", GetCompany,

@@ -4,6 +4,7 @@ namespace contactd::domain {
 class CompanyService;
 class ContactService;
 class CursorCodec;
+class SettingsService;
 }  // namespace contactd::domain
 namespace contactd::http {
 class Router;
@@ -19,6 +20,7 @@ namespace contactd::api::native {
 struct Services {
   domain::ContactService& contacts;
   domain::CompanyService& companies;
+  domain::SettingsService& settings;
   const domain::CursorCodec& cursors;
   store::Store& store;  // for the health check only
 };

@@ -115,6 +115,17 @@ ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query,
       AppendTagCondition(sql, account_id, filter);
       continue;
     }
+    if (filter.field->kind == domain::FieldKind::kPhone) {
+      // Values are E.164 numbers (the contact service normalized them).
+      bool none = filter.op == domain::FilterOp::kNe || filter.op == domain::FilterOp::kNin;
+      sql.where += none ? "id NOT IN " : "id IN ";
+      sql.where += "(SELECT contact_id FROM contact_phones WHERE account_id = ? AND e164 IN ";
+      AppendPlaceholders(sql.where, filter.values.size());
+      sql.where += ')';
+      sql.params.emplace_back(account_id);
+      for (const domain::FilterValue& value : filter.values) sql.params.push_back(ToSql(value));
+      continue;
+    }
     if (filter.field->kind == domain::FieldKind::kTypeSet) {
       std::int64_t bits = 0;
       for (const domain::FilterValue& value : filter.values) bits |= std::get<std::int64_t>(value);

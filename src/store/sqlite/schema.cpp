@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 10> kMigrations = {
+constexpr std::array<const char*, 11> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -313,6 +313,22 @@ ALTER TABLE companies ADD COLUMN phone TEXT;
 ALTER TABLE companies ADD COLUMN address TEXT;
 ALTER TABLE companies ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE companies ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+)sql",
+
+    // 11: phone numbers by E.164 (phone= filters, duplicate checks and upserts look them up), and
+    // each account's settings (a JSON object).
+    R"sql(
+CREATE TABLE contact_phones (
+  account_id INTEGER NOT NULL,
+  e164       TEXT NOT NULL,
+  contact_id INTEGER NOT NULL,
+  PRIMARY KEY (account_id, e164, contact_id)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO contact_phones (account_id, e164, contact_id)
+  SELECT contacts.account_id, json_extract(phone.value, '$.e164'), contacts.id
+  FROM contacts, json_each(contacts.phones) AS phone
+  WHERE json_extract(phone.value, '$.e164') <> '';
+ALTER TABLE accounts ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
 )sql",
 };
 

@@ -126,6 +126,18 @@ constexpr const char* kCountDeleted =
     "WHERE account_id = ? AND data IS NOT NULL AND deleted_at >= ?";
 constexpr const char* kPurgeSnapshots =
     "UPDATE deleted_contacts SET data = NULL WHERE data IS NOT NULL AND deleted_at < ?";
+constexpr const char* kInsertContactPhone =
+    "INSERT OR IGNORE INTO contact_phones (account_id, e164, contact_id) VALUES (?, ?, ?)";
+constexpr const char* kDeleteContactPhone =
+    "DELETE FROM contact_phones WHERE account_id = ? AND e164 = ? AND contact_id = ?";
+constexpr const char* kMatchEmail =
+    "SELECT id FROM contacts WHERE account_id = ? AND is_connected IN (0, 1) AND email_key = ? "
+    "ORDER BY id LIMIT 100";
+constexpr const char* kMatchPhone =
+    "SELECT contact_id FROM contact_phones WHERE account_id = ? AND e164 = ? ORDER BY contact_id "
+    "LIMIT 100";
+constexpr const char* kSelectSettings = "SELECT settings FROM accounts WHERE id = ?";
+constexpr const char* kUpdateSettings = "UPDATE accounts SET settings = ? WHERE id = ?";
 constexpr const char* kInsertContactTag =
     "INSERT INTO contact_tags (account_id, tag_key, contact_id) VALUES (?, ?, ?)";
 constexpr const char* kCountTag =
@@ -302,6 +314,62 @@ std::vector<domain::Address> DecodeAddresses(const std::string& text) {
     addresses.push_back(std::move(address));
   }
   return addresses;
+}
+
+// The distinct E.164 numbers of `phones` that `other` does not hold (numbers kept unparsed have
+// none and are not looked up).
+std::vector<std::string> PhonesMissing(const std::vector<domain::Phone>& phones,
+                                       const std::vector<domain::Phone>& other) {
+  std::vector<std::string> missing;
+  for (const domain::Phone& phone : phones) {
+    if (phone.e164.empty()) continue;
+    bool in_other = std::any_of(other.begin(), other.end(),
+                                [&](const domain::Phone& o) { return o.e164 == phone.e164; });
+    if (!in_other && std::find(missing.begin(), missing.end(), phone.e164) == missing.end()) {
+      missing.push_back(phone.e164);
+    }
+  }
+  return missing;
+}
+
+// Records in contact_phones that the contact has (`add`) or no longer has each number.
+void IndexPhones(Connection& c, AccountId account, ContactId id,
+                 const std::vector<std::string>& numbers, bool add) {
+  for (const std::string& e164 : numbers) {
+    c.Prepare(add ? kInsertContactPhone : kDeleteContactPhone)
+        .Bind(1, account.value)
+        .Bind(2, e164)
+        .Bind(3, id.value)
+        .Run();
+  }
+}
+
+// The contacts of the account that have the email (case-insensitively) or one of the numbers of
+// `contact`, by id, each once; at most 100 per key.
+std::vector<Match> FindMatches(Connection& c, const domain::NewContact& contact, bool on_email,
+                               bool on_phone) {
+  std::vector<Match> matches;
+  auto add = [&](std::int64_t id, std::string_view on) {
+    bool seen = std::any_of(matches.begin(), matches.end(),
+                            [&](const Match& m) { return m.id.value == id; });
+    if (!seen) matches.push_back({ContactId{id}, std::string(on)});
+  };
+  const auto& email = contact.text[static_cast<std::size_t>(domain::TextField::kEmail)];
+  if (on_email && email) {
+    Statement stmt = c.Prepare(kMatchEmail);
+    stmt.Bind(1, contact.account.value).Bind(2, domain::FoldCase(*email));
+    while (stmt.Step()) add(stmt.Int(0), "email");
+  }
+  if (on_phone) {
+    for (const std::string& e164 : PhonesMissing(contact.phones, {})) {
+      Statement stmt = c.Prepare(kMatchPhone);
+      stmt.Bind(1, contact.account.value).Bind(2, e164);
+      while (stmt.Step()) add(stmt.Int(0), "phone");
+    }
+  }
+  std::sort(matches.begin(), matches.end(),
+            [](const Match& a, const Match& b) { return a.id.value < b.id.value; });
+  return matches;
 }
 
 // Records that the contact carries (`add`) or no longer carries each of `tags`, in contact_tags
@@ -566,6 +634,7 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
   insert.Run();
   ContactId id{c.LastInsertId()};
   IndexTags(c, contact.account, id, contact.tags, /*add=*/true);
+  IndexPhones(c, contact.account, id, PhonesMissing(contact.phones, {}), /*add=*/true);
   if (primary) {
     c.Prepare(kSetCompanyPrimary)
         .Bind(1, id.value)
@@ -575,6 +644,59 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
         .Run();
   }
   return id;
+}
+
+// Writes `changes` to the stored `current` contact (and its side tables) inside the caller's
+// write transaction; returns the contact as it now is.
+std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId account, ContactId id,
+                                                   const domain::Contact& current,
+                                                   const domain::ContactChanges& changes) {
+  std::string sql = "UPDATE contacts SET updated_at = ?";
+  std::vector<SqlValue> params{changes.now};
+  std::vector<std::size_t> null_params;  // positions in params to bind as NULL
+  auto set = [&](std::string_view column, const std::optional<std::string>& value) {
+    sql += ", ";
+    sql += column;
+    sql += " = ?";
+    if (!value) null_params.push_back(params.size());
+    params.emplace_back(value.value_or(std::string()));
+  };
+  for (std::size_t i = 0; i < domain::kTextFieldCount; ++i) {
+    if (!changes.text[i]) continue;
+    std::string column(domain::kTextFields[i].name);
+    set(column, *changes.text[i]);
+    if (i < kKeyedTextFields) set(column + "_key", FoldKey(*changes.text[i]));
+  }
+  auto set_int = [&](std::string_view column, std::int64_t value) {
+    sql += ", ";
+    sql += column;
+    sql += " = ?";
+    params.emplace_back(value);
+  };
+  if (changes.full_name_given) set_int("full_name_given", *changes.full_name_given);
+  if (changes.phones) set("phones", EncodePhones(*changes.phones));
+  if (changes.spouse) set("spouse", EncodeSpouse(*changes.spouse));
+  if (changes.dnd) set_int("dnd", *changes.dnd);
+  if (changes.dnd_settings) set("dnd_settings", EncodeDndSettings(*changes.dnd_settings));
+  if (changes.addresses) set("addresses", EncodeAddresses(*changes.addresses));
+  if (changes.tags) {
+    set("tags", EncodeTags(*changes.tags));
+    IndexTags(c, account, id, domain::WithoutTags(current.tags, *changes.tags), /*add=*/false);
+    IndexTags(c, account, id, domain::WithoutTags(*changes.tags, current.tags), /*add=*/true);
+  }
+  if (changes.is_connected) set_int("is_connected", *changes.is_connected);
+  sql += " WHERE account_id = ? AND id = ?";
+  params.emplace_back(account.value);
+  params.emplace_back(id.value);
+  Statement stmt = c.Prepare(sql);
+  BindAll(stmt, params);
+  for (std::size_t position : null_params) stmt.BindNull(static_cast<int>(position) + 1);
+  stmt.Run();
+  if (changes.phones) {
+    IndexPhones(c, account, id, PhonesMissing(current.phones, *changes.phones), /*add=*/false);
+    IndexPhones(c, account, id, PhonesMissing(*changes.phones, current.phones), /*add=*/true);
+  }
+  return SelectContact(c, account, id);
 }
 
 }  // namespace
@@ -842,8 +964,14 @@ Result<Page<domain::Company>> SqliteStore::ListCompanies(AccountId account,
   });
 }
 
-Result<domain::Contact> SqliteStore::CreateContact(const domain::NewContact& contact) {
+Result<domain::Contact> SqliteStore::CreateContact(const domain::NewContact& contact,
+                                                   const MatchCheck& check) {
   return Write([&](Connection& c) -> Result<domain::Contact> {
+    if (check) {
+      if (auto allowed = check(FindMatches(c, contact, true, true)); !allowed) {
+        return std::unexpected(allowed.error());
+      }
+    }
     ContactId id = InsertContact(c, contact);
     auto created = SelectContact(c, contact.account, id);
     if (!created) return std::unexpected(Error::Internal("inserted contact not found"));
@@ -972,48 +1100,7 @@ Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
     const domain::ContactChanges& changes = *planned;
     if (changes.empty()) return current;
 
-    std::string sql = "UPDATE contacts SET updated_at = ?";
-    std::vector<SqlValue> params{changes.now};
-    std::vector<std::size_t> null_params;  // positions in params to bind as NULL
-    auto set = [&](std::string_view column, const std::optional<std::string>& value) {
-      sql += ", ";
-      sql += column;
-      sql += " = ?";
-      if (!value) null_params.push_back(params.size());
-      params.emplace_back(value.value_or(std::string()));
-    };
-    for (std::size_t i = 0; i < domain::kTextFieldCount; ++i) {
-      if (!changes.text[i]) continue;
-      std::string column(domain::kTextFields[i].name);
-      set(column, *changes.text[i]);
-      if (i < kKeyedTextFields) set(column + "_key", FoldKey(*changes.text[i]));
-    }
-    auto set_int = [&](std::string_view column, std::int64_t value) {
-      sql += ", ";
-      sql += column;
-      sql += " = ?";
-      params.emplace_back(value);
-    };
-    if (changes.full_name_given) set_int("full_name_given", *changes.full_name_given);
-    if (changes.phones) set("phones", EncodePhones(*changes.phones));
-    if (changes.spouse) set("spouse", EncodeSpouse(*changes.spouse));
-    if (changes.dnd) set_int("dnd", *changes.dnd);
-    if (changes.dnd_settings) set("dnd_settings", EncodeDndSettings(*changes.dnd_settings));
-    if (changes.addresses) set("addresses", EncodeAddresses(*changes.addresses));
-    if (changes.tags) {
-      set("tags", EncodeTags(*changes.tags));
-      IndexTags(c, account, id, domain::WithoutTags(current->tags, *changes.tags), /*add=*/false);
-      IndexTags(c, account, id, domain::WithoutTags(*changes.tags, current->tags), /*add=*/true);
-    }
-    if (changes.is_connected) set_int("is_connected", *changes.is_connected);
-    sql += " WHERE account_id = ? AND id = ?";
-    params.emplace_back(account.value);
-    params.emplace_back(id.value);
-    Statement stmt = c.Prepare(sql);
-    BindAll(stmt, params);
-    for (std::size_t position : null_params) stmt.BindNull(static_cast<int>(position) + 1);
-    stmt.Run();
-    return SelectContact(c, account, id);
+    return ApplyContactChanges(c, account, id, *current, changes);
   });
 }
 
@@ -1050,6 +1137,7 @@ Result<bool> SqliteStore::DeleteContact(AccountId account, ContactId id, const D
     }
     if (auto allowed = check(*current); !allowed) return std::unexpected(allowed.error());
     IndexTags(c, account, id, current->tags, /*add=*/false);
+    IndexPhones(c, account, id, PhonesMissing(current->phones, {}), /*add=*/false);
     if (current->is_primary && current->company) {
       c.Prepare(kClearCompanyPrimary)
           .Bind(1, now)
@@ -1089,6 +1177,7 @@ Result<std::optional<domain::Contact>> SqliteStore::RestoreContact(AccountId acc
     std::optional<domain::Contact> restored = SelectContact(c, account, id);
     if (!restored) return std::unexpected(Error::Internal("restored contact not found"));
     IndexTags(c, account, id, restored->tags, /*add=*/true);
+    IndexPhones(c, account, id, PhonesMissing(restored->phones, {}), /*add=*/true);
     // Primary again only where its company has found no other since.
     bool primary = false;
     if (restored->is_primary && restored->company) {
@@ -1207,6 +1296,59 @@ Result<std::optional<std::int64_t>> SqliteStore::DeleteCompany(AccountId account
     }
     c.Prepare(kDeleteCompanyRow).Bind(1, account.value).Bind(2, id.value).Run();
     return contacts;
+  });
+}
+
+Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contact, bool on_email,
+                                                bool on_phone, const MatchCheck& check,
+                                                const ContactPlan& plan) {
+  return Write([&](Connection& c) -> Result<UpsertResult> {
+    std::vector<Match> matches = FindMatches(c, contact, on_email, on_phone);
+    if (auto allowed = check(matches); !allowed) return std::unexpected(allowed.error());
+    if (matches.empty()) {
+      ContactId id = InsertContact(c, contact);
+      auto created = SelectContact(c, contact.account, id);
+      if (!created) return std::unexpected(Error::Internal("inserted contact not found"));
+      return UpsertResult{std::move(*created), true};
+    }
+    ContactId id = matches.front().id;
+    std::optional<domain::Contact> current = SelectContact(c, contact.account, id);
+    if (!current) return std::unexpected(Error::Internal("matched contact not found"));
+    Result<domain::ContactChanges> planned = plan(*current);
+    if (!planned) return std::unexpected(planned.error());
+    if (planned->empty()) return UpsertResult{std::move(*current), false};
+    auto updated = ApplyContactChanges(c, contact.account, id, *current, *planned);
+    if (!updated) return std::unexpected(Error::Internal("updated contact not found"));
+    return UpsertResult{std::move(*updated), false};
+  });
+}
+
+Result<domain::AccountSettings> SqliteStore::GetSettings(AccountId account) {
+  return Run([&](Connection& c) -> Result<domain::AccountSettings> {
+    Statement stmt = c.Prepare(kSelectSettings);
+    stmt.Bind(1, account.value);
+    domain::AccountSettings settings;
+    if (!stmt.Step()) return settings;
+    boost::json::value value = ParseColumn(stmt.Text(0), "settings");
+    if (!value.is_object()) throw SqliteError(0, "corrupt settings column");
+    const boost::json::object& object = value.get_object();
+    if (auto duplicates = OptionalMember(object, "duplicate_contacts")) {
+      settings.reject_duplicates = *duplicates == "reject";
+    }
+    if (auto country = OptionalMember(object, "default_country")) {
+      settings.default_country = *country;
+    }
+    return settings;
+  });
+}
+
+Result<void> SqliteStore::SaveSettings(AccountId account, const domain::AccountSettings& settings) {
+  return Write([&](Connection& c) -> Result<void> {
+    std::string text = boost::json::serialize(boost::json::object{
+        {"duplicate_contacts", settings.reject_duplicates ? "reject" : "allow"},
+        {"default_country", settings.default_country}});
+    c.Prepare(kUpdateSettings).Bind(1, text).Bind(2, account.value).Run();
+    return {};
   });
 }
 

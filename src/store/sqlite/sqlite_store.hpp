@@ -60,7 +60,14 @@ class SqliteStore final : public Store {
   domain::Result<std::optional<std::int64_t>> DeleteCompany(domain::AccountId account,
                                                             domain::CompanyId id, bool detach,
                                                             std::int64_t now) override;
-  domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact) override;
+  domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact,
+                                                const MatchCheck& check) override;
+  domain::Result<UpsertResult> UpsertContact(const domain::NewContact& contact, bool on_email,
+                                             bool on_phone, const MatchCheck& check,
+                                             const ContactPlan& plan) override;
+  domain::Result<domain::AccountSettings> GetSettings(domain::AccountId account) override;
+  domain::Result<void> SaveSettings(domain::AccountId account,
+                                    const domain::AccountSettings& settings) override;
   domain::Result<std::unique_ptr<ContactLoad>> BeginContactLoad(LoadMode mode) override;
   domain::Result<std::int64_t> CountAllContacts() override;
   domain::Result<std::vector<domain::Company>> AllCompanies(domain::AccountId account) override;
