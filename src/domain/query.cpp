@@ -314,7 +314,15 @@ Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorC
   bool has_connected = false;
   for (const auto& [key, value] : params) {
     if (ParsePagingParam(key, value, &cursors, query, errors, has_cursor, has_offset)) continue;
-    if (key == "deleted") {
+    if (key == "search") {
+      if (query.search) {
+        errors.Add("search", "search may be given once");
+      } else if (auto search = ParseSearch(value)) {
+        query.search = std::move(*search);
+      } else {
+        errors.Add("search", search.error().message);
+      }
+    } else if (key == "deleted") {
       if (value == "true" || value == "false") {
         query.deleted = value == "true";
       } else {
@@ -347,7 +355,8 @@ Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorC
   if (has_cursor && has_offset) {
     errors.Add("offset", "cursor and offset cannot be combined");
   }
-  if (query.deleted && (!query.filters.empty() || has_sort || has_offset || has_connected)) {
+  if (query.deleted &&
+      (!query.filters.empty() || has_sort || has_offset || has_connected || query.search)) {
     errors.Add("deleted", "a list of deleted contacts takes only limit, cursor and fields");
   }
   if (!errors.empty()) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/error.hpp"
+#include "domain/search.hpp"
 
 namespace contactd::domain {
 
@@ -73,6 +74,7 @@ struct ListQuery {
   std::optional<std::int64_t> after_id;      // from a cursor: rows with a greater id
   std::vector<std::string> fields;           // selected output fields; empty: all
   bool deleted = false;                      // the restorable deleted contacts instead
+  std::optional<SearchQuery> search;         // search=: words or a number to match
 };
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
@@ -82,7 +84,7 @@ inline constexpr std::string_view kCursorWithSortMessage =
     "cursor and sort cannot be combined; use offset pagination when sorting";
 
 // Parses list parameters (decoded key/value pairs, in order) of a contact list:
-// limit, cursor, offset, fields, sort, is_connected, deleted, and filters `field=v` / `field[$op]=v`.
+// limit, cursor, offset, fields, sort, is_connected, deleted, search, and filters `field=v` / `field[$op]=v`.
 // `output_fields` are the names `fields` may select. Returns kBadRequest naming every bad
 // parameter.
 Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorCodec& cursors,

@@ -50,3 +50,11 @@ def test_tag_filters_look_up_their_match(server, select):
                            "id IN (SELECT contact_id FROM contact_tags WHERE account_id = 1 AND "
                            "tag_key = 'vip') ORDER BY 1 LIMIT 51")
     assert "rowid=?" in text and "contact_tags USING PRIMARY KEY" in text, text
+
+
+@pytest.mark.parametrize("select", ["SELECT id", "SELECT count(*)"])
+def test_searches_look_up_their_match(server, select):
+    text = plan(server.db, f"{select} FROM contacts WHERE account_id = 1 AND is_connected = 1 AND "
+                           "id IN (SELECT contact_id FROM contact_words WHERE account_id = 1 AND "
+                           "word >= 'jo' AND word < 'jp') ORDER BY 1 LIMIT 51")
+    assert "rowid=?" in text and "contact_words USING PRIMARY KEY" in text, text

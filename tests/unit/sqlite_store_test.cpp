@@ -90,7 +90,8 @@ TEST_F(SqliteStoreTest, DatabaseIsInWalMode) {
 }
 
 // A database at schema version 5 (before the union contact) gets the new fields: full names
-// derived from names (migration 6), the flat address fields as the first address (migration 9).
+// derived from names (migration 6), the flat address fields as the first address (migration 9),
+// search words (migration 12).
 TEST(SqliteMigration, ExistingContactsGetDerivedFullNamesAndTheirFirstAddress) {
   auto dir = std::filesystem::temp_directory_path() / ("contactd-test-" + domain::NewUuidV4());
   std::filesystem::create_directories(dir);
@@ -130,6 +131,14 @@ TEST(SqliteMigration, ExistingContactsGetDerivedFullNamesAndTheirFirstAddress) {
     ASSERT_TRUE(page.has_value());
     ASSERT_EQ(page->items.size(), 1u);
     EXPECT_EQ(page->items[0].id.value, 7);
+    // Indexed for search when the store opened the file (migration 12's pending flag).
+    domain::ListQuery search;
+    search.connected = domain::Connected::kAll;
+    search.search = *domain::ParseSearch("che");
+    auto found = store.ListContacts(AccountId{1}, search);
+    ASSERT_TRUE(found.has_value());
+    ASSERT_EQ(found->items.size(), 1u);
+    EXPECT_EQ(found->items[0].id.value, 7);
   }
   std::filesystem::remove_all(dir);
 }

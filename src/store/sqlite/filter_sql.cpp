@@ -90,6 +90,34 @@ void AppendTagCondition(ListSql& sql, std::int64_t account_id, const domain::Fil
   }
 }
 
+// The contacts whose search words start with each prefix (or, for a number, with one of two):
+// ranges of contact_words, so that a search costs its match.
+void AppendSearchCondition(ListSql& sql, std::int64_t account_id,
+                           const domain::SearchQuery& search) {
+  constexpr std::string_view kRange =
+      "SELECT contact_id FROM contact_words WHERE account_id = ? AND word >= ? AND word < ?";
+  auto range = [&](const std::string& prefix) {
+    sql.where += kRange;
+    sql.params.emplace_back(account_id);
+    sql.params.emplace_back(prefix);
+    // No UTF-8 byte is 0xFF: every word starting with `prefix` sorts below this.
+    sql.params.emplace_back(prefix + '\xFF');
+  };
+  for (const std::string& prefix : search.prefixes) {
+    sql.where += " AND id IN (";
+    range(prefix);
+    sql.where += ')';
+  }
+  if (!search.any_of.empty()) {
+    sql.where += " AND id IN (";
+    for (std::size_t i = 0; i < search.any_of.size(); ++i) {
+      if (i > 0) sql.where += " UNION ";
+      range(search.any_of[i]);
+    }
+    sql.where += ')';
+  }
+}
+
 }  // namespace
 
 ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query,
@@ -167,6 +195,7 @@ ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query,
     }
     for (const domain::FilterValue& value : filter.values) sql.params.push_back(ToSql(value));
   }
+  if (query.search) AppendSearchCondition(sql, account_id, *query.search);
   if (with_cursor && query.after_id) {
     sql.where += " AND id > ?";
     sql.params.emplace_back(*query.after_id);

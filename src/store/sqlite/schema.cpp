@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 11> kMigrations = {
+constexpr std::array<const char*, 12> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -329,6 +329,21 @@ INSERT OR IGNORE INTO contact_phones (account_id, e164, contact_id)
   FROM contacts, json_each(contacts.phones) AS phone
   WHERE json_extract(phone.value, '$.e164') <> '';
 ALTER TABLE accounts ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+)sql",
+
+    // 12: search. Each contact is listed under its search words (domain::ContactSearchWords), by
+    // account: a prefix of a word is a range of this index, so a search costs its match, and
+    // deleting a contact deletes its entries exactly (no segments to merge, as FTS5 would keep).
+    // Existing contacts are indexed by the store when it opens the file (the flag below), since
+    // the words are the domain's, not SQL's.
+    R"sql(
+CREATE TABLE contact_words (
+  account_id INTEGER NOT NULL,
+  word       TEXT NOT NULL,
+  contact_id INTEGER NOT NULL,
+  PRIMARY KEY (account_id, word, contact_id)
+) WITHOUT ROWID;
+INSERT INTO settings (key, value) VALUES ('search_words_pending', '1');
 )sql",
 };
 

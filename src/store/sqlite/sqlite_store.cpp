@@ -126,6 +126,14 @@ constexpr const char* kCountDeleted =
     "WHERE account_id = ? AND data IS NOT NULL AND deleted_at >= ?";
 constexpr const char* kPurgeSnapshots =
     "UPDATE deleted_contacts SET data = NULL WHERE data IS NOT NULL AND deleted_at < ?";
+constexpr const char* kInsertContactWord =
+    "INSERT OR IGNORE INTO contact_words (account_id, word, contact_id) VALUES (?, ?, ?)";
+constexpr const char* kDeleteContactWord =
+    "DELETE FROM contact_words WHERE account_id = ? AND word = ? AND contact_id = ?";
+constexpr const char* kSelectCompanyName =
+    "SELECT name FROM companies WHERE account_id = ? AND id = ?";
+constexpr const char* kSelectCompanyContactIds =
+    "SELECT id FROM contacts WHERE account_id = ? AND company_id = ?";
 constexpr const char* kInsertContactPhone =
     "INSERT OR IGNORE INTO contact_phones (account_id, e164, contact_id) VALUES (?, ?, ?)";
 constexpr const char* kDeleteContactPhone =
@@ -330,6 +338,50 @@ std::vector<std::string> PhonesMissing(const std::vector<domain::Phone>& phones,
     }
   }
   return missing;
+}
+
+std::optional<std::string> CompanyName(Connection& c, AccountId account,
+                                       const std::optional<CompanyId>& company) {
+  if (!company) return std::nullopt;
+  Statement stmt = c.Prepare(kSelectCompanyName);
+  stmt.Bind(1, account.value).Bind(2, company->value);
+  if (!stmt.Step()) return std::nullopt;
+  return stmt.Text(0);
+}
+
+// Records in contact_words that the contact is (`add`) or no longer is found by each word.
+void IndexWords(Connection& c, AccountId account, ContactId id,
+                const std::vector<std::string>& words, bool add) {
+  for (const std::string& word : words) {
+    c.Prepare(add ? kInsertContactWord : kDeleteContactWord)
+        .Bind(1, account.value)
+        .Bind(2, word)
+        .Bind(3, id.value)
+        .Run();
+  }
+}
+
+// The members of sorted `a` that sorted `b` lacks.
+std::vector<std::string> SortedMinus(const std::vector<std::string>& a,
+                                     const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+// Brings a contact's search words from those of `before` (nullopt: none) to those of `after`
+// (nullopt: none), with the company names each had.
+void ReindexWords(Connection& c, AccountId account, ContactId id,
+                  const std::optional<domain::Contact>& before,
+                  const std::optional<std::string>& company_before,
+                  const std::optional<domain::Contact>& after,
+                  const std::optional<std::string>& company_after) {
+  std::vector<std::string> old_words =
+      before ? domain::ContactSearchWords(*before, company_before) : std::vector<std::string>();
+  std::vector<std::string> new_words =
+      after ? domain::ContactSearchWords(*after, company_after) : std::vector<std::string>();
+  IndexWords(c, account, id, SortedMinus(old_words, new_words), /*add=*/false);
+  IndexWords(c, account, id, SortedMinus(new_words, old_words), /*add=*/true);
 }
 
 // Records in contact_phones that the contact has (`add`) or no longer has each number.
@@ -635,6 +687,14 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
   ContactId id{c.LastInsertId()};
   IndexTags(c, contact.account, id, contact.tags, /*add=*/true);
   IndexPhones(c, contact.account, id, PhonesMissing(contact.phones, {}), /*add=*/true);
+  {
+    domain::Contact indexed;
+    indexed.text = contact.text;
+    indexed.phones = contact.phones;
+    indexed.spouse = contact.spouse;
+    ReindexWords(c, contact.account, id, std::nullopt, std::nullopt, indexed,
+                 CompanyName(c, contact.account, contact.company));
+  }
   if (primary) {
     c.Prepare(kSetCompanyPrimary)
         .Bind(1, id.value)
@@ -644,6 +704,22 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
         .Run();
   }
   return id;
+}
+
+// Moves the search words of the company's contacts from its name `before` to `after`.
+void ReindexCompanyContacts(Connection& c, AccountId account, CompanyId company,
+                            const std::optional<std::string>& before,
+                            const std::optional<std::string>& after) {
+  std::vector<ContactId> ids;
+  {
+    Statement stmt = c.Prepare(kSelectCompanyContactIds);
+    stmt.Bind(1, account.value).Bind(2, company.value);
+    while (stmt.Step()) ids.push_back(ContactId{stmt.Int(0)});
+  }
+  for (ContactId id : ids) {
+    std::optional<domain::Contact> contact = SelectContact(c, account, id);
+    ReindexWords(c, account, id, contact, before, contact, after);
+  }
 }
 
 // Writes `changes` to the stored `current` contact (and its side tables) inside the caller's
@@ -696,7 +772,10 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
     IndexPhones(c, account, id, PhonesMissing(current.phones, *changes.phones), /*add=*/false);
     IndexPhones(c, account, id, PhonesMissing(*changes.phones, current.phones), /*add=*/true);
   }
-  return SelectContact(c, account, id);
+  std::optional<domain::Contact> updated = SelectContact(c, account, id);
+  std::optional<std::string> company = CompanyName(c, account, current.company);
+  ReindexWords(c, account, id, current, company, updated, company);
+  return updated;
 }
 
 }  // namespace
@@ -719,7 +798,42 @@ SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
   auto connection = Acquire();
   Migrate(*connection);
   BuildSnapshotSql(*connection);
+  IndexPendingSearchWords(*connection);
   Release(std::move(connection));
+}
+
+void SqliteStore::IndexPendingSearchWords(Connection& c) {
+  static constexpr const char* kPending =
+      "SELECT 1 FROM settings WHERE key = 'search_words_pending'";
+  static constexpr const char* kDone = "DELETE FROM settings WHERE key = 'search_words_pending'";
+  static constexpr const char* kBatch =
+      "SELECT " CONTACTD_CONTACT_COLUMNS " FROM contacts WHERE id > ? ORDER BY id LIMIT 1000";
+  {
+    Statement pending = c.Prepare(kPending);
+    if (!pending.Step()) return;
+  }
+  // Contacts that predate migration 12, in batches of their own transactions.
+  std::int64_t after = 0;
+  while (true) {
+    Transaction transaction(c, Transaction::Mode::kWrite);
+    std::vector<domain::Contact> batch;
+    {
+      Statement stmt = c.Prepare(kBatch);
+      stmt.Bind(1, after);
+      while (stmt.Step()) batch.push_back(ReadContact(stmt));
+    }
+    for (const domain::Contact& contact : batch) {
+      ReindexWords(c, contact.account, contact.id, std::nullopt, std::nullopt, contact,
+                   CompanyName(c, contact.account, contact.company));
+    }
+    if (batch.empty()) {
+      c.Exec(kDone);
+      transaction.Commit();
+      return;
+    }
+    after = batch.back().id.value;
+    transaction.Commit();
+  }
 }
 
 void SqliteStore::BuildSnapshotSql(Connection& c) {
@@ -1081,7 +1195,7 @@ Result<Page<domain::Contact>> SqliteStore::ListContacts(AccountId account,
     return SelectPage(c, kContactColumns, "contacts",
                       ContactListSql(account.value, query, /*with_cursor=*/true), query,
                       ReadContact, [&] {
-                        if (query.filters.empty()) {
+                        if (query.filters.empty() && !query.search) {
                           return CountContacts(c, account, query.connected);
                         }
                         return CountWhere(c, "contacts",
@@ -1138,6 +1252,8 @@ Result<bool> SqliteStore::DeleteContact(AccountId account, ContactId id, const D
     if (auto allowed = check(*current); !allowed) return std::unexpected(allowed.error());
     IndexTags(c, account, id, current->tags, /*add=*/false);
     IndexPhones(c, account, id, PhonesMissing(current->phones, {}), /*add=*/false);
+    ReindexWords(c, account, id, current, CompanyName(c, account, current->company), std::nullopt,
+                 std::nullopt);
     if (current->is_primary && current->company) {
       c.Prepare(kClearCompanyPrimary)
           .Bind(1, now)
@@ -1178,6 +1294,8 @@ Result<std::optional<domain::Contact>> SqliteStore::RestoreContact(AccountId acc
     if (!restored) return std::unexpected(Error::Internal("restored contact not found"));
     IndexTags(c, account, id, restored->tags, /*add=*/true);
     IndexPhones(c, account, id, PhonesMissing(restored->phones, {}), /*add=*/true);
+    ReindexWords(c, account, id, std::nullopt, std::nullopt, restored,
+                 CompanyName(c, account, restored->company));
     // Primary again only where its company has found no other since.
     bool primary = false;
     if (restored->is_primary && restored->company) {
@@ -1273,11 +1391,16 @@ Result<std::optional<domain::Company>> SqliteStore::UpdateCompany(
     sql += " WHERE account_id = ? AND id = ?";
     params.emplace_back(account.value);
     params.emplace_back(id.value);
+    std::optional<std::string> old_name = CompanyName(c, account, id);
     Statement stmt = c.Prepare(sql);
     BindAll(stmt, params);
     for (std::size_t position : null_params) stmt.BindNull(static_cast<int>(position) + 1);
     stmt.Run();
     if (c.Changes() == 0) return std::nullopt;
+    if (changes.name && *changes.name != old_name) {
+      // Its contacts are found by the company's name: they move to the new one.
+      ReindexCompanyContacts(c, account, id, old_name, changes.name);
+    }
     return SelectCompany(c, account, id);
   });
 }
@@ -1292,6 +1415,7 @@ Result<std::optional<std::int64_t>> SqliteStore::DeleteCompany(AccountId account
     std::int64_t contacts = count.Int(0);
     if (contacts > 0) {
       if (!detach) return contacts;
+      ReindexCompanyContacts(c, account, id, CompanyName(c, account, id), std::nullopt);
       c.Prepare(kDetachCompanyContacts).Bind(1, now).Bind(2, account.value).Bind(3, id.value).Run();
     }
     c.Prepare(kDeleteCompanyRow).Bind(1, account.value).Bind(2, id.value).Run();

@@ -118,6 +118,8 @@ class SqliteStore final : public Store {
   void CommitGroup(const std::vector<PendingWrite*>& group);
 
   void BuildSnapshotSql(Connection& c);
+  // Indexes the search words of contacts written before the search index existed.
+  void IndexPendingSearchWords(Connection& c);
   void EmptyWal();
   std::unique_ptr<Connection> Acquire();
   void Release(std::unique_ptr<Connection> connection);
