@@ -5,6 +5,7 @@
 #include "domain/addresses.hpp"
 #include "domain/crypto.hpp"
 #include "domain/phone.hpp"
+#include "domain/search.hpp"
 #include "domain/tags.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
@@ -387,13 +388,19 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
   bool has_phone = std::any_of(query.filters.begin(), query.filters.end(), [](const Filter& f) {
     return f.field->kind == FieldKind::kPhone;
   });
-  if (!has_phone) return store_.ListContacts(principal.account, query);
-  // phone= values are numbers in any format, read in the account's default country.
+  bool number_search = query.search && !query.search->any_of.empty();
+  if (!has_phone && !number_search) return store_.ListContacts(principal.account, query);
+  // phone= values and a number searched for are read in the account's default country.
   WritePolicy policy;
   if (auto settings = SettingsFor(principal, policy); !settings) {
     return std::unexpected(settings.error());
   }
   ListQuery normalized = query;
+  if (number_search) {
+    auto search = ParseSearch(query.search->text, CountryCallingCode(policy.default_country));
+    if (!search) return std::unexpected(search.error());
+    normalized.search = std::move(*search);
+  }
   FieldErrors errors;
   for (Filter& filter : normalized.filters) {
     if (filter.field->kind != FieldKind::kPhone) continue;

@@ -113,6 +113,11 @@ std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& 
   return phone;
 }
 
+std::string CountryCallingCode(std::string_view region) {
+  int code = Util().GetCountryCodeForRegion(std::string(region));
+  return code == 0 ? std::string() : std::to_string(code);
+}
+
 std::optional<std::string> NormalizePhoneText(std::string_view raw, const std::string& field,
                                               const WritePolicy& policy, FieldErrors& errors) {
   FieldErrors phone_errors;

@@ -24,6 +24,9 @@ std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& 
                                     PhonePolicy policy = PhonePolicy::kStrict,
                                     std::string_view default_country = "US");
 
+// The country calling code of a region ("US" -> "1", "GB" -> "44"); "" for an unknown region.
+std::string CountryCallingCode(std::string_view region);
+
 // A phone kept as one string (a spouse's, an address's): its E.164 form when it parses, else, under
 // PhonePolicy::kKeepUnparsed, the text as sent. Records "<field> must be a valid phone number".
 std::optional<std::string> NormalizePhoneText(std::string_view raw, const std::string& field,

@@ -64,27 +64,18 @@ std::vector<std::string> ContactSearchWords(const Contact& contact,
   add_text(company_name);
   if (contact.spouse) add_text(contact.spouse->email);
   for (const Phone& phone : contact.phones) {
-    // The digits as E.164 (forwards, and backwards so that the end of a number finds it) and as
-    // the client typed them (national forms, with or without a trunk 0); a number kept unparsed
-    // by its raw digits both ways.
+    // The E.164 digits forwards and backwards (so that the end of a number finds it); a search
+    // typed nationally is read with the account's country code (see ParseSearch). A number kept
+    // unparsed: its raw digits, both ways.
     std::string e164 = Digits(phone.e164);
-    std::string raw = Digits(phone.raw);
-    if (e164.empty()) {
-      AddDigits(raw, words, /*reversed=*/true);
-      continue;
-    }
-    AddDigits(e164, words, /*reversed=*/true);
-    AddDigits(raw, words, /*reversed=*/false);
-    std::string_view national = raw;
-    while (!national.empty() && national.front() == '0') national.remove_prefix(1);
-    if (national != raw && e164.ends_with(national)) AddDigits(national, words, false);
+    AddDigits(e164.empty() ? Digits(phone.raw) : e164, words, /*reversed=*/true);
   }
   std::sort(words.begin(), words.end());
   words.erase(std::unique(words.begin(), words.end()), words.end());
   return words;
 }
 
-Result<SearchQuery> ParseSearch(std::string_view text) {
+Result<SearchQuery> ParseSearch(std::string_view text, std::string_view country_code) {
   auto bad = [](std::string message) {
     return std::unexpected(Error::BadRequest(message, {{"search", message}}));
   };
@@ -92,6 +83,7 @@ Result<SearchQuery> ParseSearch(std::string_view text) {
     return bad("search must be at most " + std::to_string(kMaxSearchLength) + " bytes");
   }
   SearchQuery query;
+  query.text = std::string(text);
   bool phone_like = std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= '0' && c <= '9') || c == ' ' || c == '+' || c == '-' || c == '(' || c == ')' ||
            c == '.';
@@ -99,7 +91,14 @@ Result<SearchQuery> ParseSearch(std::string_view text) {
   std::string digits = Digits(text);
   if (phone_like && digits.size() >= kMinPhoneSearchDigits) {
     digits = Cut(digits);
+    // As typed with its country code; as typed nationally (a trunk 0 dropped) in the account's
+    // country; or as the end of a number.
     query.any_of.push_back(digits);
+    std::string_view national = digits;
+    while (!national.empty() && national.front() == '0') national.remove_prefix(1);
+    if (!country_code.empty() && !national.empty()) {
+      query.any_of.push_back(Cut(std::string(country_code) + std::string(national)));
+    }
     query.any_of.push_back(kReversedDigitsMark + std::string(digits.rbegin(), digits.rend()));
     return query;
   }

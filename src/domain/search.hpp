@@ -32,13 +32,15 @@ std::vector<std::string> ContactSearchWords(const Contact& contact,
                                             const std::optional<std::string>& company_name);
 
 // What a search parameter looks for: prefixes that must all match, or for a number (only
-// digits, spaces and + - ( ) . with kMinPhoneSearchDigits digits or more), a prefix of the
-// digits forwards or of the digits backwards. kBadRequest naming "search" for an empty search,
+// digits, spaces and + - ( ) . with kMinPhoneSearchDigits digits or more), a prefix of the E.164
+// digits as typed or, typed nationally, after `country_code` (the account's: "1", "44"), or a
+// prefix of the digits backwards. kBadRequest naming "search" for an empty search,
 // too long a one or more than kMaxSearchTerms words.
 struct SearchQuery {
+  std::string text;                   // as sent
   std::vector<std::string> prefixes;  // words: all must match
   std::vector<std::string> any_of;    // a number: one of these must match (forwards, backwards)
 };
-Result<SearchQuery> ParseSearch(std::string_view text);
+Result<SearchQuery> ParseSearch(std::string_view text, std::string_view country_code = "");
 
 }  // namespace contactd::domain

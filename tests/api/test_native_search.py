@@ -84,3 +84,13 @@ def test_bad_searches_are_400(tenant):
                      ["search"])
     assert_error(tenant.viewer.get("/contacts", params=[("search", "a"), ("search", "b")]), 400,
                  "bad_request", ["search"])
+
+
+def test_a_number_typed_nationally_is_read_in_the_accounts_country(tenant):
+    company = tenant.admin.company()
+    london = tenant.admin.contact(company["id"], phones=[{"raw": "+44 20 7946 0958"}])
+    assert search(tenant.viewer, "020 7946") == []  # a US account reads it as +1 020...
+    assert tenant.admin.patch("/settings", {"default_country": "GB"}).status_code == 200
+    assert search(tenant.viewer, "020 7946") == [london["id"]]
+    assert search(tenant.viewer, "+44 20 7946") == [london["id"]]
+    assert search(tenant.viewer, "7946 0958") == [london["id"]]
