@@ -349,16 +349,19 @@ std::optional<std::string> CompanyName(Connection& c, AccountId account,
   return stmt.Text(0);
 }
 
+// Adds (`add`) or removes the (account, key, contact) entries of a lookup table: contact_words,
+// contact_phones. `insert` and `remove` bind the three in that order.
+void IndexKeys(Connection& c, const char* insert, const char* remove, AccountId account,
+               ContactId id, const std::vector<std::string>& keys, bool add) {
+  for (const std::string& key : keys) {
+    c.Prepare(add ? insert : remove).Bind(1, account.value).Bind(2, key).Bind(3, id.value).Run();
+  }
+}
+
 // Records in contact_words that the contact is (`add`) or no longer is found by each word.
 void IndexWords(Connection& c, AccountId account, ContactId id,
                 const std::vector<std::string>& words, bool add) {
-  for (const std::string& word : words) {
-    c.Prepare(add ? kInsertContactWord : kDeleteContactWord)
-        .Bind(1, account.value)
-        .Bind(2, word)
-        .Bind(3, id.value)
-        .Run();
-  }
+  IndexKeys(c, kInsertContactWord, kDeleteContactWord, account, id, words, add);
 }
 
 // The members of sorted `a` that sorted `b` lacks.
@@ -387,13 +390,7 @@ void ReindexWords(Connection& c, AccountId account, ContactId id,
 // Records in contact_phones that the contact has (`add`) or no longer has each number.
 void IndexPhones(Connection& c, AccountId account, ContactId id,
                  const std::vector<std::string>& numbers, bool add) {
-  for (const std::string& e164 : numbers) {
-    c.Prepare(add ? kInsertContactPhone : kDeleteContactPhone)
-        .Bind(1, account.value)
-        .Bind(2, e164)
-        .Bind(3, id.value)
-        .Run();
-  }
+  IndexKeys(c, kInsertContactPhone, kDeleteContactPhone, account, id, numbers, add);
 }
 
 // The contacts of the account that have the email (case-insensitively) or one of the numbers of
