@@ -196,6 +196,12 @@ Error DuplicateError(const std::vector<store::Match>& matches, std::string_view 
   return Error{ErrorCode::kConflict, std::string(what) + ids, std::move(fields)};
 }
 
+Result<void> RefuseDuplicates(const std::vector<store::Match>& matches) {
+  if (matches.empty()) return {};
+  return std::unexpected(DuplicateError(
+      matches, "This account does not allow duplicate contacts; it already has contact "));
+}
+
 void AddErrors(const Error& error, FieldErrors& errors) {
   for (const FieldError& field : error.fields) errors.Add(field.field, field.message);
 }
@@ -317,13 +323,7 @@ Result<Contact> ContactService::Create(const Principal& principal, ContactInput 
   auto contact = PrepareNew(principal, input, policy);
   if (!contact) return std::unexpected(contact.error());
   store::MatchCheck check;
-  if (settings->reject_duplicates) {
-    check = [](const std::vector<store::Match>& matches) -> Result<void> {
-      if (matches.empty()) return {};
-      return std::unexpected(DuplicateError(
-          matches, "This account does not allow duplicate contacts; it already has contact "));
-    };
-  }
+  if (settings->reject_duplicates) check = RefuseDuplicates;
   return store_.CreateContact(*contact, check);
 }
 
@@ -364,7 +364,11 @@ Result<UpsertOutcome> ContactService::Upsert(const Principal& principal, Contact
     if (matches.size() <= 1) return {};
     return std::unexpected(DuplicateError(matches, "Several contacts match: "));
   };
-  auto result = store_.UpsertContact(*contact, on_email, on_phone, check, *plan);
+  // A contact upsert creates obeys the account's duplicates setting on email and phone alike.
+  store::MatchCheck create_check;
+  if (settings->reject_duplicates) create_check = RefuseDuplicates;
+  auto result =
+      store_.UpsertContact(*contact, on_email, on_phone, check, create_check, *plan);
   if (!result) return std::unexpected(result.error());
   return UpsertOutcome{std::move(result->contact), result->created};
 }

@@ -96,7 +96,8 @@ Result<SearchQuery> ParseSearch(std::string_view text, std::string_view country_
     query.any_of.push_back(digits);
     std::string_view national = digits;
     while (!national.empty() && national.front() == '0') national.remove_prefix(1);
-    if (!country_code.empty() && !national.empty()) {
+    bool international = Trim(text).starts_with('+');
+    if (!international && !country_code.empty() && !national.empty()) {
       query.any_of.push_back(Cut(std::string(country_code) + std::string(national)));
     }
     query.any_of.push_back(kReversedDigitsMark + std::string(digits.rbegin(), digits.rend()));

@@ -17,32 +17,32 @@ Result<AccountSettings> SettingsService::Update(const Principal& principal, Sett
   if (!Allows(principal.role, Permission::kDelete)) {
     return std::unexpected(Error::Forbidden("Only admins may change settings"));
   }
-  auto settings = store_.GetSettings(principal.account);
-  if (!settings) return std::unexpected(settings.error());
   FieldErrors errors = std::move(input.errors);
+  std::optional<bool> reject_duplicates;
+  std::optional<std::string> default_country;
   if (input.duplicate_contacts.present) {
     const auto& value = input.duplicate_contacts.value;
     if (value && (*value == kAllowDuplicates || *value == kRejectDuplicates)) {
-      settings->reject_duplicates = *value == kRejectDuplicates;
+      reject_duplicates = *value == kRejectDuplicates;
     } else {
       errors.Add("duplicate_contacts", "duplicate_contacts must be allow or reject");
     }
   }
   if (input.default_country.present) {
-    auto country = input.default_country.value ? IsoCountry(*input.default_country.value)
-                                               : std::nullopt;
-    if (country && IsKnownPhoneRegion(*country)) {
-      settings->default_country = *country;
-    } else {
+    default_country =
+        input.default_country.value ? IsoCountry(*input.default_country.value) : std::nullopt;
+    if (!default_country || !IsKnownPhoneRegion(*default_country)) {
       errors.Add("default_country",
                  "default_country must be an ISO 3166-1 alpha-2 country code with phone numbers");
     }
   }
   if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
-  if (auto saved = store_.SaveSettings(principal.account, *settings); !saved) {
-    return std::unexpected(saved.error());
-  }
-  return *settings;
+  // Only what was sent changes, on the stored settings, in one write.
+  return store_.UpdateSettings(principal.account, [&](AccountSettings& settings) -> Result<void> {
+    if (reject_duplicates) settings.reject_duplicates = *reject_duplicates;
+    if (default_country) settings.default_country = *default_country;
+    return {};
+  });
 }
 
 }  // namespace contactd::domain

@@ -35,6 +35,8 @@ struct Match {
 // Decides, inside a write, whether a create may go ahead given the contacts it matches.
 using MatchCheck = std::function<domain::Result<void>(const std::vector<Match>& matches)>;
 
+using SettingsChange = std::function<domain::Result<void>(domain::AccountSettings& settings)>;
+
 struct UpsertResult {
   domain::Contact contact;
   bool created = false;
@@ -123,15 +125,19 @@ class Store {
   virtual domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact,
                                                         const MatchCheck& check) = 0;
   // In one write: the contacts matching `contact` on email and/or phone; `check` may refuse them
-  // (several, say); none: `contact` is inserted; else the first is updated as `plan` says.
+  // (several, say); none: `contact` is inserted, unless `create_check` (when set) refuses the
+  // contacts it matches on either; else the first match is updated as `plan` says.
   virtual domain::Result<UpsertResult> UpsertContact(const domain::NewContact& contact,
                                                      bool on_email, bool on_phone,
                                                      const MatchCheck& check,
+                                                     const MatchCheck& create_check,
                                                      const ContactPlan& plan) = 0;
 
   virtual domain::Result<domain::AccountSettings> GetSettings(domain::AccountId account) = 0;
-  virtual domain::Result<void> SaveSettings(domain::AccountId account,
-                                            const domain::AccountSettings& settings) = 0;
+  // Reads the settings, lets `change` change them and saves them, in one write (so that two
+  // changes of different settings both take effect); `change`'s error cancels.
+  virtual domain::Result<domain::AccountSettings> UpdateSettings(domain::AccountId account,
+                                                                 const SettingsChange& change) = 0;
   // Starts a bulk load of contacts (contactd import); see ContactLoad and LoadMode.
   virtual domain::Result<std::unique_ptr<ContactLoad>> BeginContactLoad(LoadMode mode) = 0;
   // Contacts of every account: what a load with LoadMode::kRebuildIndexes re-indexes.

@@ -92,3 +92,16 @@ def test_a_deleted_contact_of_a_deleted_company_restores_without_it(tenant):
     assert r.status_code == 200, r.text
     data = r.json()["data"]
     assert data["company_id"] is None and data["is_primary"] is False
+
+
+def test_a_deleted_companys_id_is_never_given_again(tenant):
+    first = tenant.admin.company("First")
+    contact = tenant.admin.contact(first["id"], is_primary=True)
+    assert tenant.admin.session.delete(tenant.server.api + f"/contacts/{contact['id']}").status_code == 204
+    assert delete(tenant.admin, first).status_code == 204
+    second = tenant.admin.company("Second")
+    assert second["id"] > first["id"]
+    # The contact deleted with the first company comes back without a company, not in the second.
+    restored = tenant.admin.post(f"/contacts/{contact['id']}/restore").json()["data"]
+    assert restored["company_id"] is None and restored["is_primary"] is False
+    assert tenant.admin.get(f"/companies/{second['id']}").json()["data"]["primary_contact_id"] is None

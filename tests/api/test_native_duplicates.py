@@ -160,3 +160,32 @@ def test_concurrent_upserts_of_one_email_create_one_contact(tenant):
     assert sorted(statuses) == [200] * 15 + [201]
     r = tenant.admin.get("/contacts", params={"email": "race@example.com", "is_connected": "all"})
     assert r.json()["pagination"]["total"] == 1
+
+
+def test_an_upsert_that_creates_obeys_the_duplicates_setting(tenant):
+    company = tenant.admin.company()
+    existing = tenant.admin.contact(company["id"], email="a@example.com",
+                                    phones=[{"raw": "(212) 555-0133"}])
+    settings(tenant.admin, {"duplicate_contacts": "reject"})
+    r = upsert(tenant.admin, {"contact_type": "sponsor", "company_id": company["id"],
+                              "email": "b@example.com", "phones": [{"raw": "2125550133"}],
+                              "match_on": ["email"]})
+    error = assert_error(r, 409, "conflict", ["phone"])
+    assert str(existing["id"]) in error["message"]
+
+
+def test_concurrent_changes_of_different_settings_both_take_effect(tenant):
+    url = tenant.server.api + "/settings"
+    headers = {"Authorization": f"Bearer {tenant.admin.token}"}
+
+    def change(body):
+        assert requests.patch(url, json=body, headers=headers).status_code == 200
+
+    threads = [threading.Thread(target=change, args=(body,))
+               for body in [{"duplicate_contacts": "reject"}, {"default_country": "GB"}] * 10]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert tenant.admin.get("/settings").json()["data"] == {"duplicate_contacts": "reject",
+                                                           "default_country": "GB"}

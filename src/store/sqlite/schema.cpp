@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 12> kMigrations = {
+constexpr std::array<const char*, 13> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -303,6 +303,15 @@ ALTER TABLE contacts ADD COLUMN addresses TEXT NOT NULL DEFAULT '[]';
 UPDATE contacts SET addresses = json_array(json_object('id', 1, 'line1', address, 'city', city,
                                                        'state', state, 'postal_code', zip))
   WHERE address IS NOT NULL OR city IS NOT NULL OR state IS NOT NULL OR zip IS NOT NULL;
+-- Restorable snapshots get theirs too (as text, the way a snapshot holds a column).
+UPDATE deleted_contacts SET data = json_set(data, '$.addresses',
+    json_array(json_object('id', 1, 'line1', json_extract(data, '$.address'),
+                           'city', json_extract(data, '$.city'),
+                           'state', json_extract(data, '$.state'),
+                           'postal_code', json_extract(data, '$.zip'))) || '')
+  WHERE data IS NOT NULL AND json_type(data, '$.addresses') IS NULL
+    AND coalesce(json_extract(data, '$.address'), json_extract(data, '$.city'),
+                 json_extract(data, '$.state'), json_extract(data, '$.zip')) IS NOT NULL;
 )sql",
 
     // 10: companies grow: website, phone, an address (JSON, as a contact's), tags (a JSON set)
@@ -344,6 +353,16 @@ CREATE TABLE contact_words (
   PRIMARY KEY (account_id, word, contact_id)
 ) WITHOUT ROWID;
 INSERT INTO settings (key, value) VALUES ('search_words_pending', '1');
+)sql",
+
+    // 13: tombstones of deleted companies, so that a company id is never given again (a deleted
+    // contact that named it must not come back in another company).
+    R"sql(
+CREATE TABLE deleted_companies (
+  id         INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL,
+  deleted_at INTEGER NOT NULL
+);
 )sql",
 };
 

@@ -76,9 +76,18 @@ constexpr const char* kInsertToken = "INSERT INTO tokens (hash, user_id, created
 constexpr const char* kSelectPrincipal =
     "SELECT u.id, u.account_id, u.role FROM tokens t JOIN users u ON u.id = t.user_id "
     "WHERE t.hash = ?";
+// A company's id is past every id given so far, deleted companies' included (see migration 13).
 constexpr const char* kInsertCompany =
-    "INSERT INTO companies (account_id, uid, name, company_type, created_at, updated_at, website, "
-    "phone, address, tags, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO companies (id, account_id, uid, name, company_type, created_at, updated_at, "
+    "website, phone, address, tags, status) "
+    "VALUES (max(coalesce((SELECT max(id) FROM companies), 0), "
+    "coalesce((SELECT max(id) FROM deleted_companies), 0)) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kInsertCompanyTombstone =
+    "INSERT INTO deleted_companies (id, account_id, deleted_at) VALUES (?, ?, ?)";
+// Deleted contacts of a deleted company come back without it.
+constexpr const char* kDetachCompanySnapshots =
+    "UPDATE deleted_contacts SET data = json_set(data, '$.company_id', NULL, '$.is_primary', 0) "
+    "WHERE account_id = ? AND data IS NOT NULL AND json_extract(data, '$.company_id') = ?";
 constexpr const char* kCountCompanyContacts =
     "SELECT count(*) FROM contacts WHERE account_id = ? AND company_id = ?";
 constexpr const char* kDetachCompanyContacts =
@@ -419,6 +428,23 @@ std::vector<Match> FindMatches(Connection& c, const domain::NewContact& contact,
   std::sort(matches.begin(), matches.end(),
             [](const Match& a, const Match& b) { return a.id.value < b.id.value; });
   return matches;
+}
+
+domain::AccountSettings ReadSettings(Connection& c, AccountId account) {
+  Statement stmt = c.Prepare(kSelectSettings);
+  stmt.Bind(1, account.value);
+  domain::AccountSettings settings;
+  if (!stmt.Step()) return settings;
+  boost::json::value value = ParseColumn(stmt.Text(0), "settings");
+  if (!value.is_object()) throw SqliteError(0, "corrupt settings column");
+  const boost::json::object& object = value.get_object();
+  if (auto duplicates = OptionalMember(object, "duplicate_contacts")) {
+    settings.reject_duplicates = *duplicates == "reject";
+  }
+  if (auto country = OptionalMember(object, "default_country")) {
+    settings.default_country = *country;
+  }
+  return settings;
 }
 
 // Records that the contact carries (`add`) or no longer carries each of `tags`, in contact_tags
@@ -857,7 +883,14 @@ void SqliteStore::BuildSnapshotSql(Connection& c) {
     }
     json = chunk + ")";
   }
-  // Restored: each column from the snapshot, or its default when the snapshot predates it.
+  // Each column from the snapshot, or its default when the snapshot predates it.
+  auto value = [&](std::string_view name) {
+    auto column = std::find_if(columns.begin(), columns.end(),
+                               [&](const Column& c) { return c.name == name; });
+    std::string fallback = column == columns.end() ? "NULL" : column->default_sql;
+    return "CASE WHEN json_type(data, '$." + std::string(name) + "') IS NULL THEN " + fallback +
+           " ELSE " + extract(name) + " END";
+  };
   std::string names;
   std::string values;
   for (const Column& column : columns) {
@@ -866,8 +899,7 @@ void SqliteStore::BuildSnapshotSql(Connection& c) {
       values += ", ";
     }
     names += column.name;
-    values += "CASE WHEN json_type(data, '$." + column.name + "') IS NULL THEN " +
-              column.default_sql + " ELSE " + extract(column.name) + " END";
+    values += value(column.name);
   }
   snapshot_sql_ = "INSERT INTO deleted_contacts (id, account_id, uid, deleted_at, data) "
                   "SELECT id, account_id, uid, ?, " + json +
@@ -882,7 +914,7 @@ void SqliteStore::BuildSnapshotSql(Connection& c) {
     std::size_t comma = list.find(',');
     std::string_view column = list.substr(0, comma);
     while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
-    read += extract(column) + ", ";
+    read += value(column) + ", ";
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
   }
   select_deleted_sql_ = "SELECT " + read + "deleted_at FROM deleted_contacts "
@@ -1415,17 +1447,25 @@ Result<std::optional<std::int64_t>> SqliteStore::DeleteCompany(AccountId account
       ReindexCompanyContacts(c, account, id, CompanyName(c, account, id), std::nullopt);
       c.Prepare(kDetachCompanyContacts).Bind(1, now).Bind(2, account.value).Bind(3, id.value).Run();
     }
+    c.Prepare(kDetachCompanySnapshots).Bind(1, account.value).Bind(2, id.value).Run();
     c.Prepare(kDeleteCompanyRow).Bind(1, account.value).Bind(2, id.value).Run();
+    c.Prepare(kInsertCompanyTombstone).Bind(1, id.value).Bind(2, account.value).Bind(3, now).Run();
     return contacts;
   });
 }
 
 Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contact, bool on_email,
                                                 bool on_phone, const MatchCheck& check,
+                                                const MatchCheck& create_check,
                                                 const ContactPlan& plan) {
   return Write([&](Connection& c) -> Result<UpsertResult> {
     std::vector<Match> matches = FindMatches(c, contact, on_email, on_phone);
     if (auto allowed = check(matches); !allowed) return std::unexpected(allowed.error());
+    if (matches.empty() && create_check) {
+      if (auto allowed = create_check(FindMatches(c, contact, true, true)); !allowed) {
+        return std::unexpected(allowed.error());
+      }
+    }
     if (matches.empty()) {
       ContactId id = InsertContact(c, contact);
       auto created = SelectContact(c, contact.account, id);
@@ -1446,30 +1486,20 @@ Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contac
 
 Result<domain::AccountSettings> SqliteStore::GetSettings(AccountId account) {
   return Run([&](Connection& c) -> Result<domain::AccountSettings> {
-    Statement stmt = c.Prepare(kSelectSettings);
-    stmt.Bind(1, account.value);
-    domain::AccountSettings settings;
-    if (!stmt.Step()) return settings;
-    boost::json::value value = ParseColumn(stmt.Text(0), "settings");
-    if (!value.is_object()) throw SqliteError(0, "corrupt settings column");
-    const boost::json::object& object = value.get_object();
-    if (auto duplicates = OptionalMember(object, "duplicate_contacts")) {
-      settings.reject_duplicates = *duplicates == "reject";
-    }
-    if (auto country = OptionalMember(object, "default_country")) {
-      settings.default_country = *country;
-    }
-    return settings;
+    return ReadSettings(c, account);
   });
 }
 
-Result<void> SqliteStore::SaveSettings(AccountId account, const domain::AccountSettings& settings) {
-  return Write([&](Connection& c) -> Result<void> {
+Result<domain::AccountSettings> SqliteStore::UpdateSettings(AccountId account,
+                                                             const SettingsChange& change) {
+  return Write([&](Connection& c) -> Result<domain::AccountSettings> {
+    domain::AccountSettings settings = ReadSettings(c, account);
+    if (auto changed = change(settings); !changed) return std::unexpected(changed.error());
     std::string text = boost::json::serialize(boost::json::object{
         {"duplicate_contacts", settings.reject_duplicates ? "reject" : "allow"},
         {"default_country", settings.default_country}});
     c.Prepare(kUpdateSettings).Bind(1, text).Bind(2, account.value).Run();
-    return {};
+    return settings;
   });
 }
 

@@ -64,10 +64,11 @@ class SqliteStore final : public Store {
                                                 const MatchCheck& check) override;
   domain::Result<UpsertResult> UpsertContact(const domain::NewContact& contact, bool on_email,
                                              bool on_phone, const MatchCheck& check,
+                                             const MatchCheck& create_check,
                                              const ContactPlan& plan) override;
   domain::Result<domain::AccountSettings> GetSettings(domain::AccountId account) override;
-  domain::Result<void> SaveSettings(domain::AccountId account,
-                                    const domain::AccountSettings& settings) override;
+  domain::Result<domain::AccountSettings> UpdateSettings(domain::AccountId account,
+                                                        const SettingsChange& change) override;
   domain::Result<std::unique_ptr<ContactLoad>> BeginContactLoad(LoadMode mode) override;
   domain::Result<std::int64_t> CountAllContacts() override;
   domain::Result<std::vector<domain::Company>> AllCompanies(domain::AccountId account) override;
