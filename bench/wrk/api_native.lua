@@ -32,6 +32,13 @@ function M.create_body()
     '{"raw":"+1 917 4' .. digits(2) .. ' ' .. digits(4) .. '","type":"mobile"}]}'
 end
 function M.create() return "POST", base, M.create_body() end
+function M.search(prefix) return "GET", base .. "?limit=50&search=" .. prefix end
+function M.filter_tag(tag) return "GET", base .. "?limit=50&tags=" .. tag end
+function M.upsert(n)
+  return "POST", base .. "/upsert",
+    '{"contact_type":"sponsor","company_id":' .. (os.getenv("BENCH_COMPANY_ID") or "1") ..
+    ',"email":"upsert' .. n .. '@example.com","title":"Analyst","match_on":["email"]}'
+end
 function M.patch(id, title) return "PATCH", base .. "/" .. id, '{"title":"' .. title .. '"}' end
 
 return M

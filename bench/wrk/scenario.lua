@@ -1,7 +1,8 @@
 -- One wrk scenario against one system. Parameters come from the environment (wrk passes no
 -- arguments to per-thread states before init, and every thread reads the same variables):
 --   BENCH_SCENARIO  get_by_id | list_default | filter_last_name | filter_state_in |
---                   filter_created | sort_offset | cursor_deep | create | patch | mixed | static
+--                   filter_created | sort_offset | cursor_deep | create | patch | mixed |
+--                   search | filter_tag | upsert (contactd only) | static
 --   BENCH_API       native | fastify | directus   (which api_<name>.lua builds the requests)
 --   BENCH_TOKEN     bearer token (peers without auth ignore it)
 --   BENCH_MIN_ID, BENCH_MAX_ID   id range of the big account's contacts
@@ -20,6 +21,9 @@ local cursor = os.getenv("BENCH_CURSOR") or ""
 -- The same vocabularies bench/gen draws from, so that filters hit real rows.
 local last_names = {"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
   "Rodriguez", "Martinez", "Chen", "Patel", "Kim", "Schmidt", "Nguyen", "Lee", "Tanaka", "Cohen"}
+local tags = {"vip", "lead", "buyer", "seller", "referral", "newsletter", "cold", "warm", "hot",
+  "investor", "lender", "sponsor", "broker", "q1-2026", "q2-2026", "conference", "webinar",
+  "partner", "prospect", "churned", "renewal", "upsell", "priority", "follow-up"}
 local states = {"NY", "CA", "IL", "TX", "AZ", "PA", "MA", "WA", "CO", "FL", "GA", "NC", "TN"}
 local titles = {"Managing Director", "Senior Vice President", "Vice President", "Director",
   "Associate", "Analyst", "Principal", "Partner"}
@@ -47,6 +51,9 @@ local builders = {
   sort_offset = function() return api.sort_offset("last_name", 10000) end,
   cursor_deep = function() return api.cursor_page(after_id, cursor) end,
   create = function() return api.create() end,
+  search = function() return api.search(string.lower(string.sub(pick(last_names), 1, 3))) end,
+  filter_tag = function() return api.filter_tag(pick(tags)) end,
+  upsert = function() return api.upsert(math.random(1, 1000)) end,
   patch = function() return api.patch(random_id(), pick(titles)) end,
 }
 builders.mixed = function()

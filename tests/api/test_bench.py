@@ -5,7 +5,8 @@ import sys
 from conftest import ROOT
 
 SCENARIOS = ["get_by_id", "list_default", "filter_last_name", "filter_state_in", "filter_created",
-             "sort_offset", "cursor_deep", "create", "patch", "mixed"]
+             "sort_offset", "cursor_deep", "create", "patch", "mixed", "search", "filter_tag",
+             "upsert"]
 
 
 def test_bench_run_help_names_every_scenario_and_option():
@@ -31,3 +32,6 @@ def test_every_scenario_has_a_request_builder_in_each_api():
         for fn in ("get_by_id", "list_default", "filter_last_name", "filter_state_in",
                    "filter_created", "sort_offset", "cursor_page", "create", "patch"):
             assert f"function M.{fn}(" in text, (api, fn)
+    native = (ROOT / "bench" / "wrk" / "api_native.lua").read_text()
+    for fn in ("search", "filter_tag", "upsert"):  # contactd-only scenarios
+        assert f"function M.{fn}(" in native, fn

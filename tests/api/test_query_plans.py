@@ -58,3 +58,4 @@ def test_searches_look_up_their_match(server, select):
                            "id IN (SELECT contact_id FROM contact_words WHERE account_id = 1 AND "
                            "word >= 'jo' AND word < 'jp') ORDER BY 1 LIMIT 51")
     assert "rowid=?" in text and "contact_words USING PRIMARY KEY" in text, text
+
