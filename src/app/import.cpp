@@ -122,7 +122,7 @@ class CsvSource final : public RowSource {
       if (cell == "false" || cell == "0") return false;
       return boost::json::value(cell);
     }
-    if (column == "contact_types") {
+    if (column == "contact_types" || column == "tags") {
       boost::json::array types;
       for (const std::string& type : Split(cell, ';')) types.emplace_back(type);
       return types;

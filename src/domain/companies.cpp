@@ -81,10 +81,23 @@ CompanyChanges ValidateCompanyInput(const CompanyInput& input, const WritePolicy
 
 }  // namespace
 
+// A company's phone reads in the account's default country, as a contact's does.
+Result<void> CompanyService::ApplySettings(const Principal& principal, const CompanyInput& input,
+                                           WritePolicy& policy) {
+  if (!input.phone.present && !input.address.present) return {};
+  auto settings = store_.GetSettings(principal.account);
+  if (!settings) return std::unexpected(settings.error());
+  policy.default_country = settings->default_country;
+  return {};
+}
+
 Result<Company> CompanyService::Create(const Principal& principal, CompanyInput input,
-                                       const WritePolicy& policy) {
+                                       WritePolicy policy) {
   if (auto allowed = Authorize(principal, Permission::kCreate, "company"); !allowed) {
     return std::unexpected(allowed.error());
+  }
+  if (auto applied = ApplySettings(principal, input, policy); !applied) {
+    return std::unexpected(applied.error());
   }
   FieldErrors errors = std::move(input.errors);
   if (!input.name.present) errors.Add("name", "name is required");
@@ -120,9 +133,12 @@ Result<store::Page<Company>> CompanyService::List(const Principal& principal,
 }
 
 Result<Company> CompanyService::Update(const Principal& principal, CompanyId id,
-                                       CompanyInput input, const WritePolicy& policy) {
+                                       CompanyInput input, WritePolicy policy) {
   if (auto allowed = Authorize(principal, Permission::kUpdate, "company"); !allowed) {
     return std::unexpected(allowed.error());
+  }
+  if (auto applied = ApplySettings(principal, input, policy); !applied) {
+    return std::unexpected(applied.error());
   }
   FieldErrors errors = std::move(input.errors);
   CompanyChanges changes = ValidateCompanyInput(input, policy, errors);

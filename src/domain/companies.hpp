@@ -16,19 +16,22 @@ class CompanyService {
   // kForbidden without CREATE; kValidation: name required (at most 255 characters),
   // company_type null, lender or sponsor; website an http(s) URL; phone a phone number (under
   // the policy); address as a contact's; tags as a contact's; status active, inactive, archived.
-  Result<Company> Create(const Principal& principal, CompanyInput input,
-                         const WritePolicy& policy = {});
+  Result<Company> Create(const Principal& principal, CompanyInput input, WritePolicy policy = {});
   // kNotFound unless the company is in the principal's account.
   Result<Company> Get(const Principal& principal, CompanyId id);
   Result<store::Page<Company>> List(const Principal& principal, const ListQuery& query);
   // Changes the members sent (as Create validates them). kForbidden without UPDATE, kNotFound.
   Result<Company> Update(const Principal& principal, CompanyId id, CompanyInput input,
-                         const WritePolicy& policy = {});
+                         WritePolicy policy = {});
   // Admin only. kConflict while contacts belong to it, unless `detach`: then they are left
   // without a company (and none is primary). kNotFound.
   Result<void> Delete(const Principal& principal, CompanyId id, bool detach);
 
  private:
+  // Sets the policy's default country from the account's settings when the input has a phone.
+  Result<void> ApplySettings(const Principal& principal, const CompanyInput& input,
+                             WritePolicy& policy);
+
   store::Store& store_;
 };
 

@@ -153,3 +153,18 @@ def test_import_rejects_an_unknown_index_mode(server, tmp_path):
     path.write_text("{}\n")
     result = run_import(server, 1, path, "--indexes", "sometimes")
     assert result.returncode != 0 and "--indexes" in result.stderr
+
+
+def test_csv_import_carries_the_union_fields(server, tmp_path):
+    tenant = server.tenant()
+    path = tmp_path / "union.csv"
+    path.write_text(
+        "contact_type,company_name,first_name,tags,status,dnd,birthday,country\n"
+        "sponsor,Acme,Ann,vip; Lead ;vip,archived,true,10/28/1955,gb\n")
+    result = run_import(server, tenant.account["id"], path)
+    assert result.returncode == 0, result.stderr
+    ann = tenant.admin.get("/contacts", params={"is_connected": "all"}).json()["data"][0]
+    assert ann["tags"] == ["vip", "Lead"] and ann["status"] == "archived" and ann["dnd"] is True
+    assert ann["birthday"] == "1955-10-28" and ann["country"] == "GB"
+    assert tenant.admin.get("/contacts", params={"is_connected": "all", "tags": "lead"}).json()[
+        "pagination"]["total"] == 1

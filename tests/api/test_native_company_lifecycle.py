@@ -105,3 +105,11 @@ def test_a_deleted_companys_id_is_never_given_again(tenant):
     restored = tenant.admin.post(f"/contacts/{contact['id']}/restore").json()["data"]
     assert restored["company_id"] is None and restored["is_primary"] is False
     assert tenant.admin.get(f"/companies/{second['id']}").json()["data"]["primary_contact_id"] is None
+
+
+def test_company_phones_read_in_the_accounts_default_country(tenant):
+    r = tenant.admin.post("/companies", {"name": "London Co", "phone": "020 7946 0958"})
+    assert_error(r, 422, "validation_error", ["phone"])  # not a US number
+    assert tenant.admin.patch("/settings", {"default_country": "GB"}).status_code == 200
+    company = tenant.admin.company("London Co", phone="020 7946 0958")
+    assert company["phone"] == "+442079460958"
