@@ -27,7 +27,9 @@ inline constexpr char kReversedDigitsMark = '~';
 // counts as a letter), each cut at kMaxSearchWordLength bytes. REQUIRES: IsValidUtf8(text).
 std::vector<std::string> SearchWords(std::string_view text);
 
-// Every word a contact is found by, distinct and sorted. `company_name` is its company's name.
+// Every word a contact is found by, distinct and sorted: from first, last, full and display name,
+// email, spouse email and phones (the store recomputes them when one of these changes) and
+// `company_name`, its company's name.
 std::vector<std::string> ContactSearchWords(const Contact& contact,
                                             const std::optional<std::string>& company_name);
 

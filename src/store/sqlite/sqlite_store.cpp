@@ -94,12 +94,6 @@ constexpr const char* kDetachCompanyContacts =
     "UPDATE contacts SET company_id = NULL, is_primary = 0, updated_at = ? "
     "WHERE account_id = ? AND company_id = ?";
 constexpr const char* kDeleteCompanyRow = "DELETE FROM companies WHERE account_id = ? AND id = ?";
-// A snapshot whose company is gone comes back without one (and not primary).
-constexpr const char* kDetachSnapshot =
-    "UPDATE deleted_contacts SET data = json_set(data, '$.company_id', NULL, '$.is_primary', 0) "
-    "WHERE account_id = ? AND id = ? AND data IS NOT NULL "
-    "AND json_extract(data, '$.company_id') IS NOT NULL "
-    "AND json_extract(data, '$.company_id') NOT IN (SELECT id FROM companies WHERE account_id = ?)";
 constexpr const char* kDemotePrimary =
     "UPDATE contacts SET is_primary = 0, updated_at = ? "
     "WHERE account_id = ? AND company_id = ? AND is_primary = 1";
@@ -798,8 +792,17 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
     IndexPhones(c, account, id, PhonesMissing(*changes.phones, current.phones), /*add=*/true);
   }
   std::optional<domain::Contact> updated = SelectContact(c, account, id);
-  std::optional<std::string> company = CompanyName(c, account, current.company);
-  ReindexWords(c, account, id, current, company, updated, company);
+  // Only what a contact is found by needs its words computed again (a title change does not).
+  using domain::TextField;
+  bool searched_text_changed = false;
+  for (TextField field : {TextField::kFirstName, TextField::kLastName, TextField::kFullName,
+                          TextField::kDisplayName, TextField::kEmail}) {
+    if (changes.text[static_cast<std::size_t>(field)]) searched_text_changed = true;
+  }
+  if (searched_text_changed || changes.phones || changes.spouse) {
+    std::optional<std::string> company = CompanyName(c, account, current.company);
+    ReindexWords(c, account, id, current, company, updated, company);
+  }
   return updated;
 }
 
@@ -1315,7 +1318,6 @@ Result<std::optional<domain::Contact>> SqliteStore::RestoreContact(AccountId acc
                                                                    std::int64_t deleted_since,
                                                                    std::int64_t now) {
   return Write([&](Connection& c) -> Result<std::optional<domain::Contact>> {
-    c.Prepare(kDetachSnapshot).Bind(1, account.value).Bind(2, id.value).Bind(3, account.value).Run();
     Statement restore = c.Prepare(restore_sql_);
     restore.Bind(1, account.value).Bind(2, id.value).Bind(3, deleted_since);
     restore.Run();
