@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include <boost/json/serialize.hpp>
 
@@ -60,6 +61,19 @@ JsonWriter& JsonWriter::OptionalString(const std::optional<std::string>& value) 
 JsonWriter& JsonWriter::Int(std::int64_t value) {
   Separate();
   char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out_.append(buffer, end);
+  return *this;
+}
+
+JsonWriter& JsonWriter::Number(double value) {
+  // Whole numbers read as integers (5, not 5.0 or 5E0); others in their shortest exact form.
+  constexpr double kExactInteger = 9007199254740992.0;  // 2^53
+  if (value > -kExactInteger && value < kExactInteger && value == std::trunc(value)) {
+    return Int(static_cast<std::int64_t>(value));
+  }
+  Separate();
+  char buffer[32];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   out_.append(buffer, end);
   return *this;

@@ -26,6 +26,8 @@ class JsonWriter {
   JsonWriter& String(std::string_view value);
   JsonWriter& OptionalString(const std::optional<std::string>& value);
   JsonWriter& Int(std::int64_t value);
+  // REQUIRES: `value` is finite (JSON has no NaN or infinity).
+  JsonWriter& Number(double value);
   JsonWriter& Bool(bool value);
   JsonWriter& Null();
   // Appends text that is already one JSON value.

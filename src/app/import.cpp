@@ -24,6 +24,7 @@
 #include "app/csv.hpp"
 #include "domain/contacts.hpp"
 #include "domain/crypto.hpp"
+#include "domain/custom_fields.hpp"
 #include "domain/time.hpp"
 #include "domain/validation.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -79,10 +80,13 @@ class NdjsonSource final : public RowSource {
   std::int64_t line_ = 0;
 };
 
-// Turns CSV records into create bodies: typed columns are converted, empty cells are absent.
+// Turns CSV records into create bodies: typed columns are converted, empty cells are absent. A
+// column "a.b" is member b of object a (spouse.name, custom_fields.<key>); a custom field's cell
+// is read as its type needs (numbers, true/false, ';'-separated choices).
 class CsvSource final : public RowSource {
  public:
-  explicit CsvSource(std::istream& in) : reader_(in) {
+  CsvSource(std::istream& in, const std::vector<domain::CustomField>& custom_fields)
+      : reader_(in), custom_fields_(custom_fields) {
     std::int64_t line = 0;
     reader_.Next(header_, line);
   }
@@ -103,7 +107,18 @@ class CsvSource final : public RowSource {
     boost::json::object object;
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (cells[i].empty()) continue;
-      object[header_[i]] = Convert(header_[i], cells[i]);
+      const std::string& column = header_[i];
+      std::size_t dot = column.find('.');
+      if (dot == std::string::npos) {
+        object[column] = Convert(column, cells[i]);
+        continue;
+      }
+      std::string parent = column.substr(0, dot);
+      std::string member = column.substr(dot + 1);
+      boost::json::value& nested = object[parent];
+      if (!nested.is_object()) nested = boost::json::object();
+      nested.get_object()[member] = parent == "custom_fields" ? ConvertCustom(member, cells[i])
+                                                              : boost::json::value(cells[i]);
     }
     row.json = boost::json::serialize(object);
     return true;
@@ -148,6 +163,32 @@ class CsvSource final : public RowSource {
     return boost::json::value(cell);
   }
 
+  // A custom field's cell as the JSON its type takes; a cell that is not one is passed on as
+  // text, for validation to report.
+  boost::json::value ConvertCustom(const std::string& key, const std::string& cell) const {
+    const domain::CustomField* field = domain::FindCustomField(custom_fields_, key);
+    if (field == nullptr) return boost::json::value(cell);
+    switch (field->type) {
+      case domain::CustomFieldType::kNumber: {
+        double value = 0;
+        auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
+        if (ec == std::errc() && end == cell.data() + cell.size()) return value;
+        return boost::json::value(cell);
+      }
+      case domain::CustomFieldType::kBoolean:
+        if (cell == "true" || cell == "1") return true;
+        if (cell == "false" || cell == "0") return false;
+        return boost::json::value(cell);
+      case domain::CustomFieldType::kMultiSelect: {
+        boost::json::array options;
+        for (const std::string& option : Split(cell, ';')) options.emplace_back(option);
+        return options;
+      }
+      default:
+        return boost::json::value(cell);
+    }
+  }
+
   static std::vector<std::string> Split(const std::string& text, char separator) {
     std::vector<std::string> parts;
     std::size_t start = 0;
@@ -164,6 +205,7 @@ class CsvSource final : public RowSource {
   }
 
   CsvReader reader_;
+  const std::vector<domain::CustomField>& custom_fields_;
   std::vector<std::string> header_;
   std::uintmax_t counted_ = 0;
 };
@@ -192,8 +234,15 @@ std::string Describe(const std::vector<domain::FieldError>& errors) {
   return text;
 }
 
-// Validates one row without touching the store. `company_ids` holds the account's companies.
-PreparedRow Prepare(const RawRow& raw, const std::unordered_set<std::int64_t>& company_ids) {
+// What a row is checked against: the account's companies, settings and custom fields.
+struct AccountRules {
+  std::unordered_set<std::int64_t> company_ids;
+  domain::WritePolicy policy;
+};
+
+// Validates one row without touching the store.
+PreparedRow Prepare(const RawRow& raw, const AccountRules& rules) {
+  const std::unordered_set<std::int64_t>& company_ids = rules.company_ids;
   PreparedRow row;
   row.line = raw.line;
   if (!raw.error.empty()) {
@@ -206,7 +255,7 @@ PreparedRow Prepare(const RawRow& raw, const std::unordered_set<std::int64_t>& c
     return row;
   }
   domain::FieldErrors errors = std::move(parsed->input.errors);
-  row.contact = domain::ValidateNewContact(parsed->input, {}, errors);
+  row.contact = domain::ValidateNewContact(parsed->input, rules.policy, errors);
   row.company_name = std::move(parsed->company_name);
   row.created_at = parsed->created_at;
   if (row.contact.company && row.company_name) {
@@ -232,8 +281,7 @@ struct Batch {
 };
 
 // Reads up to `count` rows and validates them on two threads.
-Batch ReadAndPrepare(RowSource& source, std::size_t count,
-                     const std::unordered_set<std::int64_t>& company_ids) {
+Batch ReadAndPrepare(RowSource& source, std::size_t count, const AccountRules& rules) {
   std::vector<RawRow> raw;
   raw.reserve(count);
   RawRow row;
@@ -244,7 +292,7 @@ Batch ReadAndPrepare(RowSource& source, std::size_t count,
   std::vector<PreparedRow>& prepared = batch.rows;
   prepared.resize(raw.size());
   auto work = [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) prepared[i] = Prepare(raw[i], company_ids);
+    for (std::size_t i = begin; i < end; ++i) prepared[i] = Prepare(raw[i], rules);
   };
   std::size_t half = raw.size() / 2;
   auto first = std::async(std::launch::async, work, 0, half);
@@ -317,13 +365,6 @@ int ImportCommand(const ImportOptions& options) {
     format = Lower(std::filesystem::path(options.file).extension().string()) == ".csv" ? "csv"
                                                                                        : "ndjson";
   }
-  std::unique_ptr<RowSource> source;
-  if (format == "csv") {
-    source = std::make_unique<CsvSource>(in);
-  } else {
-    source = std::make_unique<NdjsonSource>(in);
-  }
-
   if (!DatabaseExists(options.db_path)) return 1;
   store::sqlite::SqliteStore store(
       {.path = options.db_path, .create_if_missing = false, .cache_kib = 512 * 1024});
@@ -338,11 +379,26 @@ int ImportCommand(const ImportOptions& options) {
     fmt::print(stderr, "contactd: {}\n", companies.error().message);
     return 1;
   }
-  std::unordered_set<std::int64_t> company_ids;
+  AccountRules rules;
   std::unordered_map<std::string, domain::CompanyId> company_by_name;  // lower-cased names
   for (const domain::Company& company : *companies) {
-    company_ids.insert(company.id.value);
+    rules.company_ids.insert(company.id.value);
     company_by_name.emplace(Lower(company.name), company.id);
+  }
+  auto settings = store.GetSettings(account);
+  auto custom_fields = store.ListCustomFields(account);
+  if (!settings || !custom_fields) {
+    fmt::print(stderr, "contactd: {}\n",
+               (!settings ? settings.error() : custom_fields.error()).message);
+    return 1;
+  }
+  rules.policy.default_country = settings->default_country;
+  rules.policy.custom_fields = std::move(*custom_fields);
+  std::unique_ptr<RowSource> source;
+  if (format == "csv") {
+    source = std::make_unique<CsvSource>(in, rules.policy.custom_fields);
+  } else {
+    source = std::make_unique<NdjsonSource>(in);
   }
 
   auto existing_contacts = store.CountAllContacts();
@@ -361,7 +417,7 @@ int ImportCommand(const ImportOptions& options) {
 
   // Rows of the next batch are read and validated while the current batch is written.
   auto next = std::async(std::launch::async, ReadAndPrepare, std::ref(*source), options.batch_rows,
-                         std::cref(company_ids));
+                         std::cref(rules));
   std::unique_ptr<store::ContactLoad> load;
   for (;;) {
     Batch read = next.get();
@@ -379,7 +435,7 @@ int ImportCommand(const ImportOptions& options) {
     }
     std::vector<PreparedRow>& rows = read.rows;
     next = std::async(std::launch::async, ReadAndPrepare, std::ref(*source), options.batch_rows,
-                      std::cref(company_ids));
+                      std::cref(rules));
     std::int64_t now = domain::NowSeconds();
     std::vector<domain::NewContact> batch;
     batch.reserve(rows.size());

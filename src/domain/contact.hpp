@@ -3,10 +3,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "domain/error.hpp"
@@ -139,12 +141,38 @@ struct Phone {
 // parse; seeds 002 and 003 document free text and keep it, with a null e164.
 enum class PhonePolicy { kStrict, kKeepUnparsed };
 
+// The data types of custom fields (seed 002's data_type values and seed 004's field types).
+enum class CustomFieldType {
+  kText, kLongText, kNumber, kBoolean, kDate, kDateTime, kSelect, kMultiSelect, kUrl, kEmail,
+  kPhone,
+};
+inline constexpr std::array<std::string_view, 11> kCustomFieldTypeNames = {
+    "text", "long_text", "number", "boolean", "date", "datetime",
+    "select", "multi_select", "url", "email", "phone"};
+
+// The definition of a custom field of an account. Its key and type never change (stored values
+// are kept by key and typed by their shape); its name, options and rank may.
+struct CustomField {
+  CustomFieldId id;
+  AccountId account;
+  std::string key;
+  std::string name;
+  CustomFieldType type = CustomFieldType::kText;
+  std::vector<std::string> options;  // the choices of select and multi_select; empty otherwise
+  std::int64_t rank = 0;             // display order: by rank, then id
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
 // What an API surface asks of the domain's validation, beyond the rules every surface shares.
 struct WritePolicy {
   PhonePolicy phones = PhonePolicy::kStrict;
   // The region numbers without '+' or a country of their own are read in; the service sets it
   // from the account's settings.
   std::string default_country = "US";
+  // The account's custom field definitions, which custom_fields values are checked against; the
+  // service reads them when a write sends custom_fields.
+  std::vector<CustomField> custom_fields;
 };
 
 // Tags: a set per contact, compared case-insensitively (FoldCase), each kept as first spelled.
@@ -197,6 +225,22 @@ struct DndChannel {
   bool operator==(const DndChannel&) const = default;
 };
 
+// The value of a custom field on a contact, typed by the field's definition (see
+// custom_fields.hpp): text, long_text, url, email, phone, date (YYYY-MM-DD), datetime
+// (YYYY-MM-DDTHH:MM:SSZ) and select are strings; number a double; boolean a bool; multi_select
+// the options chosen. A stored value carries its type in its shape, so reads need no definitions.
+using CustomValue = std::variant<std::string, double, bool, std::vector<std::string>>;
+// A contact's custom field values by field key.
+using CustomValues = std::map<std::string, CustomValue, std::less<>>;
+
+// A custom field value as a client sent it: null (remove it), a string, a number, a boolean, an
+// array of strings, or something else (`malformed`: an object, an array holding a non-string).
+struct CustomValueInput {
+  std::string key;
+  std::variant<std::monostate, std::string, double, bool, std::vector<std::string>> value;
+  bool malformed = false;
+};
+
 using TextValues = std::array<std::optional<std::string>, kTextFieldCount>;
 
 // The text of a contact nobody has written to yet: only its defaults (status active).
@@ -221,6 +265,7 @@ struct Contact {
   std::vector<DndChannel> dnd_settings;  // in kDndChannels order, each channel at most once
   std::vector<std::string> tags;         // distinct under FoldCase, in the order first added
   std::vector<Address> addresses;        // the first is the primary address
+  CustomValues custom_fields;
   bool is_primary = false;
   bool is_connected = false;
   std::optional<UserId> owner_user;
@@ -291,6 +336,8 @@ struct ContactInput {
   Input<std::vector<DndChannelInput>> dnd_settings;
   Input<std::vector<std::string>> tags;
   Input<std::vector<AddressInput>> addresses;
+  // Members of the custom_fields object; null as a whole: no values (on an update, clear them).
+  Input<std::vector<CustomValueInput>> custom_fields;
   FieldErrors errors;  // shape errors found while reading: unknown keys, wrong JSON types
 };
 
@@ -309,6 +356,7 @@ struct NewContact {
   std::vector<DndChannel> dnd_settings;
   std::vector<std::string> tags;
   std::vector<Address> addresses;
+  CustomValues custom_fields;
   bool is_primary = false;
   bool is_connected = false;
   std::int64_t now = 0;
@@ -324,6 +372,7 @@ struct ContactChanges {
   std::optional<std::vector<DndChannel>> dnd_settings;
   std::optional<std::vector<std::string>> tags;  // the whole new set
   std::optional<std::vector<Address>> addresses;  // the whole new list (flat fields follow)
+  std::optional<CustomValues> custom_fields;      // the whole new set of values
   std::optional<bool> is_connected;
   std::int64_t now = 0;
 
@@ -332,7 +381,7 @@ struct ContactChanges {
       if (t) return false;
     }
     return !full_name_given && !phones && !spouse && !dnd && !dnd_settings && !tags &&
-           !addresses && !is_connected;
+           !addresses && !custom_fields && !is_connected;
   }
 };
 

@@ -4,6 +4,7 @@
 
 #include "domain/addresses.hpp"
 #include "domain/crypto.hpp"
+#include "domain/custom_fields.hpp"
 #include "domain/phone.hpp"
 #include "domain/search.hpp"
 #include "domain/tags.hpp"
@@ -275,6 +276,10 @@ NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& poli
   if (input.tags.present) {
     if (auto tags = ValidateTagList(input.tags, errors)) contact.tags = std::move(*tags);
   }
+  if (input.custom_fields.value) {
+    contact.custom_fields =
+        ApplyCustomValues({}, ValidateCustomValues(*input.custom_fields.value, policy, errors));
+  }
   if (input.is_primary.present) {
     contact.is_primary = RequireBool(input.is_primary, "is_primary", errors).value_or(false);
   }
@@ -289,6 +294,15 @@ Result<AccountSettings> ContactService::SettingsFor(const Principal& principal,
   auto settings = store_.GetSettings(principal.account);
   if (settings) policy.default_country = settings->default_country;
   return settings;
+}
+
+Result<void> ContactService::CustomFieldsFor(const Principal& principal,
+                                             const ContactInput& input, WritePolicy& policy) {
+  if (!input.custom_fields.value || input.custom_fields.value->empty()) return {};
+  auto fields = store_.ListCustomFields(principal.account);
+  if (!fields) return std::unexpected(fields.error());
+  policy.custom_fields = std::move(*fields);
+  return {};
 }
 
 Result<NewContact> ContactService::PrepareNew(const Principal& principal, ContactInput& input,
@@ -320,6 +334,9 @@ Result<Contact> ContactService::Create(const Principal& principal, ContactInput 
   }
   auto settings = SettingsFor(principal, policy);
   if (!settings) return std::unexpected(settings.error());
+  if (auto fields = CustomFieldsFor(principal, input, policy); !fields) {
+    return std::unexpected(fields.error());
+  }
   auto contact = PrepareNew(principal, input, policy);
   if (!contact) return std::unexpected(contact.error());
   store::MatchCheck check;
@@ -349,6 +366,9 @@ Result<UpsertOutcome> ContactService::Upsert(const Principal& principal, Contact
   }
   auto settings = SettingsFor(principal, policy);
   if (!settings) return std::unexpected(settings.error());
+  if (auto fields = CustomFieldsFor(principal, input, policy); !fields) {
+    return std::unexpected(fields.error());
+  }
   // On a match, the fields sent update it as a PATCH would; contact_type(s), company_id and
   // is_primary only apply to a new contact.
   ContactInput update_input = input;
@@ -393,13 +413,24 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
     return f.field->kind == FieldKind::kPhone;
   });
   bool number_search = query.search && !query.search->any_of.empty();
-  if (!has_phone && !number_search) return store_.ListContacts(principal.account, query);
+  bool has_custom = std::any_of(query.filters.begin(), query.filters.end(), [](const Filter& f) {
+    return f.field->kind == FieldKind::kCustom;
+  });
+  if (!has_phone && !number_search && !has_custom) {
+    return store_.ListContacts(principal.account, query);
+  }
   // phone= values and a number searched for are read in the account's default country.
   WritePolicy policy;
   if (auto settings = SettingsFor(principal, policy); !settings) {
     return std::unexpected(settings.error());
   }
   ListQuery normalized = query;
+  if (has_custom) {
+    auto fields = store_.ListCustomFields(principal.account);
+    if (!fields) return std::unexpected(fields.error());
+    auto resolved = ResolveCustomFilters(normalized.filters, *fields, policy.default_country);
+    if (!resolved) return std::unexpected(resolved.error());
+  }
   if (number_search) {
     auto search = ParseSearch(query.search->text, CountryCallingCode(policy.default_country));
     if (!search) return std::unexpected(search.error());
@@ -445,6 +476,12 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
     changes.dnd_settings = ValidateDndSettings(input.dnd_settings, errors);
   }
   if (input.tags.present) changes.tags = ValidateTagList(input.tags, errors);
+  // custom_fields: null clears every value; an object changes the keys it holds (null removes).
+  bool clear_custom = input.custom_fields.present && !input.custom_fields.value;
+  std::vector<CustomValueChange> custom_changes;
+  if (input.custom_fields.value) {
+    custom_changes = ValidateCustomValues(*input.custom_fields.value, policy, errors);
+  }
   if (input.is_connected.present) {
     changes.is_connected = RequireBool(input.is_connected, "is_connected", errors);
   }
@@ -456,8 +493,15 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
   bool first_sent = input.text[kFirst].present;
   bool last_sent = input.text[kLast].present;
   return [changes = std::move(changes), sent_addresses = std::move(sent_addresses), first_sent,
-          last_sent](const Contact& current) -> Result<ContactChanges> {
+          last_sent, clear_custom, custom_changes = std::move(custom_changes)](
+             const Contact& current) -> Result<ContactChanges> {
     ContactChanges planned = changes;
+    if (clear_custom) {
+      if (!current.custom_fields.empty()) planned.custom_fields.emplace();
+    } else if (!custom_changes.empty()) {
+      CustomValues next = ApplyCustomValues(current.custom_fields, custom_changes);
+      if (next != current.custom_fields) planned.custom_fields = std::move(next);
+    }
     auto addresses = PlanAddresses(current.addresses, sent_addresses, planned.text);
     if (!addresses) return std::unexpected(addresses.error());
     if (*addresses) planned.addresses = std::move(**addresses);
@@ -485,10 +529,14 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
   if (auto allowed = Authorize(principal, Permission::kUpdate, "contact"); !allowed) {
     return std::unexpected(allowed.error());
   }
-  if (input.phones.present || input.spouse.present || input.addresses.present) {
+  if (input.phones.present || input.spouse.present || input.addresses.present ||
+      input.custom_fields.present) {
     if (auto settings = SettingsFor(principal, policy); !settings) {
       return std::unexpected(settings.error());
     }
+  }
+  if (auto fields = CustomFieldsFor(principal, input, policy); !fields) {
+    return std::unexpected(fields.error());
   }
   auto plan = PlanUpdate(std::move(input), policy);
   if (!plan) return std::unexpected(plan.error());

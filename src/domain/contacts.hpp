@@ -92,6 +92,9 @@ class ContactService {
  private:
   // Reads the account's settings and applies them to `policy`.
   Result<AccountSettings> SettingsFor(const Principal& principal, WritePolicy& policy);
+  // Reads the account's custom field definitions into `policy` when `input` sends values.
+  Result<void> CustomFieldsFor(const Principal& principal, const ContactInput& input,
+                               WritePolicy& policy);
   // Validates a create body into a contact of the principal's account (company checked).
   Result<NewContact> PrepareNew(const Principal& principal, ContactInput& input,
                                 const WritePolicy& policy);

@@ -17,5 +17,6 @@ using AccountId = Id<struct AccountTag>;
 using UserId = Id<struct UserTag>;
 using CompanyId = Id<struct CompanyTag>;
 using ContactId = Id<struct ContactTag>;
+using CustomFieldId = Id<struct CustomFieldTag>;
 
 }  // namespace contactd::domain

@@ -52,6 +52,9 @@ constexpr std::array<QueryField, 33> kContactFields = {{
 
 // is_connected is also sortable, though it filters through its own parameter.
 constexpr QueryField kIsConnectedField = {"is_connected", FieldKind::kBool};
+// Every custom_fields.<key> condition; the key is in the filter.
+constexpr QueryField kCustomField = {"custom_fields", FieldKind::kCustom};
+constexpr std::string_view kCustomPrefix = "custom_fields.";
 
 const QueryField* FindField(std::string_view name) {
   for (const QueryField& field : kContactFields) {
@@ -96,6 +99,7 @@ std::optional<FilterValue> ParseValue(const QueryField& field, std::string_view 
     case FieldKind::kTagSet:
       return FilterValue{TagKey(Trim(text))};
     case FieldKind::kPhone:
+    case FieldKind::kCustom:
       return FilterValue{std::string(Trim(text))};
     case FieldKind::kInteger:
       if (auto value = ParseInt(text)) return FilterValue{*value};
@@ -117,6 +121,7 @@ std::string_view KindDescription(FieldKind kind) {
     case FieldKind::kTypeSet:
     case FieldKind::kTagSet:
     case FieldKind::kPhone:
+    case FieldKind::kCustom:
       return "a string";
     case FieldKind::kInteger:
       return "an integer";
@@ -249,6 +254,11 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
     op = *parsed;
   }
   const QueryField* field = FindField(name);
+  std::string_view custom_key;
+  if (name.starts_with(kCustomPrefix)) {
+    field = &kCustomField;
+    custom_key = name.substr(kCustomPrefix.size());
+  }
   if (field == nullptr) {
     errors.Add(key, "unknown query parameter '" + key + "'");
     return;
@@ -263,8 +273,9 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
     errors.Add(key, std::string(name) + " takes only equality, $ne, $in, $nin and $all");
     return;
   }
-  if (op == FilterOp::kAll && field->kind != FieldKind::kTagSet) {
-    errors.Add(key, "$all applies to tags only");
+  if (op == FilterOp::kAll && field->kind != FieldKind::kTagSet &&
+      field->kind != FieldKind::kCustom) {
+    errors.Add(key, "$all applies to tags and multi_select custom fields only");
     return;
   }
   auto parsed_value = ParseValue(*field, value);
@@ -282,7 +293,7 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
   if (op == FilterOp::kIn || op == FilterOp::kNin || op == FilterOp::kAll) {
     // Repeated $in / $nin / $all parameters of one field add values to one condition.
     for (Filter& filter : query.filters) {
-      if (filter.field == field && filter.op == op) {
+      if (filter.field == field && filter.op == op && filter.custom_key == custom_key) {
         if (filter.values.size() >= kMaxInValues) {
           errors.Add(key, key + " takes at most 100 values");
           return;
@@ -297,7 +308,7 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
                         " filter conditions; '" + key + "' is one too many");
     return;
   }
-  query.filters.push_back({field, op, {std::move(*parsed_value)}});
+  query.filters.push_back({field, op, {std::move(*parsed_value)}, std::string(custom_key), 0});
 }
 
 }  // namespace

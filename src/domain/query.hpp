@@ -24,7 +24,11 @@ class CursorCodec;
 // and $in mean "has any of", $ne and $nin "has none of", $all "has every one of".
 // kPhone is a contact's phone numbers: values are numbers as sent, which the contact service
 // reads into E.164 with the account's default country; equality and $in mean "has any of".
-enum class FieldKind { kText, kCanonical, kInteger, kBool, kTimestamp, kTypeSet, kTagSet, kPhone };
+// kCustom is a custom field (`custom_fields.<key>`): values are kept as sent until the contact
+// service resolves them against the account's definitions (ResolveCustomFilters).
+enum class FieldKind {
+  kText, kCanonical, kInteger, kBool, kTimestamp, kTypeSet, kTagSet, kPhone, kCustom,
+};
 
 // A field that list queries may filter and sort on.
 struct QueryField {
@@ -38,15 +42,18 @@ std::span<const QueryField> ContactQueryFields();
 
 enum class FilterOp { kEq, kNe, kIn, kNin, kAll, kLt, kLte, kGt, kGte };
 
-// FoldCase keys for kText, TagKey keys for kTagSet, canonical text for kCanonical, unix seconds for kTimestamp, ContactTypeBit for kTypeSet, integers
-// and 0/1 for the others.
-using FilterValue = std::variant<std::string, std::int64_t>;
+// FoldCase keys for kText, TagKey keys for kTagSet, canonical text for kCanonical, unix seconds
+// for kTimestamp, ContactTypeBit for kTypeSet, integers and 0/1 for the others; for kCustom, the
+// keys of CustomIndexKeys (a double for numbers).
+using FilterValue = std::variant<std::string, std::int64_t, double>;
 
 // One condition. All filters of a query must hold (AND); $in/$nin/$all hold several values.
 struct Filter {
   const QueryField* field = nullptr;  // points into ContactQueryFields()
   FilterOp op = FilterOp::kEq;
   std::vector<FilterValue> values;
+  std::string custom_key;            // kCustom: the field's key
+  std::int64_t custom_field_id = 0;  // kCustom: the field's id, once resolved
 };
 
 struct SortKey {
@@ -84,7 +91,8 @@ inline constexpr std::string_view kCursorWithSortMessage =
     "cursor and sort cannot be combined; use offset pagination when sorting";
 
 // Parses list parameters (decoded key/value pairs, in order) of a contact list:
-// limit, cursor, offset, fields, sort, is_connected, deleted, search, and filters `field=v` / `field[$op]=v`.
+// limit, cursor, offset, fields, sort, is_connected, deleted, search, and filters `field=v` /
+// `field[$op]=v` (`custom_fields.<key>=v` for custom fields).
 // `output_fields` are the names `fields` may select. Returns kBadRequest naming every bad
 // parameter.
 Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorCodec& cursors,

@@ -94,7 +94,11 @@ std::string AsciiLower(std::string_view text) {
 
 std::string ValidateText(TextField field, std::string_view value, FieldErrors& errors) {
   const TextFieldSpec& spec = SpecOf(field);
-  std::string name(spec.name);
+  return ValidateText(spec, std::string(spec.name), value, errors);
+}
+
+std::string ValidateText(const TextFieldSpec& spec, const std::string& name,
+                         std::string_view value, FieldErrors& errors) {
   std::string text(Trim(value));
   if (HasControlCharacter(text, /*allow_tab_newline=*/spec.rule == TextRule::kMultiline)) {
     errors.Add(name, name + " must not contain control characters");

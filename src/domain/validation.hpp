@@ -30,6 +30,9 @@ bool IsHttpUrl(std::string_view url);
 // TextRule. Appends to `errors` under the field's name and returns the value as it is stored:
 // trimmed, and canonical for countries (upper case), dates (YYYY-MM-DD) and choices (lower case).
 std::string ValidateText(TextField field, std::string_view value, FieldErrors& errors);
+// The same rules for a value that is not a contact column (a custom field's), under `name`.
+std::string ValidateText(const TextFieldSpec& spec, const std::string& name,
+                         std::string_view value, FieldErrors& errors);
 
 // Trims a single-line text value of a named field and checks the common rules: no control
 // characters, at most kMaxTextLength characters. Appends to `errors`; returns the trimmed value.

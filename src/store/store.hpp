@@ -13,6 +13,7 @@
 #include "domain/account.hpp"
 #include "domain/company.hpp"
 #include "domain/contact.hpp"
+#include "domain/custom_fields.hpp"
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
 #include "domain/query.hpp"
@@ -175,6 +176,22 @@ class Store {
   // Erases the snapshots of contacts of every account deleted before `deleted_before`; returns
   // how many.
   virtual domain::Result<std::int64_t> PurgeDeletedContacts(std::int64_t deleted_before) = 0;
+
+  // The account's custom field definitions, by rank then id.
+  virtual domain::Result<std::vector<domain::CustomField>> ListCustomFields(
+      domain::AccountId account) = 0;
+  // Inserts the definition (its id is set): kConflict when the account has its key already,
+  // kValidation when it holds `max_per_account` definitions.
+  virtual domain::Result<domain::CustomField> CreateCustomField(const domain::CustomField& field,
+                                                                std::size_t max_per_account) = 0;
+  // nullopt when the account has no such field.
+  virtual domain::Result<std::optional<domain::CustomField>> UpdateCustomField(
+      domain::AccountId account, domain::CustomFieldId id,
+      const domain::CustomFieldChanges& changes) = 0;
+  // Deletes the definition and every value of it, from contacts (whose updated_at becomes `now`)
+  // and from restorable snapshots, in one write. false when there is no such field.
+  virtual domain::Result<bool> DeleteCustomField(domain::AccountId account,
+                                                 domain::CustomFieldId id, std::int64_t now) = 0;
 
   // The account's tags, ordered by tag key, with their contact counts; limit and offset of
   // `query`, total = the number of distinct tags.

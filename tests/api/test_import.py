@@ -168,3 +168,41 @@ def test_csv_import_carries_the_union_fields(server, tmp_path):
     assert ann["birthday"] == "1955-10-28" and ann["country"] == "GB"
     assert tenant.admin.get("/contacts", params={"is_connected": "all", "tags": "lead"}).json()[
         "pagination"]["total"] == 1
+
+
+def test_import_carries_custom_fields_spouses_and_the_account_country(server, tmp_path):
+    tenant = server.tenant()
+    admin = tenant.admin
+    for key, data_type, extra in (("score", "number", {}), ("vip", "boolean", {}),
+                                  ("markets", "multi_select", {"options": ["NY", "LA"]}),
+                                  ("industry", "text", {})):
+        r = admin.post("/custom-fields", {"key": key, "name": key, "data_type": data_type,
+                                          **extra})
+        assert r.status_code == 201, r.text
+    assert admin.patch("/settings", {"default_country": "GB"}).status_code == 200
+    path = tmp_path / "custom.csv"
+    path.write_text(
+        "contact_type,company_name,first_name,custom_fields.score,custom_fields.vip,"
+        "custom_fields.markets,custom_fields.industry,spouse.name,phones\n"
+        "sponsor,Acme,Ann,2.5,true,NY;LA,Retail,Bob,020 7946 0958\n"
+        "sponsor,Acme,Bad,high,,,,,\n"
+        "sponsor,Acme,Worse,,,,,,\n")
+    result = run_import(server, tenant.account["id"], path)
+    assert result.returncode == 1, result.stderr
+    assert "line 3: custom_fields.score must be a number" in result.stderr
+    listed = admin.get("/contacts", params={"is_connected": "all", "sort": "first_name"}).json()
+    ann, worse = listed["data"]
+    assert ann["custom_fields"] == {"score": 2.5, "vip": True, "markets": ["NY", "LA"],
+                                    "industry": "Retail"}
+    assert ann["spouse"]["name"] == "Bob" and ann["phones"][0]["e164"] == "+442079460958"
+    assert worse["custom_fields"] == {}
+    # Imported values are indexed like written ones.
+    r = admin.get("/contacts", params={"is_connected": "all", "custom_fields.markets": "la",
+                                       "custom_fields.score[$gt]": "2"})
+    assert [c["id"] for c in r.json()["data"]] == [ann["id"]]
+    # NDJSON rows with a key the account has not defined are refused, naming it.
+    path = tmp_path / "custom.ndjson"
+    path.write_text('{"contact_type":"sponsor","company_name":"Acme","custom_fields":'
+                    '{"nope":1}}\n')
+    result = run_import(server, tenant.account["id"], path)
+    assert result.returncode == 1 and "custom_fields.nope" in result.stderr, result.stderr

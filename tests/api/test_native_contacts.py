@@ -14,7 +14,7 @@ CONTACT_KEYS = {"id", "contact_type", "contact_types", "company_id", "first_name
                 "uid", "full_name", "full_name_given", "display_name", "country", "website",
                 "code", "tax_id", "description", "notes", "timezone", "birthday", "anniversary",
                 "spouse", "preferred_contact_method", "source", "status", "dnd", "dnd_settings",
-                "tags", "addresses"}
+                "tags", "addresses", "custom_fields"}
 
 FULL = {
     "contact_type": "lender_contact",

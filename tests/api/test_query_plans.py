@@ -59,3 +59,12 @@ def test_searches_look_up_their_match(server, select):
                            "word >= 'jo' AND word < 'jp') ORDER BY 1 LIMIT 51")
     assert "rowid=?" in text and "contact_words USING PRIMARY KEY" in text, text
 
+
+
+@pytest.mark.parametrize("condition", ["value IN ('gold')", "value > 2.5"])
+@pytest.mark.parametrize("select", ["SELECT id", "SELECT count(*)"])
+def test_custom_field_filters_look_up_their_match(server, select, condition):
+    text = plan(server.db, f"{select} FROM contacts WHERE account_id = 1 AND is_connected = 1 AND "
+                           "id IN (SELECT contact_id FROM contact_field_values WHERE "
+                           f"account_id = 1 AND field_id = 3 AND {condition}) ORDER BY 1 LIMIT 51")
+    assert "rowid=?" in text and "contact_field_values USING PRIMARY KEY" in text, text

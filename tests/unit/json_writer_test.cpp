@@ -19,6 +19,14 @@ TEST(JsonWriter, PlacesCommasAndNestsValues) {
   EXPECT_EQ(out, R"({"a":-12,"b":["x",null,true,{}],"c":null,"d":{"k":[1,2]},"e":[]})");
 }
 
+TEST(JsonWriter, WritesWholeNumbersAsIntegersAndOthersExactly) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginArray().Number(42).Number(-3).Number(2.5).Number(0.1).Number(1e300).Number(-0.0);
+  w.EndArray();
+  EXPECT_EQ(out, "[42,-3,2.5,0.1,1e+300,0]");
+}
+
 TEST(JsonWriter, EscapesStringsThatNeedIt) {
   const std::string tricky = std::string("quote \" back \\ nl \n tab \t nul ") + '\0' +
                              " \x1f é 漢 😀";

@@ -126,7 +126,7 @@ TEST(SqliteMigration, ExistingContactsGetDerivedFullNamesAndTheirFirstAddress) {
     query.filters.push_back({&*std::find_if(domain::ContactQueryFields().begin(),
                                             domain::ContactQueryFields().end(),
                                             [](const auto& f) { return f.name == "full_name"; }),
-                             domain::FilterOp::kEq, {std::string("chen")}});
+                             domain::FilterOp::kEq, {std::string("chen")}, {}, 0});
     auto page = store.ListContacts(AccountId{1}, query);
     ASSERT_TRUE(page.has_value());
     ASSERT_EQ(page->items.size(), 1u);

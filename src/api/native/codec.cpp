@@ -23,7 +23,7 @@ namespace json = boost::json;
 enum class Out {
   kId, kUid, kContactType, kContactTypes, kCompanyId, kText, kPhones, kSpouse, kDnd,
   kDndSettings, kTags, kAddresses, kIsPrimary, kIsConnected, kOwnerAccountId, kCreatedAt, kUpdatedAt,
-  kFullNameGiven,
+  kFullNameGiven, kCustomFields,
 };
 struct OutputField {
   std::string_view name;
@@ -31,7 +31,7 @@ struct OutputField {
   domain::TextField text = domain::TextField::kFirstName;  // for Out::kText
 };
 using TF = domain::TextField;
-constexpr std::array<OutputField, 41> kContactOutputs = {{
+constexpr std::array<OutputField, 42> kContactOutputs = {{
     {"id", Out::kId},
     {"uid", Out::kUid},
     {"contact_type", Out::kContactType},
@@ -68,6 +68,7 @@ constexpr std::array<OutputField, 41> kContactOutputs = {{
     {"dnd", Out::kDnd},
     {"dnd_settings", Out::kDndSettings},
     {"tags", Out::kTags},
+    {"custom_fields", Out::kCustomFields},
     {"is_primary", Out::kIsPrimary},
     {"is_connected", Out::kIsConnected},
     {"owner_account_id", Out::kOwnerAccountId},
@@ -198,6 +199,28 @@ void WriteDndSettings(JsonWriter& w, const std::vector<domain::DndChannel>& sett
   w.EndObject();
 }
 
+void WriteCustomValues(JsonWriter& w, const domain::CustomValues& values) {
+  w.BeginObject();
+  for (const auto& [key, value] : values) {
+    w.Key(key);  // keys are letters, digits, '_', '-' and '.': nothing to escape
+    std::visit(
+        [&](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::string>) {
+            w.String(v);
+          } else if constexpr (std::is_same_v<T, double>) {
+            w.Number(v);
+          } else if constexpr (std::is_same_v<T, bool>) {
+            w.Bool(v);
+          } else {
+            WriteStrings(w, v);
+          }
+        },
+        value);
+  }
+  w.EndObject();
+}
+
 void WritePhones(JsonWriter& w, const std::vector<domain::Phone>& phones) {
   w.BeginArray();
   for (const domain::Phone& phone : phones) {
@@ -287,6 +310,9 @@ void WriteContact(JsonWriter& w, const domain::Contact& contact, const Selection
         break;
       case Out::kFullNameGiven:
         w.Bool(contact.full_name_given);
+        break;
+      case Out::kCustomFields:
+        WriteCustomValues(w, contact.custom_fields);
         break;
     }
   }
@@ -448,6 +474,46 @@ domain::Input<std::vector<domain::DndChannelInput>> ReadDndSettings(ObjectReader
   return input;
 }
 
+// custom_fields: an object of key -> value. What a value must be depends on the field's type,
+// which the domain knows: here each is only sorted by JSON shape.
+domain::Input<std::vector<domain::CustomValueInput>> ReadCustomValues(ObjectReader& reader) {
+  domain::Input<std::vector<domain::CustomValueInput>> input;
+  input.present = reader.Member("custom_fields") != nullptr;
+  const json::object* object = reader.Object("custom_fields");
+  if (object == nullptr) return input;
+  if (object->size() > domain::kMaxCustomFieldsPerAccount) {
+    reader.errors().Add("custom_fields", "custom_fields holds at most 500 fields");
+    return input;
+  }
+  input.value.emplace();
+  for (const auto& member : *object) {
+    domain::CustomValueInput value;
+    value.key = std::string(member.key());
+    const json::value& v = member.value();
+    if (v.is_string()) {
+      value.value = std::string(v.get_string());
+    } else if (v.is_bool()) {
+      value.value = v.get_bool();
+    } else if (v.is_number()) {
+      value.value = v.to_number<double>();
+    } else if (v.is_array() && v.get_array().size() <= domain::kMaxCustomFieldOptions) {
+      std::vector<std::string> items;
+      for (const json::value& item : v.get_array()) {
+        if (!item.is_string()) {
+          value.malformed = true;
+          break;
+        }
+        items.emplace_back(item.get_string());
+      }
+      value.value = std::move(items);
+    } else if (!v.is_null()) {
+      value.malformed = true;
+    }
+    input.value->push_back(std::move(value));
+  }
+  return input;
+}
+
 void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
                       bool allow_created_at = false) {
   input.contact_type = reader.String("contact_type");
@@ -464,6 +530,7 @@ void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
   input.tags = reader.StringArray("tags", domain::kMaxTagsPerContact);
   input.addresses.present = reader.Member("addresses") != nullptr;
   input.addresses.value = ReadAddresses(reader);
+  input.custom_fields = ReadCustomValues(reader);
   input.is_primary = reader.Bool("is_primary");
   input.is_connected = reader.Bool("is_connected");
   if (allow_created_at) {
@@ -592,6 +659,55 @@ http::Response RenderTagPage(const http::RequestContext& context,
                                     {"limit", query.limit},
                                     {"offset", query.offset},
                                     {"has_more", page.has_more}};
+  return Respond(200, body);
+}
+
+domain::Result<domain::CustomFieldInput> ParseCustomFieldInput(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return std::unexpected(object.error());
+  domain::CustomFieldInput input;
+  ObjectReader reader(*object, "", input.errors);
+  input.key = reader.String("key");
+  input.name = reader.String("name");
+  input.data_type = reader.String("data_type");
+  input.options = reader.StringArray("options", domain::kMaxCustomFieldOptions);
+  input.rank = reader.Integer("rank");
+  reader.ReadOnly({"id", "created_at", "updated_at"});
+  reader.RejectUnknown();
+  return input;
+}
+
+namespace {
+
+json::object CustomFieldObject(const domain::CustomField& field) {
+  json::array options;
+  for (const std::string& option : field.options) options.emplace_back(option);
+  return json::object{{"id", field.id.value},
+                      {"key", field.key},
+                      {"name", field.name},
+                      {"data_type", domain::CustomFieldTypeName(field.type)},
+                      {"options", std::move(options)},
+                      {"rank", field.rank},
+                      {"created_at", domain::FormatTimestamp(field.created_at)},
+                      {"updated_at", domain::FormatTimestamp(field.updated_at)}};
+}
+
+}  // namespace
+
+http::Response RenderCustomField(const http::RequestContext& context,
+                                 const domain::CustomField& field, unsigned status) {
+  json::object body = Envelope(context);
+  body["data"] = CustomFieldObject(field);
+  return Respond(status, body);
+}
+
+http::Response RenderCustomFields(const http::RequestContext& context,
+                                  const std::vector<domain::CustomField>& fields) {
+  json::array data;
+  data.reserve(fields.size());
+  for (const domain::CustomField& field : fields) data.push_back(CustomFieldObject(field));
+  json::object body = Envelope(context);
+  body["data"] = std::move(data);
   return Respond(200, body);
 }
 

@@ -5,6 +5,7 @@
 
 #include "domain/company.hpp"
 #include "domain/contact.hpp"
+#include "domain/custom_fields.hpp"
 #include "domain/error.hpp"
 #include "domain/query.hpp"
 #include "domain/settings.hpp"
@@ -30,6 +31,12 @@ std::span<const std::string_view> ContactOutputFields();
 // domain to report together with its own.
 domain::Result<domain::ContactInput> ParseContactInput(std::string_view body);
 domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body);
+domain::Result<domain::CustomFieldInput> ParseCustomFieldInput(std::string_view body);
+http::Response RenderCustomField(const http::RequestContext& context,
+                                 const domain::CustomField& field, unsigned status = 200);
+// The account's definitions, all of them (at most kMaxCustomFieldsPerAccount), by rank.
+http::Response RenderCustomFields(const http::RequestContext& context,
+                                  const std::vector<domain::CustomField>& fields);
 // The body of POST /contacts/upsert: a create body plus `match_on`.
 struct UpsertInput {
   domain::ContactInput contact;

@@ -6,6 +6,7 @@
 #include "domain/companies.hpp"
 #include "domain/contacts.hpp"
 #include "domain/cursor.hpp"
+#include "domain/custom_fields.hpp"
 #include "domain/settings.hpp"
 #include "http/router.hpp"
 
@@ -96,6 +97,47 @@ http::Response UpdateSettings(const Services& s, const http::Request& request,
   if (!input) return RenderError(context, input.error());
   auto settings = s.settings.Update(context.caller(), std::move(*input));
   return settings ? RenderSettings(context, *settings) : RenderError(context, settings.error());
+}
+
+http::Response ListCustomFields(const Services& s, const http::Request&,
+                                http::RequestContext& context) {
+  auto fields = s.custom_fields.List(context.caller());
+  return fields ? RenderCustomFields(context, *fields) : RenderError(context, fields.error());
+}
+
+http::Response GetCustomField(const Services& s, const http::Request&,
+                              http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "field_id");
+  if (!id) return RenderError(context, id.error());
+  auto field = s.custom_fields.Get(context.caller(), domain::CustomFieldId{*id});
+  return field ? RenderCustomField(context, *field) : RenderError(context, field.error());
+}
+
+http::Response CreateCustomField(const Services& s, const http::Request& request,
+                                 http::RequestContext& context) {
+  auto input = ParseCustomFieldInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto field = s.custom_fields.Create(context.caller(), std::move(*input));
+  return field ? RenderCustomField(context, *field, 201) : RenderError(context, field.error());
+}
+
+http::Response UpdateCustomField(const Services& s, const http::Request& request,
+                                 http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "field_id");
+  if (!id) return RenderError(context, id.error());
+  auto input = ParseCustomFieldInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto field =
+      s.custom_fields.Update(context.caller(), domain::CustomFieldId{*id}, std::move(*input));
+  return field ? RenderCustomField(context, *field) : RenderError(context, field.error());
+}
+
+http::Response DeleteCustomField(const Services& s, const http::Request&,
+                                 http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "field_id");
+  if (!id) return RenderError(context, id.error());
+  auto deleted = s.custom_fields.Delete(context.caller(), domain::CustomFieldId{*id});
+  return deleted ? NoContent() : RenderError(context, deleted.error());
 }
 
 http::Response ChangeTags(const Services& s, const http::Request& request,
@@ -225,6 +267,16 @@ void AddRoutes(http::Router& router, const Services& services) {
         needs(Permission::kUpdate, "contact"));
   }
   add("GET", base + "/tags", ListTags, needs(Permission::kRead, "contact"));
+  // Everyone reads the definitions; the service lets only admins change them.
+  add("GET", base + "/custom-fields", ListCustomFields, needs(Permission::kRead, "custom field"));
+  add("POST", base + "/custom-fields", CreateCustomField,
+      needs(Permission::kUpdate, "custom field"));
+  add("GET", base + "/custom-fields/{field_id}", GetCustomField,
+      needs(Permission::kRead, "custom field"));
+  add("PATCH", base + "/custom-fields/{field_id}", UpdateCustomField,
+      needs(Permission::kUpdate, "custom field"));
+  add("DELETE", base + "/custom-fields/{field_id}", DeleteCustomField,
+      needs(Permission::kUpdate, "custom field"));
   add("GET", base + "/settings", GetSettings, needs(Permission::kRead, "settings"));
   add("PATCH", base + "/settings", UpdateSettings, needs(Permission::kUpdate, "settings"));
   add("GET", base + "/companies", ListCompanies, needs(Permission::kRead, "company"));

@@ -3,6 +3,7 @@
 namespace contactd::domain {
 class CompanyService;
 class ContactService;
+class CustomFieldService;
 class CursorCodec;
 class SettingsService;
 }  // namespace contactd::domain
@@ -21,6 +22,7 @@ struct Services {
   domain::ContactService& contacts;
   domain::CompanyService& companies;
   domain::SettingsService& settings;
+  domain::CustomFieldService& custom_fields;
   const domain::CursorCodec& cursors;
   store::Store& store;  // for the health check only
 };

@@ -42,8 +42,7 @@ void AppendTypeSetCondition(std::string& where, std::int64_t bits, bool none) {
 }
 
 SqlValue ToSql(const domain::FilterValue& value) {
-  if (const auto* text = std::get_if<std::string>(&value)) return *text;
-  return std::get<std::int64_t>(value);
+  return std::visit([](const auto& v) { return SqlValue{v}; }, value);
 }
 
 void AppendPlaceholders(std::string& sql, std::size_t count) {
@@ -86,6 +85,68 @@ void AppendTagCondition(ListSql& sql, std::int64_t account_id, const domain::Fil
     default:  // kEq, kIn: any of the tags
       sql.where += "id IN ";
       tagged(0, filter.values.size());
+      return;
+  }
+}
+
+// The SQL operator of an ordering FilterOp.
+std::string_view RangeSql(domain::FilterOp op) {
+  switch (op) {
+    case domain::FilterOp::kLt:
+      return "<";
+    case domain::FilterOp::kLte:
+      return "<=";
+    case domain::FilterOp::kGt:
+      return ">";
+    default:
+      return ">=";
+  }
+}
+
+// A condition on a custom field, through contact_field_values (keys as domain::CustomIndexKeys
+// makes them): equality and $in mean "has a value among", $ne and $nin "has none of them" (a
+// contact without a value matches, as for other fields), $all (multi_select) "has every one".
+void AppendCustomCondition(ListSql& sql, std::int64_t account_id, const domain::Filter& filter) {
+  constexpr std::string_view kValues =
+      "(SELECT contact_id FROM contact_field_values WHERE account_id = ? AND field_id = ? "
+      "AND value ";
+  auto lookup = [&](std::string_view op, std::size_t first, std::size_t count) {
+    sql.where += kValues;
+    sql.where += op;
+    if (op == "IN") {
+      sql.where += ' ';
+      AppendPlaceholders(sql.where, count);
+    } else {
+      sql.where += " ?";
+    }
+    sql.where += ')';
+    sql.params.emplace_back(account_id);
+    sql.params.emplace_back(filter.custom_field_id);
+    for (std::size_t i = first; i < first + count; ++i) sql.params.push_back(ToSql(filter.values[i]));
+  };
+  switch (filter.op) {
+    case domain::FilterOp::kAll:
+      for (std::size_t i = 0; i < filter.values.size(); ++i) {
+        if (i > 0) sql.where += " AND ";
+        sql.where += "id IN ";
+        lookup("=", i, 1);
+      }
+      return;
+    case domain::FilterOp::kNe:
+    case domain::FilterOp::kNin:
+      sql.where += "id NOT IN ";
+      lookup("IN", 0, filter.values.size());
+      return;
+    case domain::FilterOp::kLt:
+    case domain::FilterOp::kLte:
+    case domain::FilterOp::kGt:
+    case domain::FilterOp::kGte:
+      sql.where += "id IN ";
+      lookup(RangeSql(filter.op), 0, 1);
+      return;
+    default:  // kEq, kIn
+      sql.where += "id IN ";
+      lookup("IN", 0, filter.values.size());
       return;
   }
 }
@@ -143,6 +204,10 @@ ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query,
       AppendTagCondition(sql, account_id, filter);
       continue;
     }
+    if (filter.field->kind == domain::FieldKind::kCustom) {
+      AppendCustomCondition(sql, account_id, filter);
+      continue;
+    }
     if (filter.field->kind == domain::FieldKind::kPhone) {
       // Values are E.164 numbers (the contact service normalized them).
       bool none = filter.op == domain::FilterOp::kNe || filter.op == domain::FilterOp::kNin;
@@ -181,16 +246,10 @@ ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query,
         sql.where += ")";
         break;
       case domain::FilterOp::kLt:
-        sql.where += column + " < ?";
-        break;
       case domain::FilterOp::kLte:
-        sql.where += column + " <= ?";
-        break;
       case domain::FilterOp::kGt:
-        sql.where += column + " > ?";
-        break;
       case domain::FilterOp::kGte:
-        sql.where += column + " >= ?";
+        sql.where += column + " " + std::string(RangeSql(filter.op)) + " ?";
         break;
     }
     for (const domain::FilterValue& value : filter.values) sql.params.push_back(ToSql(value));

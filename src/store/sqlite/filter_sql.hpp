@@ -9,7 +9,7 @@
 
 namespace contactd::store::sqlite {
 
-using SqlValue = std::variant<std::string, std::int64_t>;
+using SqlValue = std::variant<std::string, std::int64_t, double>;
 
 // Text fields with an indexed, case-folded key column (<name>_key): domain::TextField up to
 // kFullName. The others compare through contactd_fold() at query time, unindexed.

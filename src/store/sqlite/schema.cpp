@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 13> kMigrations = {
+constexpr std::array<const char*, 14> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -363,6 +363,33 @@ CREATE TABLE deleted_companies (
   account_id INTEGER NOT NULL,
   deleted_at INTEGER NOT NULL
 );
+)sql",
+
+    // 14: custom fields. A contact's values are a JSON object by key in its row (reads need no
+    // definitions); contact_field_values lists each value under its field by the key filters
+    // compare (domain::CustomIndexKeys), so that a filter costs its match. `value` has no type:
+    // numbers stay numbers and compare as such, text stays text.
+    R"sql(
+CREATE TABLE custom_fields (
+  id         INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  key        TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  data_type  TEXT NOT NULL,
+  options    TEXT NOT NULL DEFAULT '[]',
+  rank       INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (account_id, key)
+);
+CREATE TABLE contact_field_values (
+  account_id INTEGER NOT NULL,
+  field_id   INTEGER NOT NULL,
+  value      NOT NULL,
+  contact_id INTEGER NOT NULL,
+  PRIMARY KEY (account_id, field_id, value, contact_id)
+) WITHOUT ROWID;
+ALTER TABLE contacts ADD COLUMN custom_fields TEXT;
 )sql",
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -38,7 +39,7 @@ namespace {
 #define CONTACTD_CONTACT_COLUMNS                                                               \
   "id, uid, account_id, company_id, contact_types, " CONTACTD_TEXT_COLUMNS                    \
   ", full_name_given, phones, spouse, dnd, dnd_settings, tags, addresses, is_primary, "      \
-  "is_connected, owner_user_id, created_at, updated_at"
+  "is_connected, owner_user_id, created_at, updated_at, custom_fields"
 #define CONTACTD_COMPANY_COLUMNS                                                            \
   "id, uid, account_id, name, company_type, primary_contact_id, created_at, updated_at, "  \
   "website, phone, address, tags, status"
@@ -46,8 +47,8 @@ namespace {
 constexpr const char* kContactColumns = CONTACTD_CONTACT_COLUMNS;
 constexpr int kFirstTextColumn = 5;
 constexpr int kAfterTextColumns = kFirstTextColumn + static_cast<int>(domain::kTextFieldCount);
-// Columns of CONTACTD_CONTACT_COLUMNS: the text ones and 12 after them.
-constexpr int kContactColumnCount = kAfterTextColumns + 12;
+// Columns of CONTACTD_CONTACT_COLUMNS: the text ones and 13 after them.
+constexpr int kContactColumnCount = kAfterTextColumns + 13;
 
 constexpr const char* kCompanyColumns = CONTACTD_COMPANY_COLUMNS;
 constexpr const char* kSelectContact =
@@ -104,12 +105,12 @@ constexpr const char* kInsertContact =
     "INSERT INTO contacts (id, account_id, uid, company_id, contact_type, contact_types, "
     "contact_type_mask, " CONTACTD_TEXT_COLUMNS ", " CONTACTD_KEY_COLUMNS ", full_name_given, "
     "phones, spouse, dnd, dnd_settings, tags, addresses, is_primary, is_connected, "
-    "owner_user_id, created_at, updated_at) "
+    "owner_user_id, created_at, updated_at, custom_fields) "
     "VALUES (max(coalesce((SELECT max(id) FROM contacts), 0), "
     "coalesce((SELECT max(id) FROM deleted_contacts), 0)) + 1, ?, ?, ?, ?, ?, ?, "
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "  // 24 text
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "                                        // 11 keys
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kClearCompanyPrimary =
     "UPDATE companies SET primary_contact_id = NULL, updated_at = ? "
     "WHERE account_id = ? AND id = ? AND primary_contact_id = ?";
@@ -165,6 +166,41 @@ constexpr const char* kDeleteUnusedTag =
 constexpr const char* kSelectTags =
     "SELECT name, contacts FROM tags WHERE account_id = ? ORDER BY tag_key LIMIT ? OFFSET ?";
 constexpr const char* kCountTags = "SELECT count(*) FROM tags WHERE account_id = ?";
+#define CONTACTD_CUSTOM_FIELD_COLUMNS \
+  "id, account_id, key, name, data_type, options, rank, created_at, updated_at"
+constexpr const char* kSelectCustomFields =
+    "SELECT " CONTACTD_CUSTOM_FIELD_COLUMNS " FROM custom_fields WHERE account_id = ? "
+    "ORDER BY rank, id";
+constexpr const char* kSelectCustomField =
+    "SELECT " CONTACTD_CUSTOM_FIELD_COLUMNS " FROM custom_fields WHERE account_id = ? AND id = ?";
+constexpr const char* kCountCustomFields = "SELECT count(*) FROM custom_fields WHERE account_id = ?";
+constexpr const char* kSelectCustomFieldKey =
+    "SELECT 1 FROM custom_fields WHERE account_id = ? AND key = ?";
+constexpr const char* kInsertCustomField =
+    "INSERT INTO custom_fields (account_id, key, name, data_type, options, rank, created_at, "
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kDeleteCustomField =
+    "DELETE FROM custom_fields WHERE account_id = ? AND id = ?";
+constexpr const char* kInsertFieldValue =
+    "INSERT OR IGNORE INTO contact_field_values (account_id, field_id, value, contact_id) "
+    "VALUES (?, ?, ?, ?)";
+constexpr const char* kDeleteFieldValue =
+    "DELETE FROM contact_field_values "
+    "WHERE account_id = ? AND field_id = ? AND value = ? AND contact_id = ?";
+// Deleting a definition: its values leave the contacts that hold them (found through the lookup
+// table), the lookup table, and the restorable snapshots (whose columns are JSON text).
+constexpr const char* kRemoveFieldFromContacts =
+    "UPDATE contacts SET custom_fields = nullif(json_remove(custom_fields, ?), '{}'), "
+    "updated_at = ? WHERE account_id = ? AND id IN (SELECT contact_id FROM contact_field_values "
+    "WHERE account_id = ? AND field_id = ?)";
+constexpr const char* kSetCustomValues =
+    "UPDATE contacts SET custom_fields = ? WHERE account_id = ? AND id = ?";
+constexpr const char* kDeleteFieldValues =
+    "DELETE FROM contact_field_values WHERE account_id = ? AND field_id = ?";
+constexpr const char* kRemoveFieldFromSnapshots =
+    "UPDATE deleted_contacts SET data = json_set(data, '$.custom_fields', "
+    "nullif(json_remove(json_extract(data, '$.custom_fields'), ?), '{}')) "
+    "WHERE account_id = ? AND data IS NOT NULL AND json_extract(data, '$.custom_fields') IS NOT NULL";
 static_assert(domain::kTextFields[kKeyedTextFields - 1].name == "full_name");
 static_assert(domain::kTextFieldCount == 24);
 
@@ -279,6 +315,52 @@ std::vector<std::string> DecodeTags(const std::string& text) {
     if (tag.is_string()) tags.emplace_back(tag.get_string());
   }
   return tags;
+}
+
+// Custom field values as one JSON object by key; NULL when there are none (most contacts).
+std::optional<std::string> EncodeCustomValues(const domain::CustomValues& values) {
+  if (values.empty()) return std::nullopt;
+  boost::json::object object;
+  for (const auto& [key, value] : values) {
+    object[key] = std::visit(
+        [](const auto& v) -> boost::json::value {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+            boost::json::array array;
+            for (const std::string& item : v) array.emplace_back(item);
+            return array;
+          } else {
+            return boost::json::value(v);
+          }
+        },
+        value);
+  }
+  return boost::json::serialize(object);
+}
+
+domain::CustomValues DecodeCustomValues(const std::optional<std::string>& text) {
+  domain::CustomValues values;
+  if (!text) return values;
+  boost::json::value value = ParseColumn(*text, "custom_fields");
+  if (!value.is_object()) throw SqliteError(0, "corrupt custom_fields column");
+  for (const auto& member : value.get_object()) {
+    std::string key(member.key());
+    const boost::json::value& v = member.value();
+    if (v.is_string()) {
+      values.emplace(std::move(key), std::string(v.get_string()));
+    } else if (v.is_bool()) {
+      values.emplace(std::move(key), v.get_bool());
+    } else if (v.is_number()) {
+      values.emplace(std::move(key), v.to_number<double>());
+    } else if (v.is_array()) {
+      std::vector<std::string> items;
+      for (const boost::json::value& item : v.get_array()) {
+        if (item.is_string()) items.emplace_back(item.get_string());
+      }
+      values.emplace(std::move(key), std::move(items));
+    }
+  }
+  return values;
 }
 
 constexpr std::array<std::pair<std::string_view, std::optional<std::string> domain::Address::*>, 11>
@@ -443,6 +525,81 @@ domain::AccountSettings ReadSettings(Connection& c, AccountId account) {
   return settings;
 }
 
+void BindValue(Statement& stmt, int index, const SqlValue& value) {
+  std::visit(
+      [&](const auto& v) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) {
+          stmt.Bind(index, std::string_view(v));
+        } else {
+          stmt.Bind(index, v);
+        }
+      },
+      value);
+}
+
+domain::CustomField ReadCustomField(const Statement& row) {
+  domain::CustomField field;
+  field.id = domain::CustomFieldId{row.Int(0)};
+  field.account = AccountId{row.Int(1)};
+  field.key = row.Text(2);
+  field.name = row.Text(3);
+  auto type = domain::ParseCustomFieldType(row.Text(4));
+  if (!type) throw SqliteError(0, "corrupt custom_fields.data_type");
+  field.type = *type;
+  field.options = DecodeTags(row.Text(5));  // a JSON array of strings, as tags are
+  field.rank = row.Int(6);
+  field.created_at = row.Int(7);
+  field.updated_at = row.Int(8);
+  return field;
+}
+
+std::vector<domain::CustomField> SelectCustomFields(Connection& c, AccountId account) {
+  std::vector<domain::CustomField> fields;
+  Statement stmt = c.Prepare(kSelectCustomFields);
+  stmt.Bind(1, account.value);
+  while (stmt.Step()) fields.push_back(ReadCustomField(stmt));
+  return fields;
+}
+
+// Records (`add`) or removes the contact's custom field values in contact_field_values, keyed by
+// their field's definition. Returns the values that have a definition they fit: a value written
+// while its field was deleted (or, restored, whose field is gone) has none.
+domain::CustomValues IndexCustomValues(Connection& c, AccountId account, ContactId id,
+                                       const domain::CustomValues& values, bool add) {
+  domain::CustomValues indexed;
+  if (values.empty()) return indexed;
+  std::vector<domain::CustomField> fields = SelectCustomFields(c, account);
+  for (const auto& [key, value] : values) {
+    const domain::CustomField* field = domain::FindCustomField(fields, key);
+    if (field == nullptr) continue;
+    auto keys = domain::CustomIndexKeys(*field, value);
+    if (!keys) continue;
+    for (const domain::FilterValue& index_key : *keys) {
+      Statement stmt = c.Prepare(add ? kInsertFieldValue : kDeleteFieldValue);
+      stmt.Bind(1, account.value).Bind(2, field->id.value);
+      BindValue(stmt, 3, index_key);
+      stmt.Bind(4, id.value).Run();
+    }
+    indexed.emplace(key, value);
+  }
+  return indexed;
+}
+
+// Thrown inside a write body to cancel it with a domain error (CommitGroup and loads catch it).
+struct RefusedWrite {
+  Error error;
+};
+
+// Indexes the values a write sets; refuses the write if one lost its definition meanwhile.
+void IndexNewCustomValues(Connection& c, AccountId account, ContactId id,
+                          const domain::CustomValues& values) {
+  if (IndexCustomValues(c, account, id, values, /*add=*/true).size() != values.size()) {
+    throw RefusedWrite{Error::Conflict(
+        "A custom field of this contact was deleted or changed meanwhile; send the request "
+        "again")};
+  }
+}
+
 // Records that the contact carries (`add`) or no longer carries each of `tags`, in contact_tags
 // and in the account's tag counts.
 void IndexTags(Connection& c, AccountId account, ContactId id,
@@ -517,6 +674,7 @@ domain::Contact ReadContact(const Statement& row) {
   ++column;
   contact.created_at = row.Int(column++);
   contact.updated_at = row.Int(column++);
+  contact.custom_fields = DecodeCustomValues(row.OptionalText(column++));
   return contact;
 }
 
@@ -548,13 +706,7 @@ std::optional<std::string> EncodeAddress(const std::optional<domain::Address>& a
 
 void BindAll(Statement& stmt, const std::vector<SqlValue>& params, int first = 1) {
   int index = first;
-  for (const SqlValue& param : params) {
-    if (const auto* text = std::get_if<std::string>(&param)) {
-      stmt.Bind(index++, std::string_view(*text));
-    } else {
-      stmt.Bind(index++, std::get<std::int64_t>(param));
-    }
-  }
+  for (const SqlValue& param : params) BindValue(stmt, index++, param);
 }
 
 std::optional<domain::Contact> SelectContact(Connection& connection, AccountId account,
@@ -583,6 +735,10 @@ std::int64_t CountWhere(Connection& c, const char* table, const ListSql& sql) {
     // A type tag and a length prefix keep distinct parameter lists distinct.
     if (const auto* number = std::get_if<std::int64_t>(&value)) {
       key += "\x1fi" + std::to_string(*number);
+    } else if (const auto* real = std::get_if<double>(&value)) {
+      char buffer[32];
+      auto end = std::to_chars(buffer, buffer + sizeof buffer, *real).ptr;
+      key += "\x1f" "d" + std::string(buffer, end);
     } else {
       const std::string& string = std::get<std::string>(value);
       key += "\x1fs" + std::to_string(string.size()) + ":" + string;
@@ -702,9 +858,11 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
   }
   insert.Bind(index++, contact.now);
   insert.Bind(index++, contact.now);
+  insert.BindOptional(index++, EncodeCustomValues(contact.custom_fields));
   insert.Run();
   ContactId id{c.LastInsertId()};
   IndexTags(c, contact.account, id, contact.tags, /*add=*/true);
+  IndexNewCustomValues(c, contact.account, id, contact.custom_fields);
   IndexPhones(c, contact.account, id, PhonesMissing(contact.phones, {}), /*add=*/true);
   {
     domain::Contact indexed;
@@ -778,6 +936,11 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
     set("tags", EncodeTags(*changes.tags));
     IndexTags(c, account, id, domain::WithoutTags(current.tags, *changes.tags), /*add=*/false);
     IndexTags(c, account, id, domain::WithoutTags(*changes.tags, current.tags), /*add=*/true);
+  }
+  if (changes.custom_fields) {
+    set("custom_fields", EncodeCustomValues(*changes.custom_fields));
+    IndexCustomValues(c, account, id, current.custom_fields, /*add=*/false);
+    IndexNewCustomValues(c, account, id, *changes.custom_fields);
   }
   if (changes.is_connected) set_int("is_connected", *changes.is_connected);
   sql += " WHERE account_id = ? AND id = ?";
@@ -1003,6 +1166,8 @@ void SqliteStore::CommitGroup(const std::vector<PendingWrite*>& group) {
       bool ok = false;
       try {
         ok = write->apply(c);
+      } catch (const RefusedWrite& refused) {
+        write->fail(refused.error);
       } catch (const SqliteError& e) {
         write->fail(FromSqlite(e));
       } catch (const std::exception& e) {
@@ -1181,6 +1346,8 @@ class SqliteStore::Load final : public ContactLoad {
   auto Guard(Body&& body) -> decltype(body(std::declval<Connection&>())) {
     try {
       return body(lease_.connection());
+    } catch (const RefusedWrite& refused) {
+      return std::unexpected(refused.error);
     } catch (const SqliteError& e) {
       return std::unexpected(FromSqlite(e));
     }
@@ -1285,6 +1452,7 @@ Result<bool> SqliteStore::DeleteContact(AccountId account, ContactId id, const D
     }
     if (auto allowed = check(*current); !allowed) return std::unexpected(allowed.error());
     IndexTags(c, account, id, current->tags, /*add=*/false);
+    IndexCustomValues(c, account, id, current->custom_fields, /*add=*/false);
     IndexPhones(c, account, id, PhonesMissing(current->phones, {}), /*add=*/false);
     ReindexWords(c, account, id, current, CompanyName(c, account, current->company), std::nullopt,
                  std::nullopt);
@@ -1326,6 +1494,17 @@ Result<std::optional<domain::Contact>> SqliteStore::RestoreContact(AccountId acc
     std::optional<domain::Contact> restored = SelectContact(c, account, id);
     if (!restored) return std::unexpected(Error::Internal("restored contact not found"));
     IndexTags(c, account, id, restored->tags, /*add=*/true);
+    // Deleting a definition removes its values from snapshots too; this keeps a restore
+    // consistent should one still hold a value no definition fits.
+    if (auto kept = IndexCustomValues(c, account, id, restored->custom_fields, /*add=*/true);
+        kept != restored->custom_fields) {
+      restored->custom_fields = std::move(kept);
+      c.Prepare(kSetCustomValues)
+          .BindOptional(1, EncodeCustomValues(restored->custom_fields))
+          .Bind(2, account.value)
+          .Bind(3, id.value)
+          .Run();
+    }
     IndexPhones(c, account, id, PhonesMissing(restored->phones, {}), /*add=*/true);
     ReindexWords(c, account, id, std::nullopt, std::nullopt, restored,
                  CompanyName(c, account, restored->company));
@@ -1504,6 +1683,107 @@ Result<domain::AccountSettings> SqliteStore::UpdateSettings(AccountId account,
         {"default_country", settings.default_country}});
     c.Prepare(kUpdateSettings).Bind(1, text).Bind(2, account.value).Run();
     return settings;
+  });
+}
+
+Result<std::vector<domain::CustomField>> SqliteStore::ListCustomFields(AccountId account) {
+  return Run([&](Connection& c) -> Result<std::vector<domain::CustomField>> {
+    return SelectCustomFields(c, account);
+  });
+}
+
+Result<domain::CustomField> SqliteStore::CreateCustomField(const domain::CustomField& field,
+                                                          std::size_t max_per_account) {
+  return Write([&](Connection& c) -> Result<domain::CustomField> {
+    {
+      Statement taken = c.Prepare(kSelectCustomFieldKey);
+      taken.Bind(1, field.account.value).Bind(2, field.key);
+      if (taken.Step()) {
+        return std::unexpected(Error{domain::ErrorCode::kConflict,
+                                     "A custom field with the key '" + field.key + "' exists",
+                                     {{"key", "key '" + field.key + "' is taken"}}});
+      }
+    }
+    {
+      Statement count = c.Prepare(kCountCustomFields);
+      count.Bind(1, field.account.value);
+      count.Step();
+      if (count.Int(0) >= static_cast<std::int64_t>(max_per_account)) {
+        return std::unexpected(Error::Validation(
+            {{"key", "an account holds at most " + std::to_string(max_per_account) +
+                         " custom fields"}}));
+      }
+    }
+    c.Prepare(kInsertCustomField)
+        .Bind(1, field.account.value)
+        .Bind(2, field.key)
+        .Bind(3, field.name)
+        .Bind(4, domain::CustomFieldTypeName(field.type))
+        .Bind(5, EncodeTags(field.options))
+        .Bind(6, field.rank)
+        .Bind(7, field.created_at)
+        .Bind(8, field.updated_at)
+        .Run();
+    domain::CustomField created = field;
+    created.id = domain::CustomFieldId{c.LastInsertId()};
+    return created;
+  });
+}
+
+Result<std::optional<domain::CustomField>> SqliteStore::UpdateCustomField(
+    AccountId account, domain::CustomFieldId id, const domain::CustomFieldChanges& changes) {
+  return Write([&](Connection& c) -> Result<std::optional<domain::CustomField>> {
+    std::string sql = "UPDATE custom_fields SET updated_at = ?";
+    std::vector<SqlValue> params{changes.now};
+    if (changes.name) {
+      sql += ", name = ?";
+      params.emplace_back(*changes.name);
+    }
+    if (changes.options) {
+      sql += ", options = ?";
+      params.emplace_back(EncodeTags(*changes.options));
+    }
+    if (changes.rank) {
+      sql += ", rank = ?";
+      params.emplace_back(*changes.rank);
+    }
+    sql += " WHERE account_id = ? AND id = ?";
+    params.emplace_back(account.value);
+    params.emplace_back(id.value);
+    Statement update = c.Prepare(sql);
+    BindAll(update, params);
+    update.Run();
+    if (c.Changes() == 0) return std::nullopt;
+    Statement select = c.Prepare(kSelectCustomField);
+    select.Bind(1, account.value).Bind(2, id.value);
+    if (!select.Step()) return std::unexpected(Error::Internal("updated custom field not found"));
+    return ReadCustomField(select);
+  });
+}
+
+Result<bool> SqliteStore::DeleteCustomField(AccountId account, domain::CustomFieldId id,
+                                           std::int64_t now) {
+  return Write([&](Connection& c) -> Result<bool> {
+    std::string key;
+    {
+      Statement select = c.Prepare(kSelectCustomField);
+      select.Bind(1, account.value).Bind(2, id.value);
+      if (!select.Step()) return false;
+      key = select.Text(2);
+    }
+    // Keys hold no quote (domain::IsCustomFieldKey), so the path needs no escaping.
+    std::string path = "$.\"" + key + "\"";
+    c.Prepare(kRemoveFieldFromContacts)
+        .Bind(1, path)
+        .Bind(2, now)
+        .Bind(3, account.value)
+        .Bind(4, account.value)
+        .Bind(5, id.value)
+        .Run();
+    c.Prepare(kDeleteFieldValues).Bind(1, account.value).Bind(2, id.value).Run();
+    c.Prepare(kRemoveFieldFromSnapshots).Bind(1, path).Bind(2, account.value).Run();
+    c.Prepare(kDeleteCustomField).Bind(1, account.value).Bind(2, id.value).Run();
+    return true;
   });
 }
 

@@ -80,6 +80,15 @@ class SqliteStore final : public Store {
       domain::AccountId account, domain::ContactId id, const ContactPlan& plan) override;
   domain::Result<Page<domain::TagCount>> ListTags(domain::AccountId account,
                                                   const domain::ListQuery& query) override;
+  domain::Result<std::vector<domain::CustomField>> ListCustomFields(
+      domain::AccountId account) override;
+  domain::Result<domain::CustomField> CreateCustomField(const domain::CustomField& field,
+                                                        std::size_t max_per_account) override;
+  domain::Result<std::optional<domain::CustomField>> UpdateCustomField(
+      domain::AccountId account, domain::CustomFieldId id,
+      const domain::CustomFieldChanges& changes) override;
+  domain::Result<bool> DeleteCustomField(domain::AccountId account, domain::CustomFieldId id,
+                                         std::int64_t now) override;
   domain::Result<bool> DeleteContact(domain::AccountId account, domain::ContactId id,
                                      const DeleteCheck& check, bool permanent,
                                      std::int64_t now) override;

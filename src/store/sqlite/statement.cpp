@@ -30,6 +30,12 @@ Statement& Statement::Bind(int index, std::int64_t value) {
   return *this;
 }
 
+Statement& Statement::Bind(int index, double value) {
+  int rc = sqlite3_bind_double(stmt_, index, value);
+  if (rc != SQLITE_OK) Throw(sqlite3_db_handle(stmt_), rc);
+  return *this;
+}
+
 Statement& Statement::Bind(int index, std::string_view value) {
   int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
                                SQLITE_UTF8);
