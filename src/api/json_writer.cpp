@@ -66,6 +66,10 @@ JsonWriter& JsonWriter::Int(std::int64_t value) {
   return *this;
 }
 
+JsonWriter& JsonWriter::OptionalInt(const std::optional<std::int64_t>& value) {
+  return value ? Int(*value) : Null();
+}
+
 JsonWriter& JsonWriter::Number(double value) {
   // Whole numbers read as integers (5, not 5.0 or 5E0); others in their shortest exact form.
   constexpr double kExactInteger = 9007199254740992.0;  // 2^53

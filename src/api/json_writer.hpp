@@ -26,6 +26,7 @@ class JsonWriter {
   JsonWriter& String(std::string_view value);
   JsonWriter& OptionalString(const std::optional<std::string>& value);
   JsonWriter& Int(std::int64_t value);
+  JsonWriter& OptionalInt(const std::optional<std::int64_t>& value);
   // REQUIRES: `value` is finite (JSON has no NaN or infinity).
   JsonWriter& Number(double value);
   JsonWriter& Bool(bool value);

@@ -126,7 +126,7 @@ class CsvSource final : public RowSource {
 
  private:
   static boost::json::value Convert(const std::string& column, const std::string& cell) {
-    if (column == "company_id") {
+    if (column == "company_id" || column == "source_id" || column == "hotness_id") {
       std::int64_t value = 0;
       auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
       if (ec == std::errc() && end == cell.data() + cell.size()) return value;
@@ -237,6 +237,8 @@ std::string Describe(const std::vector<domain::FieldError>& errors) {
 // What a row is checked against: the account's companies, settings and custom fields.
 struct AccountRules {
   std::unordered_set<std::int64_t> company_ids;
+  std::unordered_set<std::int64_t> source_ids;
+  std::unordered_set<std::int64_t> hotness_ids;
   domain::WritePolicy policy;
 };
 
@@ -268,6 +270,12 @@ PreparedRow Prepare(const RawRow& raw, const AccountRules& rules) {
     errors.Add("company_id", "company_id or company_name is required");
   } else if (domain::Utf8Length(*row.company_name) > 255) {
     errors.Add("company_name", "company_name must be at most 255 characters");
+  }
+  if (row.contact.source_id && !rules.source_ids.contains(*row.contact.source_id)) {
+    errors.Add("source_id", "source_id must be the id of a source of this account");
+  }
+  if (row.contact.hotness_id && !rules.hotness_ids.contains(*row.contact.hotness_id)) {
+    errors.Add("hotness_id", "hotness_id must be the id of a hotness level of this account");
   }
   if (!errors.empty()) row.error = Describe(errors.list());
   return row;
@@ -387,11 +395,17 @@ int ImportCommand(const ImportOptions& options) {
   }
   auto settings = store.GetSettings(account);
   auto custom_fields = store.ListCustomFields(account);
-  if (!settings || !custom_fields) {
-    fmt::print(stderr, "contactd: {}\n",
-               (!settings ? settings.error() : custom_fields.error()).message);
+  auto sources = store.ListSources(account);
+  auto levels = store.ListHotnessLevels(account);
+  for (const domain::Error* error :
+       {settings ? nullptr : &settings.error(), custom_fields ? nullptr : &custom_fields.error(),
+        sources ? nullptr : &sources.error(), levels ? nullptr : &levels.error()}) {
+    if (error == nullptr) continue;
+    fmt::print(stderr, "contactd: {}\n", error->message);
     return 1;
   }
+  for (const domain::Source& source : *sources) rules.source_ids.insert(source.id);
+  for (const domain::StoredHotnessLevel& level : *levels) rules.hotness_ids.insert(level.level.id);
   rules.policy.default_country = settings->default_country;
   rules.policy.custom_fields = std::move(*custom_fields);
   std::unique_ptr<RowSource> source;

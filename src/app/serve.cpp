@@ -15,6 +15,7 @@
 #include "domain/companies.hpp"
 #include "domain/contacts.hpp"
 #include "domain/cursor.hpp"
+#include "domain/account_lists.hpp"
 #include "domain/custom_fields.hpp"
 #include "domain/settings.hpp"
 #include "http/middleware.hpp"
@@ -80,11 +81,12 @@ int Serve(const ServeConfig& config) {
   domain::CompanyService companies(store);
   domain::SettingsService settings(store);
   domain::CustomFieldService custom_fields(store);
+  domain::AccountListService lists(store);
 
   Purger purger(contacts);
 
   http::Router router;
-  api::native::AddRoutes(router, {contacts, companies, settings, custom_fields, cursors, store});
+  api::native::AddRoutes(router, {contacts, companies, settings, custom_fields, lists, cursors, store});
   http::Pipeline pipeline(router, accounts);
   http::Server server(config.server, pipeline);
   server.Run([&](std::uint16_t port) {

@@ -164,6 +164,16 @@ struct CustomField {
   std::int64_t updated_at = 0;
 };
 
+// A level of an account's hotness scale (seed 002's hotness: "Hot", rank 12, "#3b274c").
+struct HotnessLevel {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t rank = 0;
+  std::optional<std::string> color;  // #rrggbb
+
+  bool operator==(const HotnessLevel&) const = default;
+};
+
 // What an API surface asks of the domain's validation, beyond the rules every surface shares.
 struct WritePolicy {
   PhonePolicy phones = PhonePolicy::kStrict;
@@ -266,6 +276,9 @@ struct Contact {
   std::vector<std::string> tags;         // distinct under FoldCase, in the order first added
   std::vector<Address> addresses;        // the first is the primary address
   CustomValues custom_fields;
+  // The source of the account's list that `source` names, if any (seed 002's source_id).
+  std::optional<std::int64_t> source_id;
+  std::optional<HotnessLevel> hotness;  // the level as it is now
   bool is_primary = false;
   bool is_connected = false;
   std::optional<UserId> owner_user;
@@ -338,6 +351,8 @@ struct ContactInput {
   Input<std::vector<AddressInput>> addresses;
   // Members of the custom_fields object; null as a whole: no values (on an update, clear them).
   Input<std::vector<CustomValueInput>> custom_fields;
+  Input<std::int64_t> source_id;   // a source of the account's list: sets source to its name
+  Input<std::int64_t> hotness_id;  // a level of the account's hotness scale
   FieldErrors errors;  // shape errors found while reading: unknown keys, wrong JSON types
 };
 
@@ -357,6 +372,10 @@ struct NewContact {
   std::vector<std::string> tags;
   std::vector<Address> addresses;
   CustomValues custom_fields;
+  // The store resolves both inside the write: a source_id sets `source` to the source's name
+  // (without one, `source` names a listed source or none), a hotness_id the level's details.
+  std::optional<std::int64_t> source_id;
+  std::optional<std::int64_t> hotness_id;
   bool is_primary = false;
   bool is_connected = false;
   std::int64_t now = 0;
@@ -373,6 +392,9 @@ struct ContactChanges {
   std::optional<std::vector<std::string>> tags;  // the whole new set
   std::optional<std::vector<Address>> addresses;  // the whole new list (flat fields follow)
   std::optional<CustomValues> custom_fields;      // the whole new set of values
+  // Resolved by the store as for NewContact; a source_id change overrides the source text.
+  std::optional<std::optional<std::int64_t>> source_id;
+  std::optional<std::optional<std::int64_t>> hotness_id;
   std::optional<bool> is_connected;
   std::int64_t now = 0;
 
@@ -381,7 +403,7 @@ struct ContactChanges {
       if (t) return false;
     }
     return !full_name_given && !phones && !spouse && !dnd && !dnd_settings && !tags &&
-           !addresses && !custom_fields && !is_connected;
+           !addresses && !custom_fields && !source_id && !hotness_id && !is_connected;
   }
 };
 

@@ -213,6 +213,13 @@ std::optional<bool> RequireBool(const Input<bool>& input, std::string_view name,
   return input.value;
 }
 
+// source and source_id name the same thing: a write sends one or the other.
+void CheckSourceSent(const ContactInput& input, FieldErrors& errors) {
+  if (input.source_id.present && input.text[static_cast<std::size_t>(TextField::kSource)].present) {
+    errors.Add("source_id", "send source or source_id, not both");
+  }
+}
+
 constexpr auto kFirst = static_cast<std::size_t>(TextField::kFirstName);
 constexpr auto kLast = static_cast<std::size_t>(TextField::kLastName);
 constexpr auto kFull = static_cast<std::size_t>(TextField::kFullName);
@@ -280,6 +287,9 @@ NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& poli
     contact.custom_fields =
         ApplyCustomValues({}, ValidateCustomValues(*input.custom_fields.value, policy, errors));
   }
+  CheckSourceSent(input, errors);
+  contact.source_id = input.source_id.value;
+  contact.hotness_id = input.hotness_id.value;
   if (input.is_primary.present) {
     contact.is_primary = RequireBool(input.is_primary, "is_primary", errors).value_or(false);
   }
@@ -482,6 +492,9 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
   if (input.custom_fields.value) {
     custom_changes = ValidateCustomValues(*input.custom_fields.value, policy, errors);
   }
+  CheckSourceSent(input, errors);
+  if (input.source_id.present) changes.source_id = input.source_id.value;
+  if (input.hotness_id.present) changes.hotness_id = input.hotness_id.value;
   if (input.is_connected.present) {
     changes.is_connected = RequireBool(input.is_connected, "is_connected", errors);
   }

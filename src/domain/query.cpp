@@ -14,7 +14,7 @@
 namespace contactd::domain {
 namespace {
 
-constexpr std::array<QueryField, 33> kContactFields = {{
+constexpr std::array<QueryField, 35> kContactFields = {{
     {"id", FieldKind::kInteger},
     {"contact_type", FieldKind::kTypeSet},
     {"contact_types", FieldKind::kTypeSet},
@@ -34,6 +34,8 @@ constexpr std::array<QueryField, 33> kContactFields = {{
     {"tax_id", FieldKind::kText},
     {"website", FieldKind::kText},
     {"source", FieldKind::kText},
+    {"source_id", FieldKind::kInteger},
+    {"hotness_id", FieldKind::kInteger},
     {"country", FieldKind::kCanonical},
     {"timezone", FieldKind::kCanonical},
     {"birthday", FieldKind::kCanonical},

@@ -12,6 +12,7 @@
 #include "domain/access.hpp"
 #include "domain/account.hpp"
 #include "domain/company.hpp"
+#include "domain/account_lists.hpp"
 #include "domain/contact.hpp"
 #include "domain/custom_fields.hpp"
 #include "domain/error.hpp"
@@ -192,6 +193,32 @@ class Store {
   // and from restorable snapshots, in one write. false when there is no such field.
   virtual domain::Result<bool> DeleteCustomField(domain::AccountId account,
                                                  domain::CustomFieldId id, std::int64_t now) = 0;
+
+  // The account's sources, by name.
+  virtual domain::Result<std::vector<domain::Source>> ListSources(domain::AccountId account) = 0;
+  // Inserts the source (its id is set): kConflict when the account has one of that name
+  // (case-insensitively), kValidation when it holds `max` sources.
+  virtual domain::Result<domain::Source> CreateSource(const domain::Source& source,
+                                                      std::size_t max) = 0;
+  // Renames the source, and its contacts' source text with it (their updated_at becomes
+  // changes.now). nullopt when the account has no such source.
+  virtual domain::Result<std::optional<domain::Source>> UpdateSource(
+      domain::AccountId account, std::int64_t id, const domain::ListItemChanges& changes) = 0;
+  // Deletes the source; its contacts keep their source text without the id. false: none such.
+  virtual domain::Result<bool> DeleteSource(domain::AccountId account, std::int64_t id,
+                                            std::int64_t now) = 0;
+  // The account's hotness levels, by rank then id.
+  virtual domain::Result<std::vector<domain::StoredHotnessLevel>> ListHotnessLevels(
+      domain::AccountId account) = 0;
+  // As CreateSource, for levels.
+  virtual domain::Result<domain::StoredHotnessLevel> CreateHotnessLevel(
+      const domain::StoredHotnessLevel& level, std::size_t max) = 0;
+  // Changes the level, and the details its contacts show. nullopt when none such.
+  virtual domain::Result<std::optional<domain::StoredHotnessLevel>> UpdateHotnessLevel(
+      domain::AccountId account, std::int64_t id, const domain::ListItemChanges& changes) = 0;
+  // Deletes the level; its contacts have no hotness afterwards. false: none such.
+  virtual domain::Result<bool> DeleteHotnessLevel(domain::AccountId account, std::int64_t id,
+                                                  std::int64_t now) = 0;
 
   // The account's tags, ordered by tag key, with their contact counts; limit and offset of
   // `query`, total = the number of distinct tags.

@@ -206,3 +206,22 @@ def test_import_carries_custom_fields_spouses_and_the_account_country(server, tm
                     '{"nope":1}}\n')
     result = run_import(server, tenant.account["id"], path)
     assert result.returncode == 1 and "custom_fields.nope" in result.stderr, result.stderr
+
+
+def test_import_links_sources_and_hotness_levels(server, tmp_path):
+    tenant = server.tenant()
+    source = tenant.admin.post("/sources", {"name": "Zillow"}).json()["data"]
+    level = tenant.admin.post("/hotness-levels", {"name": "Hot", "rank": 3}).json()["data"]
+    path = tmp_path / "lists.csv"
+    path.write_text("contact_type,company_name,first_name,source_id,hotness_id,source\n"
+                    f"sponsor,Acme,Ann,{source['id']},{level['id']},\n"
+                    "sponsor,Acme,Bob,,,zillow\n"
+                    "sponsor,Acme,Cat,999999,,\n")
+    result = run_import(server, tenant.account["id"], path)
+    assert result.returncode == 1 and "source_id must be the id of a source" in result.stderr, \
+        result.stderr
+    listed = tenant.admin.get("/contacts", params={"is_connected": "all",
+                                                    "sort": "first_name"}).json()["data"]
+    assert [(c["first_name"], c["source"], c["source_id"]) for c in listed] == [
+        ("Ann", "Zillow", source["id"]), ("Bob", "zillow", source["id"])]
+    assert listed[0]["hotness"]["name"] == "Hot"

@@ -14,7 +14,8 @@ CONTACT_KEYS = {"id", "contact_type", "contact_types", "company_id", "first_name
                 "uid", "full_name", "full_name_given", "display_name", "country", "website",
                 "code", "tax_id", "description", "notes", "timezone", "birthday", "anniversary",
                 "spouse", "preferred_contact_method", "source", "status", "dnd", "dnd_settings",
-                "tags", "addresses", "custom_fields"}
+                "tags", "addresses", "custom_fields", "source_id", "hotness_id",
+                "hotness"}
 
 FULL = {
     "contact_type": "lender_contact",

@@ -68,3 +68,10 @@ def test_custom_field_filters_look_up_their_match(server, select, condition):
                            "id IN (SELECT contact_id FROM contact_field_values WHERE "
                            f"account_id = 1 AND field_id = 3 AND {condition}) ORDER BY 1 LIMIT 51")
     assert "rowid=?" in text and "contact_field_values USING PRIMARY KEY" in text, text
+
+
+@pytest.mark.parametrize("column", ["source_id", "hotness_id"])
+def test_list_links_are_served_by_their_partial_indexes(server, column):
+    text = plan(server.db, f"SELECT count(*) FROM contacts WHERE account_id = 1 AND "
+                           f"is_connected = 1 AND {column} = 3")
+    assert f"contacts_{column}" in text, text

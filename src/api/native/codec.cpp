@@ -23,7 +23,7 @@ namespace json = boost::json;
 enum class Out {
   kId, kUid, kContactType, kContactTypes, kCompanyId, kText, kPhones, kSpouse, kDnd,
   kDndSettings, kTags, kAddresses, kIsPrimary, kIsConnected, kOwnerAccountId, kCreatedAt, kUpdatedAt,
-  kFullNameGiven, kCustomFields,
+  kFullNameGiven, kCustomFields, kSourceId, kHotnessId, kHotness,
 };
 struct OutputField {
   std::string_view name;
@@ -31,7 +31,7 @@ struct OutputField {
   domain::TextField text = domain::TextField::kFirstName;  // for Out::kText
 };
 using TF = domain::TextField;
-constexpr std::array<OutputField, 42> kContactOutputs = {{
+constexpr std::array<OutputField, 45> kContactOutputs = {{
     {"id", Out::kId},
     {"uid", Out::kUid},
     {"contact_type", Out::kContactType},
@@ -64,6 +64,9 @@ constexpr std::array<OutputField, 42> kContactOutputs = {{
     {"spouse", Out::kSpouse},
     {"preferred_contact_method", Out::kText, TF::kPreferredContactMethod},
     {"source", Out::kText, TF::kSource},
+    {"source_id", Out::kSourceId},
+    {"hotness_id", Out::kHotnessId},
+    {"hotness", Out::kHotness},
     {"status", Out::kText, TF::kStatus},
     {"dnd", Out::kDnd},
     {"dnd_settings", Out::kDndSettings},
@@ -221,6 +224,15 @@ void WriteCustomValues(JsonWriter& w, const domain::CustomValues& values) {
   w.EndObject();
 }
 
+void WriteHotness(JsonWriter& w, const domain::HotnessLevel& level) {
+  w.BeginObject();
+  w.Key("id").Int(level.id);
+  w.Key("name").String(level.name);
+  w.Key("rank").Int(level.rank);
+  w.Key("color").OptionalString(level.color);
+  w.EndObject();
+}
+
 void WritePhones(JsonWriter& w, const std::vector<domain::Phone>& phones) {
   w.BeginArray();
   for (const domain::Phone& phone : phones) {
@@ -264,11 +276,7 @@ void WriteContact(JsonWriter& w, const domain::Contact& contact, const Selection
         WriteStrings(w, contact.contact_types);
         break;
       case Out::kCompanyId:
-        if (contact.company) {
-          w.Int(contact.company->value);
-        } else {
-          w.Null();
-        }
+        w.OptionalInt(contact.company ? std::optional(contact.company->value) : std::nullopt);
         break;
       case Out::kText:
         w.OptionalString(contact.Text(field.text));
@@ -313,6 +321,19 @@ void WriteContact(JsonWriter& w, const domain::Contact& contact, const Selection
         break;
       case Out::kCustomFields:
         WriteCustomValues(w, contact.custom_fields);
+        break;
+      case Out::kSourceId:
+        w.OptionalInt(contact.source_id);
+        break;
+      case Out::kHotnessId:
+        w.OptionalInt(contact.hotness ? std::optional(contact.hotness->id) : std::nullopt);
+        break;
+      case Out::kHotness:
+        if (contact.hotness) {
+          WriteHotness(w, *contact.hotness);
+        } else {
+          w.Null();
+        }
         break;
     }
   }
@@ -531,14 +552,17 @@ void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
   input.addresses.present = reader.Member("addresses") != nullptr;
   input.addresses.value = ReadAddresses(reader);
   input.custom_fields = ReadCustomValues(reader);
+  input.source_id = reader.Integer("source_id");
+  input.hotness_id = reader.Integer("hotness_id");
   input.is_primary = reader.Bool("is_primary");
   input.is_connected = reader.Bool("is_connected");
   if (allow_created_at) {
     reader.Member("created_at");
-    reader.ReadOnly({"id", "uid", "owner_account_id", "updated_at", "full_name_given"});
+    reader.ReadOnly({"id", "uid", "owner_account_id", "updated_at", "full_name_given", "hotness"});
   } else {
     reader.ReadOnly(
-        {"id", "uid", "owner_account_id", "created_at", "updated_at", "full_name_given"});
+        {"id", "uid", "owner_account_id", "created_at", "updated_at", "full_name_given",
+         "hotness"});
   }
 }
 
@@ -701,14 +725,78 @@ http::Response RenderCustomField(const http::RequestContext& context,
   return Respond(status, body);
 }
 
-http::Response RenderCustomFields(const http::RequestContext& context,
-                                  const std::vector<domain::CustomField>& fields) {
+
+domain::Result<domain::ListItemInput> ParseListItemInput(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return std::unexpected(object.error());
+  domain::ListItemInput input;
+  ObjectReader reader(*object, "", input.errors);
+  input.name = reader.String("name");
+  input.rank = reader.Integer("rank");
+  input.color = reader.String("color");
+  reader.ReadOnly({"id", "created_at", "updated_at"});
+  reader.RejectUnknown();
+  return input;
+}
+
+namespace {
+
+json::object SourceObject(const domain::Source& source) {
+  return json::object{{"id", source.id},
+                      {"name", source.name},
+                      {"created_at", domain::FormatTimestamp(source.created_at)},
+                      {"updated_at", domain::FormatTimestamp(source.updated_at)}};
+}
+
+json::object LevelObject(const domain::StoredHotnessLevel& level) {
+  return json::object{{"id", level.level.id},
+                      {"name", level.level.name},
+                      {"rank", level.level.rank},
+                      {"color", OptionalString(level.level.color)},
+                      {"created_at", domain::FormatTimestamp(level.created_at)},
+                      {"updated_at", domain::FormatTimestamp(level.updated_at)}};
+}
+
+template <class T, class ToJson>
+http::Response RenderItems(const http::RequestContext& context, const std::vector<T>& items,
+                           ToJson to_json) {
   json::array data;
-  data.reserve(fields.size());
-  for (const domain::CustomField& field : fields) data.push_back(CustomFieldObject(field));
+  data.reserve(items.size());
+  for (const T& item : items) data.push_back(to_json(item));
   json::object body = Envelope(context);
   body["data"] = std::move(data);
   return Respond(200, body);
+}
+
+}  // namespace
+
+http::Response RenderSource(const http::RequestContext& context, const domain::Source& source,
+                            unsigned status) {
+  json::object body = Envelope(context);
+  body["data"] = SourceObject(source);
+  return Respond(status, body);
+}
+
+http::Response RenderCustomFields(const http::RequestContext& context,
+                                  const std::vector<domain::CustomField>& fields) {
+  return RenderItems(context, fields, CustomFieldObject);
+}
+
+http::Response RenderSources(const http::RequestContext& context,
+                             const std::vector<domain::Source>& sources) {
+  return RenderItems(context, sources, SourceObject);
+}
+
+http::Response RenderHotnessLevel(const http::RequestContext& context,
+                                  const domain::StoredHotnessLevel& level, unsigned status) {
+  json::object body = Envelope(context);
+  body["data"] = LevelObject(level);
+  return Respond(status, body);
+}
+
+http::Response RenderHotnessLevels(const http::RequestContext& context,
+                                   const std::vector<domain::StoredHotnessLevel>& levels) {
+  return RenderItems(context, levels, LevelObject);
 }
 
 domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body) {

@@ -3,6 +3,7 @@
 #include <span>
 #include <string_view>
 
+#include "domain/account_lists.hpp"
 #include "domain/company.hpp"
 #include "domain/contact.hpp"
 #include "domain/custom_fields.hpp"
@@ -32,6 +33,16 @@ std::span<const std::string_view> ContactOutputFields();
 domain::Result<domain::ContactInput> ParseContactInput(std::string_view body);
 domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body);
 domain::Result<domain::CustomFieldInput> ParseCustomFieldInput(std::string_view body);
+// The body of POST / PATCH /sources and /hotness-levels.
+domain::Result<domain::ListItemInput> ParseListItemInput(std::string_view body);
+http::Response RenderSource(const http::RequestContext& context, const domain::Source& source,
+                            unsigned status = 200);
+http::Response RenderSources(const http::RequestContext& context,
+                             const std::vector<domain::Source>& sources);
+http::Response RenderHotnessLevel(const http::RequestContext& context,
+                                  const domain::StoredHotnessLevel& level, unsigned status = 200);
+http::Response RenderHotnessLevels(const http::RequestContext& context,
+                                   const std::vector<domain::StoredHotnessLevel>& levels);
 http::Response RenderCustomField(const http::RequestContext& context,
                                  const domain::CustomField& field, unsigned status = 200);
 // The account's definitions, all of them (at most kMaxCustomFieldsPerAccount), by rank.

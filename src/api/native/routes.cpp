@@ -3,6 +3,7 @@
 #include "api/native/codec.hpp"
 #include "api/params.hpp"
 #include "domain/access.hpp"
+#include "domain/account_lists.hpp"
 #include "domain/companies.hpp"
 #include "domain/contacts.hpp"
 #include "domain/cursor.hpp"
@@ -137,6 +138,70 @@ http::Response DeleteCustomField(const Services& s, const http::Request&,
   auto id = ParseIdParam(context.path_params[0], "field_id");
   if (!id) return RenderError(context, id.error());
   auto deleted = s.custom_fields.Delete(context.caller(), domain::CustomFieldId{*id});
+  return deleted ? NoContent() : RenderError(context, deleted.error());
+}
+
+http::Response ListSources(const Services& s, const http::Request&,
+                           http::RequestContext& context) {
+  auto sources = s.lists.ListSources(context.caller());
+  return sources ? RenderSources(context, *sources) : RenderError(context, sources.error());
+}
+
+http::Response CreateSource(const Services& s, const http::Request& request,
+                            http::RequestContext& context) {
+  auto input = ParseListItemInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto source = s.lists.CreateSource(context.caller(), std::move(*input));
+  return source ? RenderSource(context, *source, 201) : RenderError(context, source.error());
+}
+
+http::Response UpdateSource(const Services& s, const http::Request& request,
+                            http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "source_id");
+  if (!id) return RenderError(context, id.error());
+  auto input = ParseListItemInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto source = s.lists.UpdateSource(context.caller(), *id, std::move(*input));
+  return source ? RenderSource(context, *source) : RenderError(context, source.error());
+}
+
+http::Response DeleteSource(const Services& s, const http::Request&,
+                            http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "source_id");
+  if (!id) return RenderError(context, id.error());
+  auto deleted = s.lists.DeleteSource(context.caller(), *id);
+  return deleted ? NoContent() : RenderError(context, deleted.error());
+}
+
+http::Response ListHotnessLevels(const Services& s, const http::Request&,
+                                 http::RequestContext& context) {
+  auto levels = s.lists.ListHotnessLevels(context.caller());
+  return levels ? RenderHotnessLevels(context, *levels) : RenderError(context, levels.error());
+}
+
+http::Response CreateHotnessLevel(const Services& s, const http::Request& request,
+                                  http::RequestContext& context) {
+  auto input = ParseListItemInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto level = s.lists.CreateHotnessLevel(context.caller(), std::move(*input));
+  return level ? RenderHotnessLevel(context, *level, 201) : RenderError(context, level.error());
+}
+
+http::Response UpdateHotnessLevel(const Services& s, const http::Request& request,
+                                  http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "level_id");
+  if (!id) return RenderError(context, id.error());
+  auto input = ParseListItemInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto level = s.lists.UpdateHotnessLevel(context.caller(), *id, std::move(*input));
+  return level ? RenderHotnessLevel(context, *level) : RenderError(context, level.error());
+}
+
+http::Response DeleteHotnessLevel(const Services& s, const http::Request&,
+                                  http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "level_id");
+  if (!id) return RenderError(context, id.error());
+  auto deleted = s.lists.DeleteHotnessLevel(context.caller(), *id);
   return deleted ? NoContent() : RenderError(context, deleted.error());
 }
 
@@ -277,6 +342,18 @@ void AddRoutes(http::Router& router, const Services& services) {
       needs(Permission::kUpdate, "custom field"));
   add("DELETE", base + "/custom-fields/{field_id}", DeleteCustomField,
       needs(Permission::kUpdate, "custom field"));
+  add("GET", base + "/sources", ListSources, needs(Permission::kRead, "source"));
+  add("POST", base + "/sources", CreateSource, needs(Permission::kUpdate, "source"));
+  add("PATCH", base + "/sources/{source_id}", UpdateSource, needs(Permission::kUpdate, "source"));
+  add("DELETE", base + "/sources/{source_id}", DeleteSource, needs(Permission::kUpdate, "source"));
+  add("GET", base + "/hotness-levels", ListHotnessLevels,
+      needs(Permission::kRead, "hotness level"));
+  add("POST", base + "/hotness-levels", CreateHotnessLevel,
+      needs(Permission::kUpdate, "hotness level"));
+  add("PATCH", base + "/hotness-levels/{level_id}", UpdateHotnessLevel,
+      needs(Permission::kUpdate, "hotness level"));
+  add("DELETE", base + "/hotness-levels/{level_id}", DeleteHotnessLevel,
+      needs(Permission::kUpdate, "hotness level"));
   add("GET", base + "/settings", GetSettings, needs(Permission::kRead, "settings"));
   add("PATCH", base + "/settings", UpdateSettings, needs(Permission::kUpdate, "settings"));
   add("GET", base + "/companies", ListCompanies, needs(Permission::kRead, "company"));

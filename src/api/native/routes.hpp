@@ -1,6 +1,7 @@
 #pragma once
 
 namespace contactd::domain {
+class AccountListService;
 class CompanyService;
 class ContactService;
 class CustomFieldService;
@@ -23,6 +24,7 @@ struct Services {
   domain::CompanyService& companies;
   domain::SettingsService& settings;
   domain::CustomFieldService& custom_fields;
+  domain::AccountListService& lists;
   const domain::CursorCodec& cursors;
   store::Store& store;  // for the health check only
 };

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 14> kMigrations = {
+constexpr std::array<const char*, 15> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -390,6 +390,40 @@ CREATE TABLE contact_field_values (
   PRIMARY KEY (account_id, field_id, value, contact_id)
 ) WITHOUT ROWID;
 ALTER TABLE contacts ADD COLUMN custom_fields TEXT;
+)sql",
+
+    // 15: the account's lists of sources and hotness levels (seed 002). A contact keeps its
+    // source as text (seed 004) and the id of the listed source it names; its hotness level's
+    // details are copied into the row (kept current when the level changes), so that reading a
+    // contact stays one row. The partial indexes cost nothing to contacts without a value and
+    // serve the source_id= and hotness_id= filters and the changes a list's edit makes.
+    R"sql(
+CREATE TABLE sources (
+  id         INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  name       TEXT NOT NULL,
+  name_key   TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (account_id, name_key)
+);
+CREATE TABLE hotness_levels (
+  id         INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts (id),
+  name       TEXT NOT NULL,
+  name_key   TEXT NOT NULL,
+  rank       INTEGER NOT NULL DEFAULT 0,
+  color      TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (account_id, name_key)
+);
+ALTER TABLE contacts ADD COLUMN source_id INTEGER;
+ALTER TABLE contacts ADD COLUMN hotness_id INTEGER;
+ALTER TABLE contacts ADD COLUMN hotness TEXT;
+CREATE INDEX contacts_source_id ON contacts (account_id, source_id) WHERE source_id IS NOT NULL;
+CREATE INDEX contacts_hotness_id ON contacts (account_id, hotness_id)
+  WHERE hotness_id IS NOT NULL;
 )sql",
 };
 

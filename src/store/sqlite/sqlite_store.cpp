@@ -39,7 +39,8 @@ namespace {
 #define CONTACTD_CONTACT_COLUMNS                                                               \
   "id, uid, account_id, company_id, contact_types, " CONTACTD_TEXT_COLUMNS                    \
   ", full_name_given, phones, spouse, dnd, dnd_settings, tags, addresses, is_primary, "      \
-  "is_connected, owner_user_id, created_at, updated_at, custom_fields"
+  "is_connected, owner_user_id, created_at, updated_at, custom_fields, source_id, hotness_id, "  \
+  "hotness"
 #define CONTACTD_COMPANY_COLUMNS                                                            \
   "id, uid, account_id, name, company_type, primary_contact_id, created_at, updated_at, "  \
   "website, phone, address, tags, status"
@@ -47,8 +48,8 @@ namespace {
 constexpr const char* kContactColumns = CONTACTD_CONTACT_COLUMNS;
 constexpr int kFirstTextColumn = 5;
 constexpr int kAfterTextColumns = kFirstTextColumn + static_cast<int>(domain::kTextFieldCount);
-// Columns of CONTACTD_CONTACT_COLUMNS: the text ones and 13 after them.
-constexpr int kContactColumnCount = kAfterTextColumns + 13;
+// Columns of CONTACTD_CONTACT_COLUMNS: the text ones and 16 after them.
+constexpr int kContactColumnCount = kAfterTextColumns + 16;
 
 constexpr const char* kCompanyColumns = CONTACTD_COMPANY_COLUMNS;
 constexpr const char* kSelectContact =
@@ -105,12 +106,12 @@ constexpr const char* kInsertContact =
     "INSERT INTO contacts (id, account_id, uid, company_id, contact_type, contact_types, "
     "contact_type_mask, " CONTACTD_TEXT_COLUMNS ", " CONTACTD_KEY_COLUMNS ", full_name_given, "
     "phones, spouse, dnd, dnd_settings, tags, addresses, is_primary, is_connected, "
-    "owner_user_id, created_at, updated_at, custom_fields) "
+    "owner_user_id, created_at, updated_at, custom_fields, source_id, hotness_id, hotness) "
     "VALUES (max(coalesce((SELECT max(id) FROM contacts), 0), "
     "coalesce((SELECT max(id) FROM deleted_contacts), 0)) + 1, ?, ?, ?, ?, ?, ?, "
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "  // 24 text
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "                                        // 11 keys
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kClearCompanyPrimary =
     "UPDATE companies SET primary_contact_id = NULL, updated_at = ? "
     "WHERE account_id = ? AND id = ? AND primary_contact_id = ?";
@@ -201,6 +202,60 @@ constexpr const char* kRemoveFieldFromSnapshots =
     "UPDATE deleted_contacts SET data = json_set(data, '$.custom_fields', "
     "nullif(json_remove(json_extract(data, '$.custom_fields'), ?), '{}')) "
     "WHERE account_id = ? AND data IS NOT NULL AND json_extract(data, '$.custom_fields') IS NOT NULL";
+constexpr const char* kSelectSources =
+    "SELECT id, account_id, name, created_at, updated_at FROM sources WHERE account_id = ? "
+    "ORDER BY name_key, id";
+constexpr const char* kSelectSource =
+    "SELECT id, account_id, name, created_at, updated_at FROM sources "
+    "WHERE account_id = ? AND id = ?";
+constexpr const char* kSelectSourceIdNamed =
+    "SELECT id FROM sources WHERE account_id = ? AND name_key = ?";
+constexpr const char* kCountSources = "SELECT count(*) FROM sources WHERE account_id = ?";
+constexpr const char* kInsertSource =
+    "INSERT INTO sources (account_id, name, name_key, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?)";
+constexpr const char* kRenameSource =
+    "UPDATE sources SET name = ?, name_key = ?, updated_at = ? WHERE account_id = ? AND id = ?";
+constexpr const char* kRenameSourceOnContacts =
+    "UPDATE contacts SET source = ?, updated_at = ? WHERE account_id = ? AND source_id = ?";
+constexpr const char* kUnlinkSource =
+    "UPDATE contacts SET source_id = NULL, updated_at = ? WHERE account_id = ? AND source_id = ?";
+constexpr const char* kDeleteSource = "DELETE FROM sources WHERE account_id = ? AND id = ?";
+#define CONTACTD_LEVEL_COLUMNS "id, account_id, name, rank, color, created_at, updated_at"
+constexpr const char* kSelectLevels =
+    "SELECT " CONTACTD_LEVEL_COLUMNS " FROM hotness_levels WHERE account_id = ? ORDER BY rank, id";
+constexpr const char* kSelectLevel =
+    "SELECT " CONTACTD_LEVEL_COLUMNS " FROM hotness_levels WHERE account_id = ? AND id = ?";
+constexpr const char* kCountLevels = "SELECT count(*) FROM hotness_levels WHERE account_id = ?";
+constexpr const char* kInsertLevel =
+    "INSERT INTO hotness_levels (account_id, name, name_key, rank, color, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kDeleteLevel = "DELETE FROM hotness_levels WHERE account_id = ? AND id = ?";
+// A level's details as a contact row keeps them (the `hotness` column).
+#define CONTACTD_LEVEL_JSON "json_object('name', name, 'rank', rank, 'color', color)"
+constexpr const char* kSelectLevelJson =
+    "SELECT " CONTACTD_LEVEL_JSON " FROM hotness_levels WHERE account_id = ? AND id = ?";
+constexpr const char* kRefreshLevelOnContacts =
+    "UPDATE contacts SET hotness = (SELECT " CONTACTD_LEVEL_JSON " FROM hotness_levels "
+    "WHERE hotness_levels.id = contacts.hotness_id), updated_at = ? "
+    "WHERE account_id = ? AND hotness_id = ?";
+constexpr const char* kUnlinkLevel =
+    "UPDATE contacts SET hotness_id = NULL, hotness = NULL, updated_at = ? "
+    "WHERE account_id = ? AND hotness_id = ?";
+constexpr const char* kSourceNameTaken =
+    "SELECT 1 FROM sources WHERE account_id = ? AND name_key = ? AND id <> ?";
+constexpr const char* kLevelNameTaken =
+    "SELECT 1 FROM hotness_levels WHERE account_id = ? AND name_key = ? AND id <> ?";
+// A restored contact keeps only the list entries that still exist, as they are now.
+constexpr const char* kRefreshRestoredLinks =
+    "UPDATE contacts SET "
+    "source_id = (SELECT id FROM sources WHERE sources.account_id = contacts.account_id "
+    "AND sources.id = contacts.source_id), "
+    "hotness = (SELECT " CONTACTD_LEVEL_JSON " FROM hotness_levels WHERE "
+    "hotness_levels.account_id = contacts.account_id AND hotness_levels.id = contacts.hotness_id), "
+    "hotness_id = (SELECT id FROM hotness_levels WHERE "
+    "hotness_levels.account_id = contacts.account_id AND hotness_levels.id = contacts.hotness_id) "
+    "WHERE account_id = ? AND id = ? AND (source_id IS NOT NULL OR hotness_id IS NOT NULL)";
 static_assert(domain::kTextFields[kKeyedTextFields - 1].name == "full_name");
 static_assert(domain::kTextFieldCount == 24);
 
@@ -525,6 +580,20 @@ domain::AccountSettings ReadSettings(Connection& c, AccountId account) {
   return settings;
 }
 
+domain::HotnessLevel DecodeHotness(std::int64_t id, const std::string& text) {
+  boost::json::value value = ParseColumn(text, "hotness");
+  if (!value.is_object()) throw SqliteError(0, "corrupt hotness column");
+  const boost::json::object& object = value.get_object();
+  domain::HotnessLevel level;
+  level.id = id;
+  level.name = StringMember(object, "name");
+  if (const boost::json::value* rank = object.if_contains("rank"); rank && rank->is_int64()) {
+    level.rank = rank->get_int64();
+  }
+  level.color = OptionalMember(object, "color");
+  return level;
+}
+
 void BindValue(Statement& stmt, int index, const SqlValue& value) {
   std::visit(
       [&](const auto& v) {
@@ -589,6 +658,39 @@ domain::CustomValues IndexCustomValues(Connection& c, AccountId account, Contact
 struct RefusedWrite {
   Error error;
 };
+
+// The name of the account's source `id`; refuses the write when there is none.
+std::string ListedSourceName(Connection& c, AccountId account, std::int64_t id) {
+  Statement stmt = c.Prepare(kSelectSource);
+  stmt.Bind(1, account.value).Bind(2, id);
+  if (!stmt.Step()) {
+    throw RefusedWrite{Error::Validation(
+        {{"source_id", "source_id must be the id of a source of your account"}})};
+  }
+  return stmt.Text(2);
+}
+
+// The id of the account's source named `name` (case-insensitively), if any.
+std::optional<std::int64_t> SourceIdNamed(Connection& c, AccountId account,
+                                          const std::optional<std::string>& name) {
+  if (!name) return std::nullopt;
+  Statement stmt = c.Prepare(kSelectSourceIdNamed);
+  stmt.Bind(1, account.value).Bind(2, domain::FoldCase(*name));
+  if (!stmt.Step()) return std::nullopt;
+  return stmt.Int(0);
+}
+
+// The details of the account's hotness level `id` as a row keeps them; refuses the write when
+// there is no such level.
+std::string LevelJson(Connection& c, AccountId account, std::int64_t id) {
+  Statement stmt = c.Prepare(kSelectLevelJson);
+  stmt.Bind(1, account.value).Bind(2, id);
+  if (!stmt.Step()) {
+    throw RefusedWrite{Error::Validation(
+        {{"hotness_id", "hotness_id must be the id of a hotness level of your account"}})};
+  }
+  return stmt.Text(0);
+}
 
 // Indexes the values a write sets; refuses the write if one lost its definition meanwhile.
 void IndexNewCustomValues(Connection& c, AccountId account, ContactId id,
@@ -675,6 +777,12 @@ domain::Contact ReadContact(const Statement& row) {
   contact.created_at = row.Int(column++);
   contact.updated_at = row.Int(column++);
   contact.custom_fields = DecodeCustomValues(row.OptionalText(column++));
+  if (!row.IsNull(column)) contact.source_id = row.Int(column);
+  ++column;
+  if (!row.IsNull(column) && !row.IsNull(column + 1)) {
+    contact.hotness = DecodeHotness(row.Int(column), row.Text(column + 1));
+  }
+  column += 2;
   return contact;
 }
 
@@ -826,6 +934,18 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
         .Bind(3, contact.company->value)
         .Run();
   }
+  // The listed source and level, as they are inside this write.
+  constexpr auto kSource = static_cast<std::size_t>(domain::TextField::kSource);
+  domain::TextValues text = contact.text;
+  std::optional<std::int64_t> source_id;
+  if (contact.source_id) {
+    text[kSource] = ListedSourceName(c, contact.account, *contact.source_id);
+    source_id = contact.source_id;
+  } else {
+    source_id = SourceIdNamed(c, contact.account, text[kSource]);
+  }
+  std::optional<std::string> hotness;
+  if (contact.hotness_id) hotness = LevelJson(c, contact.account, *contact.hotness_id);
   Statement insert = c.Prepare(kInsertContact);
   int index = 1;
   insert.Bind(index++, contact.account.value);
@@ -838,9 +958,9 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
   insert.Bind(index++, contact.contact_types.front());
   insert.Bind(index++, JoinTypes(contact.contact_types));
   insert.Bind(index++, TypeMask(contact.contact_types));
-  for (const auto& text : contact.text) insert.BindOptional(index++, text);
+  for (const auto& value : text) insert.BindOptional(index++, value);
   for (std::size_t i = 0; i < kKeyedTextFields; ++i) {
-    insert.BindOptional(index++, FoldKey(contact.text[i]));
+    insert.BindOptional(index++, FoldKey(text[i]));
   }
   insert.Bind(index++, std::int64_t{contact.full_name_given});
   insert.Bind(index++, EncodePhones(contact.phones));
@@ -859,6 +979,16 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
   insert.Bind(index++, contact.now);
   insert.Bind(index++, contact.now);
   insert.BindOptional(index++, EncodeCustomValues(contact.custom_fields));
+  auto bind_optional_int = [&](const std::optional<std::int64_t>& value) {
+    if (value) {
+      insert.Bind(index++, *value);
+    } else {
+      insert.BindNull(index++);
+    }
+  };
+  bind_optional_int(source_id);
+  bind_optional_int(contact.hotness_id);
+  insert.BindOptional(index++, hotness);
   insert.Run();
   ContactId id{c.LastInsertId()};
   IndexTags(c, contact.account, id, contact.tags, /*add=*/true);
@@ -941,6 +1071,29 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
     set("custom_fields", EncodeCustomValues(*changes.custom_fields));
     IndexCustomValues(c, account, id, current.custom_fields, /*add=*/false);
     IndexNewCustomValues(c, account, id, *changes.custom_fields);
+  }
+  auto set_optional_int = [&](std::string_view column, const std::optional<std::int64_t>& value) {
+    sql += ", ";
+    sql += column;
+    sql += " = ?";
+    if (!value) null_params.push_back(params.size());
+    params.emplace_back(value.value_or(0));
+  };
+  constexpr auto kSource = static_cast<std::size_t>(domain::TextField::kSource);
+  if (changes.source_id) {
+    // A listed source sets the text too; none clears both.
+    const std::optional<std::int64_t>& source_id = *changes.source_id;
+    set("source", source_id ? std::optional(ListedSourceName(c, account, *source_id))
+                            : std::nullopt);
+    set_optional_int("source_id", source_id);
+  } else if (changes.text[kSource]) {
+    set_optional_int("source_id", SourceIdNamed(c, account, *changes.text[kSource]));
+  }
+  if (changes.hotness_id) {
+    const std::optional<std::int64_t>& hotness_id = *changes.hotness_id;
+    set_optional_int("hotness_id", hotness_id);
+    set("hotness", hotness_id ? std::optional(LevelJson(c, account, *hotness_id))
+                              : std::nullopt);
   }
   if (changes.is_connected) set_int("is_connected", *changes.is_connected);
   sql += " WHERE account_id = ? AND id = ?";
@@ -1490,6 +1643,7 @@ Result<std::optional<domain::Contact>> SqliteStore::RestoreContact(AccountId acc
     restore.Bind(1, account.value).Bind(2, id.value).Bind(3, deleted_since);
     restore.Run();
     if (c.Changes() == 0) return std::nullopt;
+    c.Prepare(kRefreshRestoredLinks).Bind(1, account.value).Bind(2, id.value).Run();
     c.Prepare(kDropSnapshot).Bind(1, account.value).Bind(2, id.value).Run();
     std::optional<domain::Contact> restored = SelectContact(c, account, id);
     if (!restored) return std::unexpected(Error::Internal("restored contact not found"));
@@ -1783,6 +1937,205 @@ Result<bool> SqliteStore::DeleteCustomField(AccountId account, domain::CustomFie
     c.Prepare(kDeleteFieldValues).Bind(1, account.value).Bind(2, id.value).Run();
     c.Prepare(kRemoveFieldFromSnapshots).Bind(1, path).Bind(2, account.value).Run();
     c.Prepare(kDeleteCustomField).Bind(1, account.value).Bind(2, id.value).Run();
+    return true;
+  });
+}
+
+namespace {
+
+domain::Source ReadSource(const Statement& row) {
+  return {row.Int(0), AccountId{row.Int(1)}, row.Text(2), row.Int(3), row.Int(4)};
+}
+
+domain::StoredHotnessLevel ReadLevel(const Statement& row) {
+  domain::StoredHotnessLevel level;
+  level.level = {row.Int(0), row.Text(2), row.Int(3), row.OptionalText(4)};
+  level.account = AccountId{row.Int(1)};
+  level.created_at = row.Int(5);
+  level.updated_at = row.Int(6);
+  return level;
+}
+
+// kConflict when another item of the list (`taken_sql`) has the name's key.
+Result<void> CheckNameFree(Connection& c, const char* taken_sql, AccountId account,
+                           const std::string& name, std::int64_t id, std::string_view what) {
+  Statement taken = c.Prepare(taken_sql);
+  taken.Bind(1, account.value).Bind(2, domain::FoldCase(name)).Bind(3, id);
+  if (!taken.Step()) return {};
+  return std::unexpected(Error{domain::ErrorCode::kConflict,
+                               std::string(what) + " named '" + name + "' exists",
+                               {{"name", "name '" + name + "' is taken"}}});
+}
+
+// kValidation when the account's list (`count_sql`) holds `max` items already.
+Result<void> CheckRoom(Connection& c, const char* count_sql, AccountId account, std::size_t max,
+                       std::string_view what) {
+  Statement count = c.Prepare(count_sql);
+  count.Bind(1, account.value);
+  count.Step();
+  if (count.Int(0) < static_cast<std::int64_t>(max)) return {};
+  return std::unexpected(Error::Validation(
+      {{"name", "an account holds at most " + std::to_string(max) + " " + std::string(what)}}));
+}
+
+}  // namespace
+
+Result<std::vector<domain::Source>> SqliteStore::ListSources(AccountId account) {
+  return Run([&](Connection& c) -> Result<std::vector<domain::Source>> {
+    std::vector<domain::Source> sources;
+    Statement stmt = c.Prepare(kSelectSources);
+    stmt.Bind(1, account.value);
+    while (stmt.Step()) sources.push_back(ReadSource(stmt));
+    return sources;
+  });
+}
+
+Result<domain::Source> SqliteStore::CreateSource(const domain::Source& source, std::size_t max) {
+  return Write([&](Connection& c) -> Result<domain::Source> {
+    if (auto free = CheckNameFree(c, kSourceNameTaken, source.account, source.name, 0, "A source");
+        !free) {
+      return std::unexpected(free.error());
+    }
+    if (auto room = CheckRoom(c, kCountSources, source.account, max, "sources"); !room) {
+      return std::unexpected(room.error());
+    }
+    c.Prepare(kInsertSource)
+        .Bind(1, source.account.value)
+        .Bind(2, source.name)
+        .Bind(3, domain::FoldCase(source.name))
+        .Bind(4, source.created_at)
+        .Bind(5, source.updated_at)
+        .Run();
+    domain::Source created = source;
+    created.id = c.LastInsertId();
+    return created;
+  });
+}
+
+Result<std::optional<domain::Source>> SqliteStore::UpdateSource(
+    AccountId account, std::int64_t id, const domain::ListItemChanges& changes) {
+  return Write([&](Connection& c) -> Result<std::optional<domain::Source>> {
+    if (changes.name) {
+      if (auto free = CheckNameFree(c, kSourceNameTaken, account, *changes.name, id, "A source");
+          !free) {
+        return std::unexpected(free.error());
+      }
+      c.Prepare(kRenameSource)
+          .Bind(1, *changes.name)
+          .Bind(2, domain::FoldCase(*changes.name))
+          .Bind(3, changes.now)
+          .Bind(4, account.value)
+          .Bind(5, id)
+          .Run();
+      if (c.Changes() == 0) return std::nullopt;
+      c.Prepare(kRenameSourceOnContacts)
+          .Bind(1, *changes.name)
+          .Bind(2, changes.now)
+          .Bind(3, account.value)
+          .Bind(4, id)
+          .Run();
+    }
+    Statement select = c.Prepare(kSelectSource);
+    select.Bind(1, account.value).Bind(2, id);
+    if (!select.Step()) return std::nullopt;
+    return ReadSource(select);
+  });
+}
+
+Result<bool> SqliteStore::DeleteSource(AccountId account, std::int64_t id, std::int64_t now) {
+  return Write([&](Connection& c) -> Result<bool> {
+    c.Prepare(kDeleteSource).Bind(1, account.value).Bind(2, id).Run();
+    if (c.Changes() == 0) return false;
+    c.Prepare(kUnlinkSource).Bind(1, now).Bind(2, account.value).Bind(3, id).Run();
+    return true;
+  });
+}
+
+Result<std::vector<domain::StoredHotnessLevel>> SqliteStore::ListHotnessLevels(AccountId account) {
+  return Run([&](Connection& c) -> Result<std::vector<domain::StoredHotnessLevel>> {
+    std::vector<domain::StoredHotnessLevel> levels;
+    Statement stmt = c.Prepare(kSelectLevels);
+    stmt.Bind(1, account.value);
+    while (stmt.Step()) levels.push_back(ReadLevel(stmt));
+    return levels;
+  });
+}
+
+Result<domain::StoredHotnessLevel> SqliteStore::CreateHotnessLevel(
+    const domain::StoredHotnessLevel& level, std::size_t max) {
+  return Write([&](Connection& c) -> Result<domain::StoredHotnessLevel> {
+    if (auto free = CheckNameFree(c, kLevelNameTaken, level.account, level.level.name, 0,
+                                  "A hotness level");
+        !free) {
+      return std::unexpected(free.error());
+    }
+    if (auto room = CheckRoom(c, kCountLevels, level.account, max, "hotness levels"); !room) {
+      return std::unexpected(room.error());
+    }
+    c.Prepare(kInsertLevel)
+        .Bind(1, level.account.value)
+        .Bind(2, level.level.name)
+        .Bind(3, domain::FoldCase(level.level.name))
+        .Bind(4, level.level.rank)
+        .BindOptional(5, level.level.color)
+        .Bind(6, level.created_at)
+        .Bind(7, level.updated_at)
+        .Run();
+    domain::StoredHotnessLevel created = level;
+    created.level.id = c.LastInsertId();
+    return created;
+  });
+}
+
+Result<std::optional<domain::StoredHotnessLevel>> SqliteStore::UpdateHotnessLevel(
+    AccountId account, std::int64_t id, const domain::ListItemChanges& changes) {
+  return Write([&](Connection& c) -> Result<std::optional<domain::StoredHotnessLevel>> {
+    if (changes.name) {
+      if (auto free = CheckNameFree(c, kLevelNameTaken, account, *changes.name, id,
+                                    "A hotness level");
+          !free) {
+        return std::unexpected(free.error());
+      }
+    }
+    std::string sql = "UPDATE hotness_levels SET updated_at = ?";
+    std::vector<SqlValue> params{changes.now};
+    std::optional<std::size_t> null_param;
+    if (changes.name) {
+      sql += ", name = ?, name_key = ?";
+      params.emplace_back(*changes.name);
+      params.emplace_back(domain::FoldCase(*changes.name));
+    }
+    if (changes.rank) {
+      sql += ", rank = ?";
+      params.emplace_back(*changes.rank);
+    }
+    if (changes.color) {
+      sql += ", color = ?";
+      if (!*changes.color) null_param = params.size();
+      params.emplace_back(changes.color->value_or(""));
+    }
+    sql += " WHERE account_id = ? AND id = ?";
+    params.emplace_back(account.value);
+    params.emplace_back(id);
+    Statement update = c.Prepare(sql);
+    BindAll(update, params);
+    if (null_param) update.BindNull(static_cast<int>(*null_param) + 1);
+    update.Run();
+    if (c.Changes() == 0) return std::nullopt;
+    c.Prepare(kRefreshLevelOnContacts).Bind(1, changes.now).Bind(2, account.value).Bind(3, id).Run();
+    Statement select = c.Prepare(kSelectLevel);
+    select.Bind(1, account.value).Bind(2, id);
+    if (!select.Step()) return std::unexpected(Error::Internal("updated level not found"));
+    return ReadLevel(select);
+  });
+}
+
+Result<bool> SqliteStore::DeleteHotnessLevel(AccountId account, std::int64_t id,
+                                            std::int64_t now) {
+  return Write([&](Connection& c) -> Result<bool> {
+    c.Prepare(kDeleteLevel).Bind(1, account.value).Bind(2, id).Run();
+    if (c.Changes() == 0) return false;
+    c.Prepare(kUnlinkLevel).Bind(1, now).Bind(2, account.value).Bind(3, id).Run();
     return true;
   });
 }

@@ -89,6 +89,21 @@ class SqliteStore final : public Store {
       const domain::CustomFieldChanges& changes) override;
   domain::Result<bool> DeleteCustomField(domain::AccountId account, domain::CustomFieldId id,
                                          std::int64_t now) override;
+  domain::Result<std::vector<domain::Source>> ListSources(domain::AccountId account) override;
+  domain::Result<domain::Source> CreateSource(const domain::Source& source,
+                                              std::size_t max) override;
+  domain::Result<std::optional<domain::Source>> UpdateSource(
+      domain::AccountId account, std::int64_t id, const domain::ListItemChanges& changes) override;
+  domain::Result<bool> DeleteSource(domain::AccountId account, std::int64_t id,
+                                    std::int64_t now) override;
+  domain::Result<std::vector<domain::StoredHotnessLevel>> ListHotnessLevels(
+      domain::AccountId account) override;
+  domain::Result<domain::StoredHotnessLevel> CreateHotnessLevel(
+      const domain::StoredHotnessLevel& level, std::size_t max) override;
+  domain::Result<std::optional<domain::StoredHotnessLevel>> UpdateHotnessLevel(
+      domain::AccountId account, std::int64_t id, const domain::ListItemChanges& changes) override;
+  domain::Result<bool> DeleteHotnessLevel(domain::AccountId account, std::int64_t id,
+                                          std::int64_t now) override;
   domain::Result<bool> DeleteContact(domain::AccountId account, domain::ContactId id,
                                      const DeleteCheck& check, bool permanent,
                                      std::int64_t now) override;
