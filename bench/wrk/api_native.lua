@@ -34,6 +34,9 @@ end
 function M.create() return "POST", base, M.create_body() end
 function M.search(prefix) return "GET", base .. "?limit=50&search=" .. prefix end
 function M.filter_tag(tag) return "GET", base .. "?limit=50&tags=" .. tag end
+function M.filter_custom(industry)
+  return "GET", base .. "?limit=50&custom_fields.industry=" .. industry
+end
 function M.upsert(n)
   return "POST", base .. "/upsert",
     '{"contact_type":"sponsor","company_id":' .. (os.getenv("BENCH_COMPANY_ID") or "1") ..

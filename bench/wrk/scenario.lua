@@ -2,7 +2,7 @@
 -- arguments to per-thread states before init, and every thread reads the same variables):
 --   BENCH_SCENARIO  get_by_id | list_default | filter_last_name | filter_state_in |
 --                   filter_created | sort_offset | cursor_deep | create | patch | mixed |
---                   search | filter_tag | upsert (contactd only) | static
+--                   search | filter_tag | upsert | filter_custom (contactd only) | static
 --   BENCH_API       native | fastify | directus   (which api_<name>.lua builds the requests)
 --   BENCH_TOKEN     bearer token (peers without auth ignore it)
 --   BENCH_MIN_ID, BENCH_MAX_ID   id range of the big account's contacts
@@ -24,6 +24,9 @@ local last_names = {"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", 
 local tags = {"vip", "lead", "buyer", "seller", "referral", "newsletter", "cold", "warm", "hot",
   "investor", "lender", "sponsor", "broker", "q1-2026", "q2-2026", "conference", "webinar",
   "partner", "prospect", "churned", "renewal", "upsell", "priority", "follow-up"}
+-- bench/gen's industries (spaces as %20).
+local industries = {"Multifamily", "Office", "Retail", "Industrial", "Hospitality", "Healthcare",
+  "Self%20Storage", "Data%20Centers"}
 local states = {"NY", "CA", "IL", "TX", "AZ", "PA", "MA", "WA", "CO", "FL", "GA", "NC", "TN"}
 local titles = {"Managing Director", "Senior Vice President", "Vice President", "Director",
   "Associate", "Analyst", "Principal", "Partner"}
@@ -53,6 +56,7 @@ local builders = {
   create = function() return api.create() end,
   search = function() return api.search(string.lower(string.sub(pick(last_names), 1, 3))) end,
   filter_tag = function() return api.filter_tag(pick(tags)) end,
+  filter_custom = function() return api.filter_custom(pick(industries)) end,
   upsert = function() return api.upsert(math.random(1, 1000)) end,
   patch = function() return api.patch(random_id(), pick(titles)) end,
 }

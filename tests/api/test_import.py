@@ -87,11 +87,17 @@ def test_bench_gen_output_imports_cleanly(server, tmp_path):
                     "--small-accounts", "1", "--small-rows", "50", "--companies", "40"],
                    check=True, timeout=120)
     tenant = server.tenant()
+    # The custom fields the rows use, as bench/run defines them.
+    for definition in json.loads((out / "custom_fields.json").read_text()):
+        assert tenant.admin.post("/custom-fields", definition).status_code == 201
     result = run_import(server, tenant.account["id"], out / "big.ndjson")
     assert result.returncode == 0, result.stderr
     assert "imported 2000 contacts" in result.stderr and "0 rows failed" in result.stderr
     total = tenant.admin.get("/contacts", params={"is_connected": "all"}).json()["pagination"]["total"]
     assert total == 2000
+    industry = tenant.admin.get("/contacts", params={"is_connected": "all",
+                                                      "custom_fields.industry": "office"})
+    assert 0 < industry.json()["pagination"]["total"] < 2000
     again = run_import(server, tenant.account["id"], out / "small-00.ndjson")
     assert again.returncode == 0, again.stderr
 
