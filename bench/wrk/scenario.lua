@@ -2,7 +2,7 @@
 -- arguments to per-thread states before init, and every thread reads the same variables):
 --   BENCH_SCENARIO  get_by_id | list_default | filter_last_name | filter_state_in |
 --                   filter_created | sort_offset | cursor_deep | create | patch | mixed |
---                   search | filter_tag | upsert | filter_custom (contactd only) | static
+--                   search | filter_tag | upsert | filter_custom (contactd and fastify) | static
 --   BENCH_API       native | fastify | directus   (which api_<name>.lua builds the requests)
 --   BENCH_TOKEN     bearer token (peers without auth ignore it)
 --   BENCH_MIN_ID, BENCH_MAX_ID   id range of the big account's contacts

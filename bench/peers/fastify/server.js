@@ -34,13 +34,24 @@ db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
 db.pragma('foreign_keys = ON');
 
+// The text fields with a case-folded key column (<field>_key) in contactd's schema.
 const TEXT_FIELDS = [
   'first_name', 'last_name', 'email', 'title', 'department',
-  'address', 'city', 'state', 'zip', 'linkedin_url',
+  'address', 'city', 'state', 'zip', 'linkedin_url', 'full_name',
 ];
+// The union contact's other single-valued text columns (no key column).
+const PLAIN_FIELDS = [
+  'display_name', 'code', 'tax_id', 'description', 'notes', 'website', 'country', 'timezone',
+  'birthday', 'anniversary', 'preferred_contact_method', 'source', 'status',
+];
+// JSON columns, parsed for the response.
+const JSON_FIELDS = ['phones', 'spouse', 'dnd_settings', 'tags', 'addresses', 'custom_fields',
+  'hotness'];
 const COLUMNS =
-  'id, company_id, contact_types, ' + TEXT_FIELDS.join(', ') +
-  ', phones, is_primary, is_connected, account_id, created_at, updated_at';
+  'id, uid, company_id, contact_types, ' + TEXT_FIELDS.join(', ') + ', ' +
+  PLAIN_FIELDS.join(', ') + ', ' + JSON_FIELDS.join(', ') +
+  ', full_name_given, dnd, source_id, hotness_id, is_primary, is_connected, account_id, ' +
+  'created_at, updated_at';
 
 // Fields a list may filter and sort on, with how to read a query-string value for each.
 const text = (v) => v;
@@ -60,6 +71,8 @@ const QUERY_FIELDS = {
   id: integer,
   contact_type: text,
   ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, fold])),
+  status: fold,
+  preferred_contact_method: fold,
   company_id: integer,
   is_primary: bool,
   owner_account_id: integer,
@@ -94,6 +107,22 @@ function prepare(sql) {
 }
 
 const selectContact = db.prepare(`SELECT ${COLUMNS} FROM contacts WHERE account_id = ? AND id = ?`);
+const selectByEmail = db.prepare(
+  'SELECT id FROM contacts WHERE account_id = ? AND is_connected IN (0, 1) AND email_key = ? LIMIT 2');
+const selectCompanyName = db.prepare('SELECT name FROM companies WHERE account_id = ? AND id = ?');
+const selectFields = db.prepare('SELECT id, key, data_type FROM custom_fields WHERE account_id = ?');
+const selectField = db.prepare(
+  'SELECT id, data_type FROM custom_fields WHERE account_id = ? AND key = ?');
+const insertWord = db.prepare(
+  'INSERT OR IGNORE INTO contact_words (account_id, word, contact_id) VALUES (?, ?, ?)');
+const insertTag = db.prepare(
+  'INSERT OR IGNORE INTO contact_tags (account_id, tag_key, contact_id) VALUES (?, ?, ?)');
+const countTag = db.prepare(
+  'INSERT INTO tags (account_id, tag_key, name, contacts) VALUES (?, ?, ?, 1) ' +
+  'ON CONFLICT (account_id, tag_key) DO UPDATE SET contacts = contacts + 1');
+const insertFieldValue = db.prepare(
+  'INSERT OR IGNORE INTO contact_field_values (account_id, field_id, value, contact_id) ' +
+  'VALUES (?, ?, ?, ?)');
 // contactd's schema compares text through case-folded key columns (<field>_key, indexed) and
 // keeps contact types as a bit mask: this service fills them the way a Node developer would
 // (NFKC + toLowerCase, JavaScript's nearest to Unicode case folding) and filters on them.
@@ -101,11 +130,46 @@ const KEY_FIELDS = TEXT_FIELDS.map((f) => `${f}_key`);
 const TYPE_BITS = { lender_contact: 1, sponsor: 2 };
 const insertContact = db.prepare(
   `INSERT INTO contacts (account_id, uid, company_id, contact_type, contact_types, ` +
-    `contact_type_mask, ${TEXT_FIELDS.join(', ')}, ${KEY_FIELDS.join(', ')}, phones, ` +
+    `contact_type_mask, ${TEXT_FIELDS.join(', ')}, ${KEY_FIELDS.join(', ')}, ` +
+    `${PLAIN_FIELDS.join(', ')}, phones, tags, custom_fields, ` +
     `is_primary, is_connected, created_at, updated_at) ` +
-    `VALUES (?, ?, ?, ?, ?, ?, ${placeholders(2 * TEXT_FIELDS.length)}, ?, ?, ?, ?, ?) ` +
-    `RETURNING ${COLUMNS}`,
+    `VALUES (?, ?, ?, ?, ?, ?, ${placeholders(2 * TEXT_FIELDS.length + PLAIN_FIELDS.length)}, ` +
+    `?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
 );
+
+// The side tables contactd keeps, written the way a Node developer would: search words (names,
+// email, company, phone digits both ways), tag entries and counts, custom field values.
+const words = (t) => (t == null ? [] : fold(t).split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+function indexContact(id, b, phones, tags, custom) {
+  const all = new Set();
+  for (const f of ['first_name', 'last_name', 'full_name', 'display_name', 'email']) {
+    for (const w of words(b[f])) all.add(w);
+  }
+  if (b.company_id != null) {
+    const company = selectCompanyName.get(ACCOUNT, b.company_id);
+    if (company) for (const w of words(company.name)) all.add(w);
+  }
+  for (const p of phones) {
+    const digits = p.raw.replace(/\D/g, '');
+    if (digits.length >= 4) {
+      all.add(digits);
+      all.add([...digits].reverse().join(''));
+    }
+  }
+  for (const w of all) insertWord.run(ACCOUNT, w, id);
+  for (const tag of tags) {
+    insertTag.run(ACCOUNT, fold(tag), id);
+    countTag.run(ACCOUNT, fold(tag), tag);
+  }
+  if (custom && Object.keys(custom).length) {
+    const fields = new Map(selectFields.all(ACCOUNT).map((f) => [f.key, f]));
+    for (const [key, value] of Object.entries(custom)) {
+      const field = fields.get(key);
+      if (!field) throw badRequest(`custom_fields.${key}: unknown custom field`);
+      insertFieldValue.run(ACCOUNT, field.id, typeof value === 'string' ? fold(value) : value, id);
+    }
+  }
+}
 const ping = db.prepare('SELECT 1');
 
 // --- representation ----------------------------------------------------------------------------
@@ -116,12 +180,20 @@ function toJson(row) {
   const types = row.contact_types.split(',');
   const out = {
     id: row.id,
+    uid: row.uid,
     contact_type: types[0],
     contact_types: types,
     company_id: row.company_id,
   };
   for (const f of TEXT_FIELDS) out[f] = row[f];
-  out.phones = JSON.parse(row.phones);
+  for (const f of PLAIN_FIELDS) out[f] = row[f];
+  for (const f of JSON_FIELDS) out[f] = row[f] == null ? null : JSON.parse(row[f]);
+  out.custom_fields = out.custom_fields || {};
+  out.full_name_given = row.full_name_given === 1;
+  out.dnd = row.dnd === 1;
+  out.source_id = row.source_id;
+  out.hotness_id = row.hotness_id;
+  if (out.hotness) out.hotness.id = row.hotness_id;
   out.is_primary = row.is_primary === 1;
   out.is_connected = row.is_connected === 1;
   out.owner_account_id = row.account_id;
@@ -150,8 +222,20 @@ const contactSchema = {
     contact_type: { type: 'string' },
     contact_types: { type: 'array', items: { type: 'string' } },
     company_id: { type: ['integer', 'null'] },
+    uid: { type: 'string' },
     ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, nullableString])),
+    ...Object.fromEntries(PLAIN_FIELDS.map((f) => [f, nullableString])),
     phones: { type: 'array', items: phoneSchema },
+    spouse: { type: ['object', 'null'], additionalProperties: true },
+    dnd_settings: { type: ['object', 'null'], additionalProperties: true },
+    tags: { type: 'array', items: { type: 'string' } },
+    addresses: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    custom_fields: { type: 'object', additionalProperties: true },
+    hotness: { type: ['object', 'null'], additionalProperties: true },
+    full_name_given: { type: 'boolean' },
+    dnd: { type: 'boolean' },
+    source_id: { type: ['integer', 'null'] },
+    hotness_id: { type: ['integer', 'null'] },
     is_primary: { type: 'boolean' },
     is_connected: { type: 'boolean' },
     owner_account_id: { type: 'integer' },
@@ -204,6 +288,13 @@ const inputProperties = {
     },
   },
   is_connected: { type: 'boolean' },
+  ...Object.fromEntries(PLAIN_FIELDS.map((f) => [f, textInput])),
+  tags: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 64 } },
+  custom_fields: {
+    type: 'object',
+    maxProperties: 500,
+    additionalProperties: true,
+  },
 };
 const createBody = {
   type: 'object',
@@ -217,6 +308,11 @@ const createBody = {
   },
 };
 const updateBody = { type: 'object', additionalProperties: false, properties: inputProperties };
+const upsertBody = {
+  ...createBody,
+  required: ['contact_type', 'email'],
+  properties: { ...createBody.properties, match_on: { type: 'array', items: { enum: ['email'] } } },
+};
 const idParams = {
   type: 'object',
   required: ['id'],
@@ -301,6 +397,23 @@ app.get(`${BASE}/contacts`, { schema: { response: { 200: contactPage, '4xx': err
           order.push(column(name) + (desc ? ' DESC' : ''));
           if (name === 'id') break;
         }
+      } else if (key === 'search') {
+        // Every word a prefix of one of the contact's search words.
+        for (const w of words(value).slice(0, 10)) {
+          where.push('id IN (SELECT contact_id FROM contact_words WHERE account_id = ? AND ' +
+            'word >= ? AND word < ?)');
+          params.push(ACCOUNT, w, w + '\uffff');
+        }
+      } else if (key === 'tags' || key === 'tags[$in]') {
+        where.push('id IN (SELECT contact_id FROM contact_tags WHERE account_id = ? AND ' +
+          `tag_key IN (${placeholders(values.length)}))`);
+        params.push(ACCOUNT, ...values.map(fold));
+      } else if (key.startsWith('custom_fields.')) {
+        const field = selectField.get(ACCOUNT, key.slice('custom_fields.'.length));
+        if (!field) throw badRequest(`${key}: unknown custom field`);
+        where.push('id IN (SELECT contact_id FROM contact_field_values WHERE account_id = ? AND ' +
+          'field_id = ? AND value = ?)');
+        params.push(ACCOUNT, field.id, field.data_type === 'number' ? Number(value) : fold(value));
       } else {
         const m = /^([a-z_]+)(?:\[(\$[a-z]+)\])?$/.exec(key);
         const parse = m && QUERY_FIELDS[m[1]];
@@ -337,25 +450,76 @@ app.get(`${BASE}/contacts`, { schema: { response: { 200: contactPage, '4xx': err
     return { data: rows.map(toJson), pagination: { limit, offset, has_more: hasMore } };
   });
 
-app.post(`${BASE}/contacts`, { schema: { body: createBody, response: one(201) } }, async (req, reply) => {
-  const b = req.body;
+const toPhones = (list) => (list || []).map((p) => ({
+  type: p.type || 'mobile',
+  raw: p.raw,
+  country: p.country ? p.country.toUpperCase() : '',
+  e164: '',
+  extension: p.extension || '',
+}));
+
+// Inserts the contact and its side-table entries; call inside a transaction.
+function insert(b) {
   const now = Math.floor(Date.now() / 1000);
-  const phones = (b.phones || []).map((p) => ({
-    type: p.type || 'mobile',
-    raw: p.raw,
-    country: p.country ? p.country.toUpperCase() : '',
-    e164: '',
-    extension: p.extension || '',
-  }));
+  const phones = toPhones(b.phones);
+  const tags = [...new Map((b.tags || []).map((t) => [fold(t.trim()), t.trim()])).values()];
+  const fields = { ...b };
+  if (fields.full_name == null) {
+    fields.full_name = [b.first_name, b.last_name].filter(Boolean).join(' ') || null;
+  }
   const row = insertContact.get(
     ACCOUNT, crypto.randomUUID(), b.company_id ?? null, b.contact_type, b.contact_type,
     TYPE_BITS[b.contact_type] || 0,
-    ...TEXT_FIELDS.map((f) => b[f] ?? null),
-    ...TEXT_FIELDS.map((f) => fold(b[f])),
-    JSON.stringify(phones), b.is_primary ? 1 : 0, b.is_connected ? 1 : 0, now, now,
+    ...TEXT_FIELDS.map((f) => fields[f] ?? null),
+    ...TEXT_FIELDS.map((f) => fold(fields[f])),
+    ...PLAIN_FIELDS.map((f) => (f === 'status' ? b.status || 'active' : b[f] ?? null)),
+    JSON.stringify(phones), JSON.stringify(tags),
+    b.custom_fields && Object.keys(b.custom_fields).length ? JSON.stringify(b.custom_fields) : null,
+    b.is_primary ? 1 : 0, b.is_connected ? 1 : 0, now, now,
   );
+  indexContact(row.id, fields, phones, tags, b.custom_fields);
+  return row;
+}
+const create = db.transaction(insert);
+
+app.post(`${BASE}/contacts`, { schema: { body: createBody, response: one(201) } }, async (req, reply) => {
+  const row = create(req.body);
   reply.code(201);
   return { data: toJson(row) };
+});
+
+// POST /contacts/upsert: the contact with the body's email is updated with the (text) fields
+// sent, or created; in one transaction, so that two upserts of one email create one contact.
+const upsert = db.transaction((b) => {
+  const found = selectByEmail.all(ACCOUNT, fold(b.email));
+  if (found.length > 1) throw new HttpError(409, 'conflict', 'Several contacts match');
+  if (found.length === 0) return { row: insert(b), created: true };
+  const sets = [];
+  const params = [];
+  for (const f of TEXT_FIELDS) {
+    if (b[f] !== undefined) {
+      sets.push(`${f} = ?`, `${f}_key = ?`);
+      params.push(b[f], fold(b[f]));
+    }
+  }
+  sets.push('updated_at = ?');
+  params.push(Math.floor(Date.now() / 1000));
+  const sql = `UPDATE contacts SET ${sets.join(', ')} WHERE account_id = ? AND id = ? RETURNING ${COLUMNS}`;
+  return { row: prepare(sql).get(...params, ACCOUNT, found[0].id), created: false };
+});
+
+app.post(`${BASE}/contacts/upsert`, {
+  schema: {
+    body: upsertBody,
+    response: {
+      '2xx': { type: 'object', properties: { created: { type: 'boolean' }, data: contactSchema } },
+      '4xx': errorSchema,
+    },
+  },
+}, async (req, reply) => {
+  const { row, created } = upsert(req.body);
+  reply.code(created ? 201 : 200);
+  return { created, data: toJson(row) };
 });
 
 app.patch(`${BASE}/contacts/:id`, { schema: { params: idParams, body: updateBody, response: one(200) } },
