@@ -35,13 +35,22 @@ bool IsChoiceType(CustomFieldType type) {
   return type == CustomFieldType::kSelect || type == CustomFieldType::kMultiSelect;
 }
 
-// The option `text` names, compared case-insensitively, in its defined spelling.
-const std::string* FindOption(const CustomField& field, std::string_view text) {
+// The option `text` names, compared case-insensitively (`folded` holds the field's options
+// folded, in order), in its defined spelling.
+const std::string* FindOption(const CustomField& field, const std::vector<std::string>& folded,
+                              std::string_view text) {
   std::string key = FoldCase(Trim(text));
-  for (const std::string& option : field.options) {
-    if (FoldCase(option) == key) return &option;
+  for (std::size_t i = 0; i < folded.size(); ++i) {
+    if (folded[i] == key) return &field.options[i];
   }
   return nullptr;
+}
+
+std::vector<std::string> FoldedOptions(const CustomField& field) {
+  std::vector<std::string> folded;
+  folded.reserve(field.options.size());
+  for (const std::string& option : field.options) folded.push_back(FoldCase(option));
+  return folded;
 }
 
 std::string Describe(CustomFieldType type) {
@@ -71,6 +80,7 @@ std::string Describe(CustomFieldType type) {
 
 std::optional<CustomValue> ValidateValue(const CustomField& field, const CustomValueInput& in,
                                          const WritePolicy& policy, FieldErrors& errors) {
+  const std::vector<std::string> folded = FoldedOptions(field);  // once per value, not per item
   const std::string path = "custom_fields." + field.key;
   auto fail = [&] {
     errors.Add(path, path + " must be " + Describe(field.type));
@@ -97,7 +107,7 @@ std::optional<CustomValue> ValidateValue(const CustomField& field, const CustomV
     }
     case CustomFieldType::kSelect: {
       if (text == nullptr) return fail();
-      const std::string* option = FindOption(field, *text);
+      const std::string* option = FindOption(field, folded, *text);
       if (option == nullptr) return fail();
       return CustomValue{*option};
     }
@@ -106,7 +116,7 @@ std::optional<CustomValue> ValidateValue(const CustomField& field, const CustomV
       if (list == nullptr) return fail();
       std::vector<std::string> chosen;
       for (const std::string& item : *list) {
-        const std::string* option = FindOption(field, item);
+        const std::string* option = FindOption(field, folded, item);
         if (option == nullptr) return fail();
         if (std::find(chosen.begin(), chosen.end(), *option) == chosen.end()) {
           chosen.push_back(*option);
@@ -141,9 +151,8 @@ bool TakesOp(CustomFieldType type, FilterOp op) {
       return true;
     case FilterOp::kAll:
       return type == CustomFieldType::kMultiSelect;
-    default:  // ranges
-      return type == CustomFieldType::kNumber || type == CustomFieldType::kDate ||
-             type == CustomFieldType::kDateTime || type == CustomFieldType::kText;
+    default:  // ranges: over numbers, and over text as the other text fields (folded keys)
+      return type != CustomFieldType::kBoolean && type != CustomFieldType::kMultiSelect;
   }
 }
 
@@ -186,18 +195,26 @@ std::vector<CustomValueChange> ValidateCustomValues(const std::vector<CustomValu
   std::vector<CustomValueChange> changes;
   for (const CustomValueInput& in : sent) {
     const CustomField* field = FindCustomField(policy.custom_fields, in.key);
+    bool null = std::holds_alternative<std::monostate>(in.value) && !in.malformed;
+    if (null) {
+      // Removing a value needs no definition: one left by a field deleted meanwhile goes too.
+      changes.emplace_back(in.key, std::nullopt);
+      continue;
+    }
     if (field == nullptr) {
       std::string path = "custom_fields." + in.key;
       errors.Add(path, path + ": no custom field has the key '" + in.key +
                            "'; define it with POST /custom-fields first");
       continue;
     }
-    if (std::holds_alternative<std::monostate>(in.value) && !in.malformed) {
-      changes.emplace_back(field->key, std::nullopt);
-      continue;
-    }
     if (auto value = ValidateValue(*field, in, policy, errors)) {
-      changes.emplace_back(field->key, std::move(*value));
+      // No option chosen is no value (so that every stored value has a lookup row).
+      const auto* chosen = std::get_if<std::vector<std::string>>(&*value);
+      if (chosen != nullptr && chosen->empty()) {
+        changes.emplace_back(field->key, std::nullopt);
+      } else {
+        changes.emplace_back(field->key, std::move(*value));
+      }
     }
   }
   return changes;

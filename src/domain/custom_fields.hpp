@@ -58,7 +58,8 @@ using CustomValueChange = std::pair<std::string, std::optional<CustomValue>>;
 // Checks the custom_fields members a write sent against the account's definitions
 // (policy.custom_fields): each value must fit its field's type (a number for number, an option
 // for select...). Text is trimmed, dates, datetimes and phones made canonical, choices take their
-// option's spelling. Errors name "custom_fields.<key>"; a key with no definition is one.
+// option's spelling. Errors name "custom_fields.<key>"; a value for a key with no definition is
+// one. null removes a key's value (defined or not); so does a multi_select with no option.
 std::vector<CustomValueChange> ValidateCustomValues(const std::vector<CustomValueInput>& sent,
                                                     const WritePolicy& policy,
                                                     FieldErrors& errors);

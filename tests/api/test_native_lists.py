@@ -1,4 +1,6 @@
 """The account's lists of sources and hotness levels (seed 002), and contacts pointing into them."""
+import time
+
 import pytest
 
 from conftest import assert_error
@@ -43,7 +45,7 @@ def test_sources_are_listed_by_name_unique_and_changed_by_admins(tenant, server)
     assert delete(other.admin, f"/sources/{zillow['id']}").status_code == 404
 
 
-def test_a_contact_names_a_source_by_id_or_by_text(tenant):
+def test_a_contact_names_a_source_by_id_or_by_text(tenant, server):
     zillow = make(tenant.admin, "/sources", name="Zillow Lead")
     company = tenant.admin.company()
     by_id = tenant.admin.contact(company["id"], source_id=zillow["id"])
@@ -52,10 +54,11 @@ def test_a_contact_names_a_source_by_id_or_by_text(tenant):
     assert by_text["source"] == "zillow lead" and by_text["source_id"] == zillow["id"]
     free = tenant.admin.contact(company["id"], source="Billboard")
     assert free["source"] == "Billboard" and free["source_id"] is None
-    assert_error(tenant.admin.post("/contacts", {"contact_type": "sponsor",
-                                                 "company_id": company["id"],
-                                                 "source_id": 999999}),
-                 422, "validation_error", ["source_id"])
+    for source_id in (999999, make(server.tenant().admin, "/sources", name="Theirs")["id"]):
+        assert_error(tenant.admin.post("/contacts", {"contact_type": "sponsor",
+                                                     "company_id": company["id"],
+                                                     "source_id": source_id}),
+                     422, "validation_error", ["source_id"])
     assert_error(tenant.admin.post("/contacts", {"contact_type": "sponsor",
                                                  "company_id": company["id"], "source": "x",
                                                  "source_id": zillow["id"]}),
@@ -95,15 +98,13 @@ def test_hotness_levels_carry_rank_and_color(tenant):
     r = tenant.viewer.get("/hotness-levels")
     assert [l["name"] for l in r.json()["data"]] == ["Cold", "Hot"]  # by rank
     for body, field in (({"name": "x", "color": "red"}, "color"),
-                        ({"name": "x", "rank": "high"}, "rank"), ({"rank": 1}, "name"),
-                        ({"name": "HOT"}, "name")):
-        r = tenant.admin.post("/hotness-levels", body)
-        assert r.status_code in (409, 422) and field in [d["field"] for d in
-                                                         r.json()["error"]["details"]], r.text
+                        ({"name": "x", "rank": "high"}, "rank"), ({"rank": 1}, "name")):
+        assert_error(tenant.admin.post("/hotness-levels", body), 422, "validation_error", [field])
+    assert_error(tenant.admin.post("/hotness-levels", {"name": "HOT"}), 409, "conflict", ["name"])
     assert tenant.editor.post("/hotness-levels", {"name": "Warm"}).status_code == 403
 
 
-def test_a_contact_shows_its_level_as_it_is_now(tenant):
+def test_a_contact_shows_its_level_as_it_is_now(tenant, server):
     hot = make(tenant.admin, "/hotness-levels", name="Hot", rank=12, color="#3b274c")
     warm = make(tenant.admin, "/hotness-levels", name="Warm", rank=6)
     company = tenant.admin.company()
@@ -116,8 +117,10 @@ def test_a_contact_shows_its_level_as_it_is_now(tenant):
     assert r.status_code == 200, r.text
     got = tenant.viewer.get(f"/contacts/{c['id']}").json()["data"]
     assert got["hotness"] == {"id": hot["id"], "name": "Scorching", "rank": 12, "color": None}
-    assert_error(tenant.admin.patch(f"/contacts/{c['id']}", {"hotness_id": 999999}), 422,
-                 "validation_error", ["hotness_id"])
+    theirs = make(server.tenant().admin, "/hotness-levels", name="Theirs")
+    for level_id in (999999, theirs["id"]):
+        assert_error(tenant.admin.patch(f"/contacts/{c['id']}", {"hotness_id": level_id}), 422,
+                     "validation_error", ["hotness_id"])
     assert_error(tenant.admin.patch(f"/contacts/{c['id']}", {"hotness": {"id": 1}}), 422,
                  "validation_error", ["hotness"])
     r = tenant.admin.patch(f"/contacts/{c['id']}", {"hotness_id": None})
@@ -136,14 +139,36 @@ def test_a_restored_contact_keeps_only_list_entries_that_still_exist(tenant):
     b = tenant.admin.contact(company["id"], source_id=gone["id"], hotness_id=hot["id"])
     for c in (a, b):
         assert delete(tenant.admin, f"/contacts/{c['id']}").status_code == 204
+    # Changed while the contacts were deleted: they come back as the lists are now.
     assert tenant.admin.patch(f"/hotness-levels/{hot['id']}", {"rank": 9}).status_code == 200
+    assert tenant.admin.patch(f"/sources/{source['id']}", {"name": "Referral Partner"}
+                              ).status_code == 200
     assert delete(tenant.admin, f"/sources/{gone['id']}").status_code == 204
     ra = tenant.admin.post(f"/contacts/{a['id']}/restore").json()["data"]
-    assert ra["source_id"] == source["id"] and ra["hotness"]["rank"] == 9
+    assert (ra["source"], ra["source_id"]) == ("Referral Partner", source["id"])
+    assert ra["hotness"]["rank"] == 9
     assert delete(tenant.admin, f"/hotness-levels/{hot['id']}").status_code == 204
+    listed = tenant.admin.get("/contacts", params={"deleted": "true"}).json()["data"]
+    deleted_b = next(c for c in listed if c["id"] == b["id"])
+    assert deleted_b["source_id"] is None and deleted_b["hotness"] is None
+    # New items never take a deleted one's id, so nothing else is attached on restore.
+    again = make(tenant.admin, "/sources", name="Another")
+    level = make(tenant.admin, "/hotness-levels", name="Cold")
+    assert again["id"] not in (source["id"], gone["id"]) and level["id"] != hot["id"]
     rb = tenant.admin.post(f"/contacts/{b['id']}/restore").json()["data"]
     assert rb["source"] == "Gone" and rb["source_id"] is None
     assert rb["hotness"] is None and rb["hotness_id"] is None
+
+
+def test_an_empty_level_change_touches_no_contact(tenant):
+    hot = make(tenant.admin, "/hotness-levels", name="Hot")
+    company = tenant.admin.company()
+    c = tenant.admin.contact(company["id"], hotness_id=hot["id"])
+    time.sleep(1.1)  # updated_at counts seconds: a change would show
+    r = tenant.admin.patch(f"/hotness-levels/{hot['id']}", {})
+    assert r.status_code == 200
+    assert tenant.viewer.get(f"/contacts/{c['id']}").json()["data"]["updated_at"] == \
+        c["updated_at"]
 
 
 def test_list_sizes_are_bounded(tenant):

@@ -25,7 +25,8 @@ CustomValueInput Sent(std::string key, decltype(CustomValueInput::value) value) 
   return {std::move(key), std::move(value), false};
 }
 
-// The value a write stores for `sent`, or nullopt with the error it recorded.
+// The value a write stores for `sent`, or nullopt: removed, or refused with the error it
+// recorded (checked here).
 std::optional<CustomValue> Check(const CustomField& field, decltype(CustomValueInput::value) sent,
                                  PhonePolicy phones = PhonePolicy::kStrict) {
   WritePolicy policy = PolicyWith({field});
@@ -37,7 +38,7 @@ std::optional<CustomValue> Check(const CustomField& field, decltype(CustomValueI
     return std::nullopt;
   }
   EXPECT_EQ(changes.size(), 1u);
-  return changes.front().second;
+  return changes.empty() ? std::nullopt : changes.front().second;
 }
 
 TEST(CustomFields, KeysAreALetterThenLettersDigitsAndSeparators) {
@@ -108,7 +109,7 @@ TEST(CustomFields, ChoicesTakeTheOptionSpellingAndMultiSelectIsASet) {
   auto multi = Field(2, "m", CustomFieldType::kMultiSelect, {"NY", "LA"});
   EXPECT_EQ(Check(multi, std::vector<std::string>{"la", "NY", "LA"}),
             (CustomValue{std::vector<std::string>{"LA", "NY"}}));
-  EXPECT_EQ(Check(multi, std::vector<std::string>{}), (CustomValue{std::vector<std::string>{}}));
+  EXPECT_EQ(Check(multi, std::vector<std::string>{}), std::nullopt);  // no option: no value
   EXPECT_FALSE(Check(multi, std::vector<std::string>{"NY", "SF"}));
   EXPECT_FALSE(Check(multi, std::string("NY")));
 }
@@ -127,12 +128,13 @@ TEST(CustomFields, UnknownKeysMalformedValuesAndNullsAreTold) {
   CustomValueInput malformed = Sent("a", std::monostate{});
   malformed.malformed = true;
   auto changes = ValidateCustomValues({Sent("zzz", std::string("x")), malformed,
-                                       Sent("a", std::monostate{})},
+                                       Sent("a", std::monostate{}), Sent("gone", std::monostate{})},
                                       policy, errors);
   EXPECT_TRUE(errors.Has("custom_fields.zzz"));
   EXPECT_TRUE(errors.Has("custom_fields.a"));
-  ASSERT_EQ(changes.size(), 1u);  // the null: remove a
-  EXPECT_EQ(changes[0], (CustomValueChange{"a", std::nullopt}));
+  EXPECT_FALSE(errors.Has("custom_fields.gone"));
+  // The nulls remove a value, defined or not.
+  EXPECT_EQ(changes, (std::vector<CustomValueChange>{{"a", std::nullopt}, {"gone", std::nullopt}}));
 }
 
 TEST(CustomFields, ApplySetsAndRemoves) {
@@ -187,10 +189,12 @@ TEST(CustomFields, FiltersResolveToTheFieldAndItsIndexKeys) {
   EXPECT_TRUE(refused(CustomFilter("nope", FilterOp::kEq, {"x"})));
   EXPECT_TRUE(refused(CustomFilter("notes", FilterOp::kEq, {"x"})));
   EXPECT_TRUE(refused(CustomFilter("score", FilterOp::kEq, {"ten"})));
-  EXPECT_TRUE(refused(CustomFilter("tier", FilterOp::kGt, {"Gold"})));
+  EXPECT_TRUE(refused(CustomFilter("tier", FilterOp::kGt, {"Platinum"})));  // not an option
   EXPECT_TRUE(refused(CustomFilter("tier", FilterOp::kAll, {"Gold"})));
   EXPECT_TRUE(refused(CustomFilter("tier", FilterOp::kEq, {"Silver"})));
   EXPECT_TRUE(refused(CustomFilter("vip", FilterOp::kLt, {"true"})));
+  std::vector<Filter> range = {CustomFilter("tier", FilterOp::kGte, {"gold"})};
+  EXPECT_TRUE(ResolveCustomFilters(range, fields, "US"));  // ranges compare folded text
 }
 
 }  // namespace

@@ -371,7 +371,7 @@ CREATE TABLE deleted_companies (
     // numbers stay numbers and compare as such, text stays text.
     R"sql(
 CREATE TABLE custom_fields (
-  id         INTEGER PRIMARY KEY,
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id INTEGER NOT NULL REFERENCES accounts (id),
   key        TEXT NOT NULL,
   name       TEXT NOT NULL,
@@ -392,14 +392,16 @@ CREATE TABLE contact_field_values (
 ALTER TABLE contacts ADD COLUMN custom_fields TEXT;
 )sql",
 
-    // 15: the account's lists of sources and hotness levels (seed 002). A contact keeps its
+    // 15: the account's lists of sources and hotness levels (seed 002). Their ids (and custom
+    // fields', above) are never given again (AUTOINCREMENT), so that an id a deleted contact
+    // kept cannot come back naming another item. A contact keeps its
     // source as text (seed 004) and the id of the listed source it names; its hotness level's
     // details are copied into the row (kept current when the level changes), so that reading a
     // contact stays one row. The partial indexes cost nothing to contacts without a value and
     // serve the source_id= and hotness_id= filters and the changes a list's edit makes.
     R"sql(
 CREATE TABLE sources (
-  id         INTEGER PRIMARY KEY,
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id INTEGER NOT NULL REFERENCES accounts (id),
   name       TEXT NOT NULL,
   name_key   TEXT NOT NULL,
@@ -408,7 +410,7 @@ CREATE TABLE sources (
   UNIQUE (account_id, name_key)
 );
 CREATE TABLE hotness_levels (
-  id         INTEGER PRIMARY KEY,
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id INTEGER NOT NULL REFERENCES accounts (id),
   name       TEXT NOT NULL,
   name_key   TEXT NOT NULL,

@@ -221,6 +221,13 @@ constexpr const char* kRenameSourceOnContacts =
 constexpr const char* kUnlinkSource =
     "UPDATE contacts SET source_id = NULL, updated_at = ? WHERE account_id = ? AND source_id = ?";
 constexpr const char* kDeleteSource = "DELETE FROM sources WHERE account_id = ? AND id = ?";
+// Deleted contacts show no stale list entries either.
+constexpr const char* kUnlinkSourceInSnapshots =
+    "UPDATE deleted_contacts SET data = json_set(data, '$.source_id', NULL) "
+    "WHERE account_id = ? AND data IS NOT NULL AND json_extract(data, '$.source_id') = ?";
+constexpr const char* kUnlinkLevelInSnapshots =
+    "UPDATE deleted_contacts SET data = json_set(data, '$.hotness_id', NULL, '$.hotness', NULL) "
+    "WHERE account_id = ? AND data IS NOT NULL AND json_extract(data, '$.hotness_id') = ?";
 #define CONTACTD_LEVEL_COLUMNS "id, account_id, name, rank, color, created_at, updated_at"
 constexpr const char* kSelectLevels =
     "SELECT " CONTACTD_LEVEL_COLUMNS " FROM hotness_levels WHERE account_id = ? ORDER BY rank, id";
@@ -249,6 +256,8 @@ constexpr const char* kLevelNameTaken =
 // A restored contact keeps only the list entries that still exist, as they are now.
 constexpr const char* kRefreshRestoredLinks =
     "UPDATE contacts SET "
+    "source = coalesce((SELECT name FROM sources WHERE sources.account_id = contacts.account_id "
+    "AND sources.id = contacts.source_id), source), "
     "source_id = (SELECT id FROM sources WHERE sources.account_id = contacts.account_id "
     "AND sources.id = contacts.source_id), "
     "hotness = (SELECT " CONTACTD_LEVEL_JSON " FROM hotness_levels WHERE "
@@ -650,14 +659,34 @@ std::vector<domain::CustomField> SelectCustomFields(Connection& c, AccountId acc
   return fields;
 }
 
+// The account's custom field definitions, read at most once per write (or load batch) that
+// needs them.
+class FieldDefinitions {
+ public:
+  explicit FieldDefinitions(Connection& c) : c_(c) {}
+  const std::vector<domain::CustomField>& Of(AccountId account) {
+    if (!fields_ || account_ != account) {
+      fields_ = SelectCustomFields(c_, account);
+      account_ = account;
+    }
+    return *fields_;
+  }
+
+ private:
+  Connection& c_;
+  AccountId account_;
+  std::optional<std::vector<domain::CustomField>> fields_;
+};
+
 // Records (`add`) or removes the contact's custom field values in contact_field_values, keyed by
 // their field's definition. Returns the values that have a definition they fit: a value written
 // while its field was deleted (or, restored, whose field is gone) has none.
-domain::CustomValues IndexCustomValues(Connection& c, AccountId account, ContactId id,
+domain::CustomValues IndexCustomValues(Connection& c, FieldDefinitions& definitions,
+                                       AccountId account, ContactId id,
                                        const domain::CustomValues& values, bool add) {
   domain::CustomValues indexed;
   if (values.empty()) return indexed;
-  std::vector<domain::CustomField> fields = SelectCustomFields(c, account);
+  const std::vector<domain::CustomField>& fields = definitions.Of(account);
   for (const auto& [key, value] : values) {
     const domain::CustomField* field = domain::FindCustomField(fields, key);
     if (field == nullptr) continue;
@@ -713,9 +742,10 @@ std::string LevelJson(Connection& c, AccountId account, std::int64_t id) {
 }
 
 // Indexes the values a write sets; refuses the write if one lost its definition meanwhile.
-void IndexNewCustomValues(Connection& c, AccountId account, ContactId id,
-                          const domain::CustomValues& values) {
-  if (IndexCustomValues(c, account, id, values, /*add=*/true).size() != values.size()) {
+void IndexNewCustomValues(Connection& c, FieldDefinitions& definitions, AccountId account,
+                          ContactId id, const domain::CustomValues& values) {
+  if (IndexCustomValues(c, definitions, account, id, values, /*add=*/true).size() !=
+      values.size()) {
     throw RefusedWrite{Error::Conflict(
         "A custom field of this contact was deleted or changed meanwhile; send the request "
         "again")};
@@ -945,7 +975,8 @@ Error FromSqlite(const SqliteError& e) {
 }
 
 // Inserts one contact inside the caller's write transaction; returns its id.
-ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
+ContactId InsertContact(Connection& c, const domain::NewContact& contact,
+                        FieldDefinitions& definitions) {
   bool primary = contact.is_primary && contact.company.has_value();
   if (primary) {
     c.Prepare(kDemotePrimary)
@@ -1012,7 +1043,7 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact) {
   insert.Run();
   ContactId id{c.LastInsertId()};
   IndexTags(c, contact.account, id, contact.tags, /*add=*/true);
-  IndexNewCustomValues(c, contact.account, id, contact.custom_fields);
+  IndexNewCustomValues(c, definitions, contact.account, id, contact.custom_fields);
   IndexPhones(c, contact.account, id, PhonesMissing(contact.phones, {}), /*add=*/true);
   {
     domain::Contact indexed;
@@ -1089,8 +1120,20 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
   }
   if (changes.custom_fields) {
     set("custom_fields", EncodeCustomValues(*changes.custom_fields));
-    IndexCustomValues(c, account, id, current.custom_fields, /*add=*/false);
-    IndexNewCustomValues(c, account, id, *changes.custom_fields);
+    // Only the values that change move in the lookup table.
+    domain::CustomValues removed;
+    domain::CustomValues added;
+    for (const auto& [key, value] : current.custom_fields) {
+      auto next = changes.custom_fields->find(key);
+      if (next == changes.custom_fields->end() || next->second != value) removed.emplace(key, value);
+    }
+    for (const auto& [key, value] : *changes.custom_fields) {
+      auto before = current.custom_fields.find(key);
+      if (before == current.custom_fields.end() || before->second != value) added.emplace(key, value);
+    }
+    FieldDefinitions definitions(c);
+    IndexCustomValues(c, definitions, account, id, removed, /*add=*/false);
+    IndexNewCustomValues(c, definitions, account, id, added);
   }
   auto set_optional_int = [&](std::string_view column, const std::optional<std::int64_t>& value) {
     sql += ", ";
@@ -1458,7 +1501,8 @@ Result<domain::Contact> SqliteStore::CreateContact(const domain::NewContact& con
         return std::unexpected(allowed.error());
       }
     }
-    ContactId id = InsertContact(c, contact);
+    FieldDefinitions definitions(c);
+    ContactId id = InsertContact(c, contact, definitions);
     auto created = SelectContact(c, contact.account, id);
     if (!created) return std::unexpected(Error::Internal("inserted contact not found"));
     return *created;
@@ -1493,7 +1537,8 @@ class SqliteStore::Load final : public ContactLoad {
     return Guard([&](Connection& c) -> Result<void> {
       std::optional<Transaction> batch;
       if (!transaction_) batch.emplace(c, Transaction::Mode::kWrite);
-      for (const domain::NewContact& contact : contacts) InsertContact(c, contact);
+      FieldDefinitions definitions(c);  // one read per batch: a load holds the write lock
+      for (const domain::NewContact& contact : contacts) InsertContact(c, contact, definitions);
       if (batch) batch->Commit();
       return {};
     });
@@ -1625,7 +1670,8 @@ Result<bool> SqliteStore::DeleteContact(AccountId account, ContactId id, const D
     }
     if (auto allowed = check(*current); !allowed) return std::unexpected(allowed.error());
     IndexTags(c, account, id, current->tags, /*add=*/false);
-    IndexCustomValues(c, account, id, current->custom_fields, /*add=*/false);
+    FieldDefinitions definitions(c);
+    IndexCustomValues(c, definitions, account, id, current->custom_fields, /*add=*/false);
     IndexPhones(c, account, id, PhonesMissing(current->phones, {}), /*add=*/false);
     ReindexWords(c, account, id, current, CompanyName(c, account, current->company), std::nullopt,
                  std::nullopt);
@@ -1670,7 +1716,9 @@ Result<std::optional<domain::Contact>> SqliteStore::RestoreContact(AccountId acc
     IndexTags(c, account, id, restored->tags, /*add=*/true);
     // Deleting a definition removes its values from snapshots too; this keeps a restore
     // consistent should one still hold a value no definition fits.
-    if (auto kept = IndexCustomValues(c, account, id, restored->custom_fields, /*add=*/true);
+    FieldDefinitions definitions(c);
+    if (auto kept = IndexCustomValues(c, definitions, account, id, restored->custom_fields,
+                                      /*add=*/true);
         kept != restored->custom_fields) {
       restored->custom_fields = std::move(kept);
       c.Prepare(kSetCustomValues)
@@ -1824,7 +1872,8 @@ Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contac
       }
     }
     if (matches.empty()) {
-      ContactId id = InsertContact(c, contact);
+      FieldDefinitions definitions(c);
+      ContactId id = InsertContact(c, contact, definitions);
       auto created = SelectContact(c, contact.account, id);
       if (!created) return std::unexpected(Error::Internal("inserted contact not found"));
       return UpsertResult{std::move(*created), true};
@@ -2067,6 +2116,7 @@ Result<bool> SqliteStore::DeleteSource(AccountId account, std::int64_t id, std::
     c.Prepare(kDeleteSource).Bind(1, account.value).Bind(2, id).Run();
     if (c.Changes() == 0) return false;
     c.Prepare(kUnlinkSource).Bind(1, now).Bind(2, account.value).Bind(3, id).Run();
+    c.Prepare(kUnlinkSourceInSnapshots).Bind(1, account.value).Bind(2, id).Run();
     return true;
   });
 }
@@ -2142,7 +2192,13 @@ Result<std::optional<domain::StoredHotnessLevel>> SqliteStore::UpdateHotnessLeve
     if (null_param) update.BindNull(static_cast<int>(*null_param) + 1);
     update.Run();
     if (c.Changes() == 0) return std::nullopt;
-    c.Prepare(kRefreshLevelOnContacts).Bind(1, changes.now).Bind(2, account.value).Bind(3, id).Run();
+    if (changes.name || changes.rank || changes.color) {
+      c.Prepare(kRefreshLevelOnContacts)
+          .Bind(1, changes.now)
+          .Bind(2, account.value)
+          .Bind(3, id)
+          .Run();
+    }
     Statement select = c.Prepare(kSelectLevel);
     select.Bind(1, account.value).Bind(2, id);
     if (!select.Step()) return std::unexpected(Error::Internal("updated level not found"));
@@ -2156,6 +2212,7 @@ Result<bool> SqliteStore::DeleteHotnessLevel(AccountId account, std::int64_t id,
     c.Prepare(kDeleteLevel).Bind(1, account.value).Bind(2, id).Run();
     if (c.Changes() == 0) return false;
     c.Prepare(kUnlinkLevel).Bind(1, now).Bind(2, account.value).Bind(3, id).Run();
+    c.Prepare(kUnlinkLevelInSnapshots).Bind(1, account.value).Bind(2, id).Run();
     return true;
   });
 }
