@@ -2,7 +2,8 @@
 -- arguments to per-thread states before init, and every thread reads the same variables):
 --   BENCH_SCENARIO  get_by_id | list_default | filter_last_name | filter_state_in |
 --                   filter_created | sort_offset | cursor_deep | create | patch | mixed |
---                   search | filter_tag | upsert | filter_custom (contactd and fastify) | static
+--                   search | filter_tag | upsert | filter_custom | search_selective
+--                   (these five: contactd and fastify) | static
 --   BENCH_API       native | fastify | directus   (which api_<name>.lua builds the requests)
 --   BENCH_TOKEN     bearer token (peers without auth ignore it)
 --   BENCH_MIN_ID, BENCH_MAX_ID   id range of the big account's contacts
@@ -57,6 +58,11 @@ local builders = {
   search = function() return api.search(string.lower(string.sub(pick(last_names), 1, 3))) end,
   filter_tag = function() return api.filter_tag(pick(tags)) end,
   filter_custom = function() return api.filter_custom(pick(industries)) end,
+  -- bench/gen's emails start with the first name's initial, the last name and 1-9999.
+  search_selective = function()
+    return api.search(string.char(math.random(97, 122)) .. string.lower(pick(last_names)) ..
+      math.random(100, 999))
+  end,
   upsert = function() return api.upsert(math.random(1, 1000)) end,
   patch = function() return api.patch(random_id(), pick(titles)) end,
 }

@@ -6,7 +6,7 @@ from conftest import ROOT
 
 SCENARIOS = ["get_by_id", "list_default", "filter_last_name", "filter_state_in", "filter_created",
              "sort_offset", "cursor_deep", "create", "patch", "mixed", "search", "filter_tag",
-             "upsert", "filter_custom"]
+             "upsert", "filter_custom", "search_selective"]
 
 
 def test_bench_run_help_names_every_scenario_and_option():
