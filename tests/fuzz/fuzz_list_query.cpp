@@ -1,6 +1,7 @@
 // Fuzzes the query string of GET /contacts as the native API reads it: api::ParseQueryString,
 // then domain::ParseContactListQuery (and domain::ParsePageQuery, which GET /companies calls on
-// the same parameters), then the SQL the SQLite store builds from an accepted query.
+// the same parameters), then custom field conditions resolved against definitions of every type,
+// then the SQL the SQLite store builds from an accepted query.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +10,8 @@
 #include "api/native/codec.hpp"
 #include "api/params.hpp"
 #include "check.hpp"
+#include "definitions.hpp"
+#include "domain/custom_fields.hpp"
 #include "domain/cursor.hpp"
 #include "domain/query.hpp"
 #include "store/sqlite/filter_sql.hpp"
@@ -66,6 +69,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(filter.values.size() <= domain::kMaxInValues);
   }
   for (const domain::SortKey& key : query->sort) FUZZ_CHECK(key.field != nullptr);
+  // custom_fields.<key> conditions, resolved as the contact service does.
+  auto resolved = domain::ResolveCustomFilters(query->filters, FuzzCustomFields(), "US");
+  if (!resolved) {
+    FUZZ_CHECK(resolved.error().code == domain::ErrorCode::kBadRequest);
+    FUZZ_CHECK(!resolved.error().fields.empty());
+    return 0;
+  }
+  for (const domain::Filter& filter : query->filters) {
+    if (filter.field->kind == domain::FieldKind::kCustom) FUZZ_CHECK(filter.custom_field_id > 0);
+  }
   CheckSql(*query, /*with_cursor=*/true);
   CheckSql(*query, /*with_cursor=*/false);
   return 0;
