@@ -1159,18 +1159,21 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
                               : std::nullopt);
   }
   if (changes.is_connected) set_int("is_connected", *changes.is_connected);
-  sql += " WHERE account_id = ? AND id = ?";
+  // The row as it now is comes back from the UPDATE itself: no second lookup.
+  sql += " WHERE account_id = ? AND id = ? RETURNING " CONTACTD_CONTACT_COLUMNS;
   params.emplace_back(account.value);
   params.emplace_back(id.value);
-  Statement stmt = c.Prepare(sql);
-  BindAll(stmt, params);
-  for (std::size_t position : null_params) stmt.BindNull(static_cast<int>(position) + 1);
-  stmt.Run();
+  std::optional<domain::Contact> updated;
+  {
+    Statement stmt = c.Prepare(sql);
+    BindAll(stmt, params);
+    for (std::size_t position : null_params) stmt.BindNull(static_cast<int>(position) + 1);
+    if (stmt.Step()) updated = ReadContact(stmt);
+  }
   if (changes.phones) {
     IndexPhones(c, account, id, PhonesMissing(current.phones, *changes.phones), /*add=*/false);
     IndexPhones(c, account, id, PhonesMissing(*changes.phones, current.phones), /*add=*/true);
   }
-  std::optional<domain::Contact> updated = SelectContact(c, account, id);
   // Only what a contact is found by needs its words computed again (a title change does not).
   using domain::TextField;
   bool searched_text_changed = false;
