@@ -150,6 +150,17 @@ Result<Company> CompanyService::Update(const Principal& principal, CompanyId id,
   return std::move(**updated);
 }
 
+Result<Company> CompanyService::SetPrimaryContact(const Principal& principal, CompanyId id,
+                                                  std::optional<ContactId> contact) {
+  if (auto allowed = Authorize(principal, Permission::kUpdate, "company"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  auto updated = store_.SetCompanyPrimary(principal.account, id, contact, NowSeconds());
+  if (!updated) return std::unexpected(updated.error());
+  if (!*updated) return std::unexpected(Error::NotFound("Company not found"));
+  return std::move(**updated);
+}
+
 Result<void> CompanyService::Delete(const Principal& principal, CompanyId id, bool detach) {
   if (auto allowed = Authorize(principal, Permission::kDelete, "company"); !allowed) {
     return std::unexpected(allowed.error());

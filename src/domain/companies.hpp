@@ -23,6 +23,11 @@ class CompanyService {
   // Changes the members sent (as Create validates them). kForbidden without UPDATE, kNotFound.
   Result<Company> Update(const Principal& principal, CompanyId id, CompanyInput input,
                          WritePolicy policy = {});
+  // Makes the contact the company's only primary contact (`contact` nullopt: none). kForbidden
+  // without UPDATE, kNotFound, kValidation naming contact_id unless it is a contact of the
+  // company.
+  Result<Company> SetPrimaryContact(const Principal& principal, CompanyId id,
+                                    std::optional<ContactId> contact);
   // Admin only. kConflict while contacts belong to it, unless `detach`: then they are left
   // without a company (and none is primary). kNotFound.
   Result<void> Delete(const Principal& principal, CompanyId id, bool detach);

@@ -116,6 +116,12 @@ class Store {
                                                                     domain::CompanyId id,
                                                                     bool detach,
                                                                     std::int64_t now) = 0;
+  // Makes `contact` the company's only primary contact, or (nullopt) leaves it with none, in one
+  // write: concurrent calls leave exactly one. nullopt when the company is not in the account;
+  // kValidation naming contact_id when the contact is not one of the company's.
+  virtual domain::Result<std::optional<domain::Company>> SetCompanyPrimary(
+      domain::AccountId account, domain::CompanyId company,
+      std::optional<domain::ContactId> contact, std::int64_t now) = 0;
   // Uses limit, offset and after_id of `query`; ordered by id.
   virtual domain::Result<Page<domain::Company>> ListCompanies(domain::AccountId account,
                                                               const domain::ListQuery& query) = 0;

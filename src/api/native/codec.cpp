@@ -726,6 +726,20 @@ http::Response RenderCustomField(const http::RequestContext& context,
 }
 
 
+domain::Result<domain::ContactId> ParsePrimaryContactInput(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return std::unexpected(object.error());
+  domain::FieldErrors errors;
+  ObjectReader reader(*object, "", errors);
+  auto contact_id = reader.Integer("contact_id");
+  if (!contact_id.value && !errors.Has("contact_id")) {
+    errors.Add("contact_id", "contact_id is required");
+  }
+  reader.RejectUnknown();
+  if (!errors.empty()) return std::unexpected(domain::Error::Validation(std::move(errors).Take()));
+  return domain::ContactId{*contact_id.value};
+}
+
 domain::Result<domain::ListItemInput> ParseListItemInput(std::string_view body) {
   auto object = ParseObject(body);
   if (!object) return std::unexpected(object.error());

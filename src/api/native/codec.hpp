@@ -32,6 +32,8 @@ std::span<const std::string_view> ContactOutputFields();
 // domain to report together with its own.
 domain::Result<domain::ContactInput> ParseContactInput(std::string_view body);
 domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body);
+// The body of PUT /companies/{id}/primary-contact: {contact_id}.
+domain::Result<domain::ContactId> ParsePrimaryContactInput(std::string_view body);
 domain::Result<domain::CustomFieldInput> ParseCustomFieldInput(std::string_view body);
 // The body of POST / PATCH /sources and /hotness-levels.
 domain::Result<domain::ListItemInput> ParseListItemInput(std::string_view body);

@@ -273,6 +273,25 @@ http::Response UpdateCompany(const Services& s, const http::Request& request,
   return company ? RenderCompany(context, *company) : RenderError(context, company.error());
 }
 
+http::Response SetPrimaryContact(const Services& s, const http::Request& request,
+                                 http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "company_id");
+  if (!id) return RenderError(context, id.error());
+  auto contact = ParsePrimaryContactInput(request.body);
+  if (!contact) return RenderError(context, contact.error());
+  auto company = s.companies.SetPrimaryContact(context.caller(), domain::CompanyId{*id}, *contact);
+  return company ? RenderCompany(context, *company) : RenderError(context, company.error());
+}
+
+http::Response ClearPrimaryContact(const Services& s, const http::Request&,
+                                   http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "company_id");
+  if (!id) return RenderError(context, id.error());
+  auto company =
+      s.companies.SetPrimaryContact(context.caller(), domain::CompanyId{*id}, std::nullopt);
+  return company ? RenderCompany(context, *company) : RenderError(context, company.error());
+}
+
 http::Response DeleteCompany(const Services& s, const http::Request& request,
                              http::RequestContext& context) {
   auto id = ParseIdParam(context.path_params[0], "company_id");
@@ -364,6 +383,10 @@ void AddRoutes(http::Router& router, const Services& services) {
       needs(Permission::kUpdate, "company"));
   add("DELETE", base + "/companies/{company_id}", DeleteCompany,
       needs(Permission::kDelete, "company"));
+  add("PUT", base + "/companies/{company_id}/primary-contact", SetPrimaryContact,
+      needs(Permission::kUpdate, "company"));
+  add("DELETE", base + "/companies/{company_id}/primary-contact", ClearPrimaryContact,
+      needs(Permission::kUpdate, "company"));
   add("GET", "/healthz", Health,
       {.authenticated = false, .permission = {}, .resource = {}, .bounded_read = true});
 }

@@ -112,6 +112,10 @@ constexpr const char* kInsertContact =
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "  // 24 text
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "                                        // 11 keys
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kSelectContactCompany =
+    "SELECT company_id FROM contacts WHERE account_id = ? AND id = ?";
+constexpr const char* kPromoteContact =
+    "UPDATE contacts SET is_primary = 1, updated_at = ? WHERE account_id = ? AND id = ?";
 constexpr const char* kClearCompanyPrimary =
     "UPDATE companies SET primary_contact_id = NULL, updated_at = ? "
     "WHERE account_id = ? AND id = ? AND primary_contact_id = ?";
@@ -1802,6 +1806,31 @@ void SqliteStore::EmptyWal() {
   Run([](Connection& c) -> Result<void> {
     c.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
     return {};
+  });
+}
+
+Result<std::optional<domain::Company>> SqliteStore::SetCompanyPrimary(
+    AccountId account, CompanyId company, std::optional<ContactId> contact, std::int64_t now) {
+  return Write([&](Connection& c) -> Result<std::optional<domain::Company>> {
+    if (!SelectCompany(c, account, company)) return std::nullopt;
+    if (contact) {
+      Statement member = c.Prepare(kSelectContactCompany);
+      member.Bind(1, account.value).Bind(2, contact->value);
+      if (!member.Step() || member.IsNull(0) || member.Int(0) != company.value) {
+        return std::unexpected(Error::Validation(
+            {{"contact_id", "contact_id must be the id of a contact of this company"}}));
+      }
+    }
+    c.Prepare(kDemotePrimary).Bind(1, now).Bind(2, account.value).Bind(3, company.value).Run();
+    Statement set = c.Prepare(kSetCompanyPrimary);
+    if (contact) {
+      c.Prepare(kPromoteContact).Bind(1, now).Bind(2, account.value).Bind(3, contact->value).Run();
+      set.Bind(1, contact->value);
+    } else {
+      set.BindNull(1);
+    }
+    set.Bind(2, now).Bind(3, account.value).Bind(4, company.value).Run();
+    return SelectCompany(c, account, company);
   });
 }
 

@@ -80,6 +80,9 @@ class SqliteStore final : public Store {
       domain::AccountId account, domain::ContactId id, const ContactPlan& plan) override;
   domain::Result<Page<domain::TagCount>> ListTags(domain::AccountId account,
                                                   const domain::ListQuery& query) override;
+  domain::Result<std::optional<domain::Company>> SetCompanyPrimary(
+      domain::AccountId account, domain::CompanyId company,
+      std::optional<domain::ContactId> contact, std::int64_t now) override;
   domain::Result<std::vector<domain::CustomField>> ListCustomFields(
       domain::AccountId account) override;
   domain::Result<domain::CustomField> CreateCustomField(const domain::CustomField& field,
