@@ -221,6 +221,10 @@ struct Address {
 };
 inline constexpr std::size_t kMaxAddressesPerContact = 10;
 
+// How deep a reporting chain may be: a write that would make one deeper (or a cycle) is refused,
+// so a walk up or down a hierarchy is bounded.
+inline constexpr int kMaxHierarchyDepth = 1000;
+
 // Do-not-disturb per channel (seed 004's dndSettings).
 inline constexpr std::array<std::string_view, 6> kDndChannels = {"call", "email", "sms",
                                                                  "whatsapp", "gmb", "fb"};
@@ -279,6 +283,7 @@ struct Contact {
   // The source of the account's list that `source` names, if any (seed 002's source_id).
   std::optional<std::int64_t> source_id;
   std::optional<HotnessLevel> hotness;  // the level as it is now
+  std::optional<ContactId> reports_to;  // the contact's manager (seed 003's metadata.reportsTo)
   bool is_primary = false;
   bool is_connected = false;
   std::optional<UserId> owner_user;
@@ -353,6 +358,7 @@ struct ContactInput {
   Input<std::vector<CustomValueInput>> custom_fields;
   Input<std::int64_t> source_id;   // a source of the account's list: sets source to its name
   Input<std::int64_t> hotness_id;  // a level of the account's hotness scale
+  Input<std::int64_t> reports_to;  // another contact of the account
   FieldErrors errors;  // shape errors found while reading: unknown keys, wrong JSON types
 };
 
@@ -376,6 +382,7 @@ struct NewContact {
   // (without one, `source` names a listed source or none), a hotness_id the level's details.
   std::optional<std::int64_t> source_id;
   std::optional<std::int64_t> hotness_id;
+  std::optional<ContactId> reports_to;  // checked by the store inside the write
   bool is_primary = false;
   bool is_connected = false;
   std::int64_t now = 0;
@@ -395,6 +402,9 @@ struct ContactChanges {
   // Resolved by the store as for NewContact; a source_id change overrides the source text.
   std::optional<std::optional<std::int64_t>> source_id;
   std::optional<std::optional<std::int64_t>> hotness_id;
+  // The store refuses a manager that is not a contact of the account, the contact itself, or one
+  // that reports (through any chain) to the contact.
+  std::optional<std::optional<ContactId>> reports_to;
   std::optional<bool> is_connected;
   std::int64_t now = 0;
 
@@ -403,7 +413,8 @@ struct ContactChanges {
       if (t) return false;
     }
     return !full_name_given && !phones && !spouse && !dnd && !dnd_settings && !tags &&
-           !addresses && !custom_fields && !source_id && !hotness_id && !is_connected;
+           !addresses && !custom_fields && !source_id && !hotness_id && !reports_to &&
+           !is_connected;
   }
 };
 

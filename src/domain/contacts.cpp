@@ -290,6 +290,7 @@ NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& poli
   CheckSourceSent(input, errors);
   contact.source_id = input.source_id.value;
   contact.hotness_id = input.hotness_id.value;
+  if (input.reports_to.value) contact.reports_to = ContactId{*input.reports_to.value};
   if (input.is_primary.present) {
     contact.is_primary = RequireBool(input.is_primary, "is_primary", errors).value_or(false);
   }
@@ -495,6 +496,11 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
   CheckSourceSent(input, errors);
   if (input.source_id.present) changes.source_id = input.source_id.value;
   if (input.hotness_id.present) changes.hotness_id = input.hotness_id.value;
+  if (input.reports_to.present) {
+    changes.reports_to = input.reports_to.value
+                             ? std::optional<ContactId>(ContactId{*input.reports_to.value})
+                             : std::nullopt;
+  }
   if (input.is_connected.present) {
     changes.is_connected = RequireBool(input.is_connected, "is_connected", errors);
   }
@@ -634,6 +640,37 @@ Result<store::Page<Contact>> ContactService::ListDeleted(const Principal& princi
 
 Result<std::int64_t> ContactService::PurgeExpired() {
   return store_.PurgeDeletedContacts(NowSeconds() - kRestoreWindowSeconds);
+}
+
+Result<ReportLinks> ContactService::Reports(const Principal& principal, ContactId id, bool all) {
+  if (auto allowed = Authorize(principal, Permission::kRead, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  // One more than returned tells whether the read was cut.
+  auto tree = store_.ReportTree(principal.account, id, all ? kMaxHierarchyDepth : 1,
+                                kMaxReportLinks + 1);
+  if (!tree) return std::unexpected(tree.error());
+  if (!*tree) return std::unexpected(Error::NotFound("Contact not found"));
+  ReportLinks result{std::move(**tree), false};
+  if (result.links.size() > kMaxReportLinks) {
+    result.links.resize(kMaxReportLinks);
+    result.has_more = true;
+  }
+  return result;
+}
+
+Result<ReportLinks> ContactService::Hierarchy(const Principal& principal) {
+  if (auto allowed = Authorize(principal, Permission::kRead, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  auto links = store_.ReportingLinks(principal.account, kMaxReportLinks + 1);
+  if (!links) return std::unexpected(links.error());
+  ReportLinks result{std::move(*links), false};
+  if (result.links.size() > kMaxReportLinks) {
+    result.links.resize(kMaxReportLinks);
+    result.has_more = true;
+  }
+  return result;
 }
 
 Result<store::Page<TagCount>> ContactService::ListTags(const Principal& principal,

@@ -35,6 +35,14 @@ std::optional<std::string> DeriveFullName(const std::optional<std::string>& firs
                                           const std::optional<std::string>& last);
 std::pair<std::string, std::optional<std::string>> SplitFullName(std::string_view full);
 
+// How many reporting links one hierarchy read returns at most.
+inline constexpr std::size_t kMaxReportLinks = 10000;
+
+struct ReportLinks {
+  std::vector<store::ReportLink> links;
+  bool has_more = false;  // the read stopped at kMaxReportLinks
+};
+
 struct UpsertOutcome {
   Contact contact;
   bool created = false;
@@ -85,6 +93,13 @@ class ContactService {
   Result<store::Page<Contact>> ListDeleted(const Principal& principal, const ListQuery& query);
   // Erases what the window no longer keeps; returns how many contacts.
   Result<std::int64_t> PurgeExpired();
+
+  // The contacts below `id` in the reporting hierarchy, breadth-first: its direct reports, or
+  // (`all`) the whole subtree; at most kMaxReportLinks, with whether more were left out.
+  // kNotFound unless the contact is in the principal's account.
+  Result<ReportLinks> Reports(const Principal& principal, ContactId id, bool all);
+  // The account's reporting links, by manager then report; at most kMaxReportLinks.
+  Result<ReportLinks> Hierarchy(const Principal& principal);
 
   // The account's tags with how many contacts carry each, by tag; limit and offset of `query`.
   Result<store::Page<TagCount>> ListTags(const Principal& principal, const ListQuery& query);

@@ -14,7 +14,7 @@
 namespace contactd::domain {
 namespace {
 
-constexpr std::array<QueryField, 35> kContactFields = {{
+constexpr std::array<QueryField, 36> kContactFields = {{
     {"id", FieldKind::kInteger},
     {"contact_type", FieldKind::kTypeSet},
     {"contact_types", FieldKind::kTypeSet},
@@ -36,6 +36,7 @@ constexpr std::array<QueryField, 35> kContactFields = {{
     {"source", FieldKind::kText},
     {"source_id", FieldKind::kInteger},
     {"hotness_id", FieldKind::kInteger},
+    {"reports_to", FieldKind::kInteger},
     {"country", FieldKind::kCanonical},
     {"timezone", FieldKind::kCanonical},
     {"birthday", FieldKind::kCanonical},

@@ -39,6 +39,18 @@ using MatchCheck = std::function<domain::Result<void>(const std::vector<Match>& 
 
 using SettingsChange = std::function<domain::Result<void>(domain::AccountSettings& settings)>;
 
+// A contact in a reporting hierarchy: who it reports to, how far below the asked-for root it
+// is, and what a chart shows of it.
+struct ReportLink {
+  domain::ContactId manager;
+  domain::ContactId id;
+  int depth = 1;
+  std::optional<std::string> full_name;
+  std::optional<std::string> display_name;
+  std::optional<std::string> title;
+  std::optional<std::string> department;
+};
+
 struct UpsertResult {
   domain::Contact contact;
   bool created = false;
@@ -183,6 +195,14 @@ class Store {
   // Erases the snapshots of contacts of every account deleted before `deleted_before`; returns
   // how many.
   virtual domain::Result<std::int64_t> PurgeDeletedContacts(std::int64_t deleted_before) = 0;
+
+  // The contacts below `root`, breadth-first, down to `max_depth` levels, at most `limit` of
+  // them (reading stops there). nullopt when `root` is not a contact of the account.
+  virtual domain::Result<std::optional<std::vector<ReportLink>>> ReportTree(
+      domain::AccountId account, domain::ContactId root, int max_depth, std::size_t limit) = 0;
+  // Every reporting link of the account, by manager then report, at most `limit`.
+  virtual domain::Result<std::vector<ReportLink>> ReportingLinks(domain::AccountId account,
+                                                                 std::size_t limit) = 0;
 
   // The account's custom field definitions, by rank then id.
   virtual domain::Result<std::vector<domain::CustomField>> ListCustomFields(

@@ -70,8 +70,14 @@ def test_custom_field_filters_look_up_their_match(server, select, condition):
     assert "rowid=?" in text and "contact_field_values USING PRIMARY KEY" in text, text
 
 
-@pytest.mark.parametrize("column", ["source_id", "hotness_id"])
+@pytest.mark.parametrize("column", ["source_id", "hotness_id", "reports_to"])
 def test_list_links_are_served_by_their_partial_indexes(server, column):
     text = plan(server.db, f"SELECT count(*) FROM contacts WHERE account_id = 1 AND "
                            f"is_connected = 1 AND {column} = 3")
     assert f"contacts_{column}" in text, text
+
+
+def test_reporting_links_walk_the_partial_index_in_order(server):
+    text = plan(server.db, "SELECT reports_to, id FROM contacts WHERE account_id = 1 AND "
+                           "reports_to IS NOT NULL ORDER BY reports_to, id LIMIT 10001")
+    assert "contacts_reports_to" in text and "TEMP B-TREE" not in text, text

@@ -23,7 +23,7 @@ namespace json = boost::json;
 enum class Out {
   kId, kUid, kContactType, kContactTypes, kCompanyId, kText, kPhones, kSpouse, kDnd,
   kDndSettings, kTags, kAddresses, kIsPrimary, kIsConnected, kOwnerAccountId, kCreatedAt, kUpdatedAt,
-  kFullNameGiven, kCustomFields, kSourceId, kHotnessId, kHotness,
+  kFullNameGiven, kCustomFields, kSourceId, kHotnessId, kHotness, kReportsTo,
 };
 struct OutputField {
   std::string_view name;
@@ -31,7 +31,7 @@ struct OutputField {
   domain::TextField text = domain::TextField::kFirstName;  // for Out::kText
 };
 using TF = domain::TextField;
-constexpr std::array<OutputField, 45> kContactOutputs = {{
+constexpr std::array<OutputField, 46> kContactOutputs = {{
     {"id", Out::kId},
     {"uid", Out::kUid},
     {"contact_type", Out::kContactType},
@@ -45,6 +45,7 @@ constexpr std::array<OutputField, 45> kContactOutputs = {{
     {"email", Out::kText, TF::kEmail},
     {"title", Out::kText, TF::kTitle},
     {"department", Out::kText, TF::kDepartment},
+    {"reports_to", Out::kReportsTo},
     {"address", Out::kText, TF::kAddress},
     {"city", Out::kText, TF::kCity},
     {"state", Out::kText, TF::kState},
@@ -325,6 +326,10 @@ void WriteContact(JsonWriter& w, const domain::Contact& contact, const Selection
       case Out::kSourceId:
         w.OptionalInt(contact.source_id);
         break;
+      case Out::kReportsTo:
+        w.OptionalInt(contact.reports_to ? std::optional(contact.reports_to->value)
+                                         : std::nullopt);
+        break;
       case Out::kHotnessId:
         w.OptionalInt(contact.hotness ? std::optional(contact.hotness->id) : std::nullopt);
         break;
@@ -554,6 +559,7 @@ void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
   input.custom_fields = ReadCustomValues(reader);
   input.source_id = reader.Integer("source_id");
   input.hotness_id = reader.Integer("hotness_id");
+  input.reports_to = reader.Integer("reports_to");
   input.is_primary = reader.Bool("is_primary");
   input.is_connected = reader.Bool("is_connected");
   if (allow_created_at) {
@@ -725,6 +731,61 @@ http::Response RenderCustomField(const http::RequestContext& context,
   return Respond(status, body);
 }
 
+
+namespace {
+
+void WriteChartEntry(JsonWriter& w, const store::ReportLink& link) {
+  w.Key("id").Int(link.id.value);
+  w.Key("full_name").OptionalString(link.full_name);
+  w.Key("display_name").OptionalString(link.display_name);
+  w.Key("title").OptionalString(link.title);
+  w.Key("department").OptionalString(link.department);
+}
+
+}  // namespace
+
+http::Response RenderReports(const http::RequestContext& context,
+                             const domain::ReportLinks& reports) {
+  http::Response response;
+  JsonWriter w(response.body);
+  BeginEnvelope(w, context);
+  w.Key("data").BeginArray();
+  for (const store::ReportLink& link : reports.links) {
+    w.BeginObject();
+    WriteChartEntry(w, link);
+    w.Key("reports_to").Int(link.manager.value);
+    w.Key("depth").Int(link.depth);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("has_more").Bool(reports.has_more);
+  w.EndObject();
+  return response;
+}
+
+http::Response RenderHierarchy(const http::RequestContext& context,
+                               const domain::ReportLinks& hierarchy) {
+  http::Response response;
+  JsonWriter w(response.body);
+  BeginEnvelope(w, context);
+  w.Key("data").BeginObject();
+  // Links come by manager: one member per manager, its reports in id order.
+  for (std::size_t i = 0; i < hierarchy.links.size(); ++i) {
+    const store::ReportLink& link = hierarchy.links[i];
+    if (i == 0 || hierarchy.links[i - 1].manager != link.manager) {
+      if (i > 0) w.EndArray();
+      w.Key(std::to_string(link.manager.value)).BeginArray();
+    }
+    w.BeginObject();
+    WriteChartEntry(w, link);
+    w.EndObject();
+  }
+  if (!hierarchy.links.empty()) w.EndArray();
+  w.EndObject();
+  w.Key("has_more").Bool(hierarchy.has_more);
+  w.EndObject();
+  return response;
+}
 
 domain::Result<domain::ContactId> ParsePrimaryContactInput(std::string_view body) {
   auto object = ParseObject(body);

@@ -5,6 +5,7 @@
 
 #include "domain/account_lists.hpp"
 #include "domain/company.hpp"
+#include "domain/contacts.hpp"
 #include "domain/contact.hpp"
 #include "domain/custom_fields.hpp"
 #include "domain/error.hpp"
@@ -32,6 +33,12 @@ std::span<const std::string_view> ContactOutputFields();
 // domain to report together with its own.
 domain::Result<domain::ContactInput> ParseContactInput(std::string_view body);
 domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body);
+// {data: [{id, full_name, display_name, title, department, reports_to, depth}], has_more}
+http::Response RenderReports(const http::RequestContext& context,
+                             const domain::ReportLinks& reports);
+// {data: {"<manager id>": [{id, full_name, display_name, title, department}]}, has_more}
+http::Response RenderHierarchy(const http::RequestContext& context,
+                               const domain::ReportLinks& hierarchy);
 // The body of PUT /companies/{id}/primary-contact: {contact_id}.
 domain::Result<domain::ContactId> ParsePrimaryContactInput(std::string_view body);
 domain::Result<domain::CustomFieldInput> ParseCustomFieldInput(std::string_view body);

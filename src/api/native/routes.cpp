@@ -141,6 +141,35 @@ http::Response DeleteCustomField(const Services& s, const http::Request&,
   return deleted ? NoContent() : RenderError(context, deleted.error());
 }
 
+http::Response ContactReports(const Services& s, const http::Request& request,
+                              http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "contact_id");
+  if (!id) return RenderError(context, id.error());
+  auto params = ParseQueryString(request.query);
+  if (!params) return RenderError(context, params.error());
+  bool all = false;
+  for (const auto& [key, value] : *params) {
+    if (key == "depth" && (value == "1" || value == "all")) {
+      all = value == "all";
+    } else {
+      std::string message = key == "depth" ? "depth must be 1 or all"
+                                           : "unknown query parameter '" + key + "'";
+      return RenderError(context, domain::Error::BadRequest(message, {{key, message}}));
+    }
+  }
+  auto reports = s.contacts.Reports(context.caller(), domain::ContactId{*id}, all);
+  return reports ? RenderReports(context, *reports) : RenderError(context, reports.error());
+}
+
+http::Response ContactHierarchy(const Services& s, const http::Request& request,
+                                http::RequestContext& context) {
+  if (!request.query.empty()) {
+    return RenderError(context, domain::Error::BadRequest("hierarchy takes no parameters"));
+  }
+  auto hierarchy = s.contacts.Hierarchy(context.caller());
+  return hierarchy ? RenderHierarchy(context, *hierarchy) : RenderError(context, hierarchy.error());
+}
+
 http::Response ListSources(const Services& s, const http::Request&,
                            http::RequestContext& context) {
   auto sources = s.lists.ListSources(context.caller());
@@ -334,6 +363,11 @@ void AddRoutes(http::Router& router, const Services& services) {
   std::string base(kBase);
   for (const char* contacts : {"/contacts", "/build/contacts"}) {
     add("GET", base + contacts, ListContacts, needs(Permission::kRead, "contact"));
+    // Before /{contact_id}: the router takes the first route that matches.
+    add("GET", base + contacts + "/hierarchy", ContactHierarchy,
+        needs(Permission::kRead, "contact"));
+    add("GET", base + contacts + "/{contact_id}/reports", ContactReports,
+        needs(Permission::kRead, "contact"));
     add("POST", base + contacts, CreateContact, needs(Permission::kCreate, "contact"));
     add("GET", base + contacts + "/{contact_id}", GetContact,
         needs(Permission::kRead, "contact", /*bounded_read=*/true));

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 15> kMigrations = {
+constexpr std::array<const char*, 16> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -426,6 +426,16 @@ ALTER TABLE contacts ADD COLUMN hotness TEXT;
 CREATE INDEX contacts_source_id ON contacts (account_id, source_id) WHERE source_id IS NOT NULL;
 CREATE INDEX contacts_hotness_id ON contacts (account_id, hotness_id)
   WHERE hotness_id IS NOT NULL;
+)sql",
+
+    // 16: the reporting hierarchy (seed 003's metadata.reportsTo): a contact's manager is
+    // another contact of its account. The partial index finds a manager's reports (lists,
+    // subtrees, detaching them when the manager is deleted) and costs nothing to contacts
+    // without a manager.
+    R"sql(
+ALTER TABLE contacts ADD COLUMN reports_to INTEGER;
+CREATE INDEX contacts_reports_to ON contacts (account_id, reports_to)
+  WHERE reports_to IS NOT NULL;
 )sql",
 };
 

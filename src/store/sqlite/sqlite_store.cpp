@@ -40,7 +40,7 @@ namespace {
   "id, uid, account_id, company_id, contact_types, " CONTACTD_TEXT_COLUMNS                    \
   ", full_name_given, phones, spouse, dnd, dnd_settings, tags, addresses, is_primary, "      \
   "is_connected, owner_user_id, created_at, updated_at, custom_fields, source_id, hotness_id, "  \
-  "hotness"
+  "hotness, reports_to"
 #define CONTACTD_COMPANY_COLUMNS                                                            \
   "id, uid, account_id, name, company_type, primary_contact_id, created_at, updated_at, "  \
   "website, phone, address, tags, status"
@@ -48,8 +48,8 @@ namespace {
 constexpr const char* kContactColumns = CONTACTD_CONTACT_COLUMNS;
 constexpr int kFirstTextColumn = 5;
 constexpr int kAfterTextColumns = kFirstTextColumn + static_cast<int>(domain::kTextFieldCount);
-// Columns of CONTACTD_CONTACT_COLUMNS: the text ones and 16 after them.
-constexpr int kContactColumnCount = kAfterTextColumns + 16;
+// Columns of CONTACTD_CONTACT_COLUMNS: the text ones and 17 after them.
+constexpr int kContactColumnCount = kAfterTextColumns + 17;
 
 constexpr const char* kCompanyColumns = CONTACTD_COMPANY_COLUMNS;
 constexpr const char* kSelectContact =
@@ -106,12 +106,31 @@ constexpr const char* kInsertContact =
     "INSERT INTO contacts (id, account_id, uid, company_id, contact_type, contact_types, "
     "contact_type_mask, " CONTACTD_TEXT_COLUMNS ", " CONTACTD_KEY_COLUMNS ", full_name_given, "
     "phones, spouse, dnd, dnd_settings, tags, addresses, is_primary, is_connected, "
-    "owner_user_id, created_at, updated_at, custom_fields, source_id, hotness_id, hotness) "
+    "owner_user_id, created_at, updated_at, custom_fields, source_id, hotness_id, hotness, "
+    "reports_to) "
     "VALUES (max(coalesce((SELECT max(id) FROM contacts), 0), "
     "coalesce((SELECT max(id) FROM deleted_contacts), 0)) + 1, ?, ?, ?, ?, ?, ?, "
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "  // 24 text
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "                                        // 11 keys
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kSelectManager =
+    "SELECT reports_to FROM contacts WHERE account_id = ? AND id = ?";
+// A deleted manager's reports stay, without a manager.
+constexpr const char* kDetachReports =
+    "UPDATE contacts SET reports_to = NULL, updated_at = ? WHERE account_id = ? AND reports_to = ?";
+// Breadth-first (the recursive table is a queue), so that the LIMIT keeps the levels nearest
+// the root and stops the walk.
+constexpr const char* kSelectReportTree =
+    "WITH RECURSIVE tree (manager, id, depth, full_name, display_name, title, department) AS ("
+    "SELECT reports_to, id, 1, full_name, display_name, title, department FROM contacts "
+    "WHERE account_id = ?1 AND reports_to = ?2 "
+    "UNION ALL SELECT c.reports_to, c.id, tree.depth + 1, c.full_name, c.display_name, c.title, "
+    "c.department FROM tree JOIN contacts AS c ON c.account_id = ?1 AND c.reports_to = tree.id "
+    "WHERE tree.depth < ?3 LIMIT ?4) "
+    "SELECT manager, id, depth, full_name, display_name, title, department FROM tree";
+constexpr const char* kSelectReportingLinks =
+    "SELECT reports_to, id, 1, full_name, display_name, title, department FROM contacts "
+    "WHERE account_id = ? AND reports_to IS NOT NULL ORDER BY reports_to, id LIMIT ?";
 constexpr const char* kSelectContactCompany =
     "SELECT company_id FROM contacts WHERE account_id = ? AND id = ?";
 constexpr const char* kPromoteContact =
@@ -267,8 +286,11 @@ constexpr const char* kRefreshRestoredLinks =
     "hotness = (SELECT " CONTACTD_LEVEL_JSON " FROM hotness_levels WHERE "
     "hotness_levels.account_id = contacts.account_id AND hotness_levels.id = contacts.hotness_id), "
     "hotness_id = (SELECT id FROM hotness_levels WHERE "
-    "hotness_levels.account_id = contacts.account_id AND hotness_levels.id = contacts.hotness_id) "
-    "WHERE account_id = ? AND id = ? AND (source_id IS NOT NULL OR hotness_id IS NOT NULL)";
+    "hotness_levels.account_id = contacts.account_id AND hotness_levels.id = contacts.hotness_id), "
+    "reports_to = (SELECT manager.id FROM contacts AS manager WHERE "
+    "manager.account_id = contacts.account_id AND manager.id = contacts.reports_to) "
+    "WHERE account_id = ? AND id = ? AND "
+    "(source_id IS NOT NULL OR hotness_id IS NOT NULL OR reports_to IS NOT NULL)";
 static_assert(domain::kTextFields[kKeyedTextFields - 1].name == "full_name");
 static_assert(domain::kTextFieldCount == 24);
 
@@ -745,6 +767,34 @@ std::string LevelJson(Connection& c, AccountId account, std::int64_t id) {
   return stmt.Text(0);
 }
 
+// Refuses the write unless `manager` is a contact of the account that does not report, through
+// any chain, to `self` (the contact being written; none for a new one) and is not `self`.
+void CheckManager(Connection& c, AccountId account, ContactId manager,
+                  std::optional<ContactId> self) {
+  auto refuse = [](std::string message) {
+    throw RefusedWrite{Error::Validation({{"reports_to", std::move(message)}})};
+  };
+  if (self && manager == *self) refuse("reports_to must be another contact than the contact itself");
+  std::optional<ContactId> next = manager;
+  for (int depth = 0; next; ++depth) {
+    if (depth == domain::kMaxHierarchyDepth) {
+      refuse("reports_to would make a reporting chain deeper than " +
+             std::to_string(domain::kMaxHierarchyDepth));
+    }
+    Statement stmt = c.Prepare(kSelectManager);
+    stmt.Bind(1, account.value).Bind(2, next->value);
+    if (!stmt.Step()) {
+      if (depth == 0) refuse("reports_to must be the id of a contact of your account");
+      break;  // a dangling link ends the chain
+    }
+    if (depth > 0 && self && *next == *self) {
+      refuse("reports_to would make a cycle: contact " + std::to_string(manager.value) +
+             " reports, through its managers, to this contact");
+    }
+    next = stmt.IsNull(0) ? std::nullopt : std::optional(ContactId{stmt.Int(0)});
+  }
+}
+
 // Indexes the values a write sets; refuses the write if one lost its definition meanwhile.
 void IndexNewCustomValues(Connection& c, FieldDefinitions& definitions, AccountId account,
                           ContactId id, const domain::CustomValues& values) {
@@ -837,6 +887,8 @@ domain::Contact ReadContact(const Statement& row) {
     contact.hotness = DecodeHotness(row.Int(column), row.Text(column + 1));
   }
   column += 2;
+  if (!row.IsNull(column)) contact.reports_to = ContactId{row.Int(column)};
+  ++column;
   return contact;
 }
 
@@ -1001,6 +1053,7 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact,
   }
   std::optional<std::string> hotness;
   if (contact.hotness_id) hotness = LevelJson(c, contact.account, *contact.hotness_id);
+  if (contact.reports_to) CheckManager(c, contact.account, *contact.reports_to, std::nullopt);
   Statement insert = c.Prepare(kInsertContact);
   int index = 1;
   insert.Bind(index++, contact.account.value);
@@ -1044,6 +1097,7 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact,
   bind_optional_int(source_id);
   bind_optional_int(contact.hotness_id);
   insert.BindOptional(index++, hotness);
+  bind_optional_int(contact.reports_to ? std::optional(contact.reports_to->value) : std::nullopt);
   insert.Run();
   ContactId id{c.LastInsertId()};
   IndexTags(c, contact.account, id, contact.tags, /*add=*/true);
@@ -1161,6 +1215,11 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
     set_optional_int("hotness_id", hotness_id);
     set("hotness", hotness_id ? std::optional(LevelJson(c, account, *hotness_id))
                               : std::nullopt);
+  }
+  if (changes.reports_to) {
+    const std::optional<ContactId>& manager = *changes.reports_to;
+    if (manager) CheckManager(c, account, *manager, id);
+    set_optional_int("reports_to", manager ? std::optional(manager->value) : std::nullopt);
   }
   if (changes.is_connected) set_int("is_connected", *changes.is_connected);
   // The row as it now is comes back from the UPDATE itself: no second lookup.
@@ -1682,6 +1741,7 @@ Result<bool> SqliteStore::DeleteContact(AccountId account, ContactId id, const D
     IndexPhones(c, account, id, PhonesMissing(current->phones, {}), /*add=*/false);
     ReindexWords(c, account, id, current, CompanyName(c, account, current->company), std::nullopt,
                  std::nullopt);
+    c.Prepare(kDetachReports).Bind(1, now).Bind(2, account.value).Bind(3, id.value).Run();
     if (current->is_primary && current->company) {
       c.Prepare(kClearCompanyPrimary)
           .Bind(1, now)
@@ -2246,6 +2306,44 @@ Result<bool> SqliteStore::DeleteHotnessLevel(AccountId account, std::int64_t id,
     c.Prepare(kUnlinkLevel).Bind(1, now).Bind(2, account.value).Bind(3, id).Run();
     c.Prepare(kUnlinkLevelInSnapshots).Bind(1, account.value).Bind(2, id).Run();
     return true;
+  });
+}
+
+namespace {
+
+ReportLink ReadReportLink(const Statement& row) {
+  return {ContactId{row.Int(0)}, ContactId{row.Int(1)}, static_cast<int>(row.Int(2)),
+          row.OptionalText(3),   row.OptionalText(4),   row.OptionalText(5),
+          row.OptionalText(6)};
+}
+
+}  // namespace
+
+Result<std::optional<std::vector<ReportLink>>> SqliteStore::ReportTree(AccountId account,
+                                                                       ContactId root,
+                                                                       int max_depth,
+                                                                       std::size_t limit) {
+  return Run([&](Connection& c) -> Result<std::optional<std::vector<ReportLink>>> {
+    Transaction transaction(c, Transaction::Mode::kRead);
+    if (!SelectContact(c, account, root)) return std::nullopt;
+    std::vector<ReportLink> links;
+    Statement stmt = c.Prepare(kSelectReportTree);
+    stmt.Bind(1, account.value)
+        .Bind(2, root.value)
+        .Bind(3, std::int64_t{max_depth})
+        .Bind(4, static_cast<std::int64_t>(limit));
+    while (stmt.Step()) links.push_back(ReadReportLink(stmt));
+    return links;
+  });
+}
+
+Result<std::vector<ReportLink>> SqliteStore::ReportingLinks(AccountId account, std::size_t limit) {
+  return Run([&](Connection& c) -> Result<std::vector<ReportLink>> {
+    std::vector<ReportLink> links;
+    Statement stmt = c.Prepare(kSelectReportingLinks);
+    stmt.Bind(1, account.value).Bind(2, static_cast<std::int64_t>(limit));
+    while (stmt.Step()) links.push_back(ReadReportLink(stmt));
+    return links;
   });
 }
 

@@ -83,6 +83,11 @@ class SqliteStore final : public Store {
   domain::Result<std::optional<domain::Company>> SetCompanyPrimary(
       domain::AccountId account, domain::CompanyId company,
       std::optional<domain::ContactId> contact, std::int64_t now) override;
+  domain::Result<std::optional<std::vector<ReportLink>>> ReportTree(
+      domain::AccountId account, domain::ContactId root, int max_depth,
+      std::size_t limit) override;
+  domain::Result<std::vector<ReportLink>> ReportingLinks(domain::AccountId account,
+                                                         std::size_t limit) override;
   domain::Result<std::vector<domain::CustomField>> ListCustomFields(
       domain::AccountId account) override;
   domain::Result<domain::CustomField> CreateCustomField(const domain::CustomField& field,
