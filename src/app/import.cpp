@@ -126,7 +126,8 @@ class CsvSource final : public RowSource {
 
  private:
   static boost::json::value Convert(const std::string& column, const std::string& cell) {
-    if (column == "company_id" || column == "source_id" || column == "hotness_id") {
+    if (column == "company_id" || column == "source_id" || column == "hotness_id" ||
+        column == "reports_to") {
       std::int64_t value = 0;
       auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
       if (ec == std::errc() && end == cell.data() + cell.size()) return value;
@@ -451,6 +452,18 @@ int ImportCommand(const ImportOptions& options) {
     next = std::async(std::launch::async, ReadAndPrepare, std::ref(*source), options.batch_rows,
                       std::cref(rules));
     std::int64_t now = domain::NowSeconds();
+    // A manager must be a contact of the account already (the store refuses the whole batch
+    // otherwise): one lookup per distinct manager of the batch.
+    std::unordered_map<std::int64_t, bool> managers;
+    for (PreparedRow& row : rows) {
+      if (!row.error.empty() || !row.contact.reports_to) continue;
+      auto [it, inserted] = managers.emplace(row.contact.reports_to->value, false);
+      if (inserted) {
+        auto found = store.FindContact(account, *row.contact.reports_to);
+        it->second = found && *found;
+      }
+      if (!it->second) row.error = "reports_to must be the id of a contact of this account";
+    }
     std::vector<domain::NewContact> batch;
     batch.reserve(rows.size());
     for (PreparedRow& row : rows) {

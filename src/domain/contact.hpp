@@ -221,8 +221,8 @@ struct Address {
 };
 inline constexpr std::size_t kMaxAddressesPerContact = 10;
 
-// How deep a reporting chain may be: a write that would make one deeper (or a cycle) is refused,
-// so a walk up or down a hierarchy is bounded.
+// How many managers up a chain a write follows to rule out a cycle (a manager with a longer
+// chain above it is refused), and how many levels a subtree read goes down.
 inline constexpr int kMaxHierarchyDepth = 1000;
 
 // Do-not-disturb per channel (seed 004's dndSettings).

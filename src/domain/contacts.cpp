@@ -646,12 +646,19 @@ Result<ReportLinks> ContactService::Reports(const Principal& principal, ContactI
   if (auto allowed = Authorize(principal, Permission::kRead, "contact"); !allowed) {
     return std::unexpected(allowed.error());
   }
-  // One more than returned tells whether the read was cut.
-  auto tree = store_.ReportTree(principal.account, id, all ? kMaxHierarchyDepth : 1,
+  // One more link, or (for the subtree) one more level, than returned tells whether the read
+  // was cut.
+  int depth = all ? kMaxHierarchyDepth : 1;
+  auto tree = store_.ReportTree(principal.account, id, all ? depth + 1 : depth,
                                 kMaxReportLinks + 1);
   if (!tree) return std::unexpected(tree.error());
   if (!*tree) return std::unexpected(Error::NotFound("Contact not found"));
   ReportLinks result{std::move(**tree), false};
+  std::erase_if(result.links, [&](const store::ReportLink& link) {
+    if (link.depth <= depth) return false;
+    result.has_more = true;
+    return true;
+  });
   if (result.links.size() > kMaxReportLinks) {
     result.links.resize(kMaxReportLinks);
     result.has_more = true;

@@ -95,7 +95,8 @@ class ContactService {
   Result<std::int64_t> PurgeExpired();
 
   // The contacts below `id` in the reporting hierarchy, breadth-first: its direct reports, or
-  // (`all`) the whole subtree; at most kMaxReportLinks, with whether more were left out.
+  // (`all`) the subtree down to kMaxHierarchyDepth levels; at most kMaxReportLinks, with whether
+  // more (or deeper) were left out.
   // kNotFound unless the contact is in the principal's account.
   Result<ReportLinks> Reports(const Principal& principal, ContactId id, bool all);
   // The account's reporting links, by manager then report; at most kMaxReportLinks.

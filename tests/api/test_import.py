@@ -231,3 +231,25 @@ def test_import_links_sources_and_hotness_levels(server, tmp_path):
     assert [(c["first_name"], c["source"], c["source_id"]) for c in listed] == [
         ("Ann", "Zillow", source["id"]), ("Bob", "zillow", source["id"])]
     assert listed[0]["hotness"]["name"] == "Hot"
+
+
+def test_import_sets_managers_and_reports_a_missing_one_by_line(server, tmp_path):
+    tenant = server.tenant()
+    company = tenant.admin.company()
+    boss = tenant.admin.contact(company["id"], first_name="Boss")
+    theirs = server.tenant()
+    foreign = theirs.admin.contact(theirs.admin.company()["id"])
+    path = tmp_path / "managers.csv"
+    path.write_text("contact_type,company_name,first_name,reports_to\n"
+                    f"sponsor,Acme,Ann,{boss['id']}\n"
+                    "sponsor,Acme,Bob,999999\n"
+                    f"sponsor,Acme,Cat,{foreign['id']}\n"
+                    "sponsor,Acme,Dan,\n")
+    result = run_import(server, tenant.account["id"], path)
+    assert result.returncode == 1, result.stderr
+    assert "line 3: reports_to must be the id of a contact" in result.stderr
+    assert "line 4: reports_to must be the id of a contact" in result.stderr
+    listed = tenant.admin.get("/contacts", params={"is_connected": "all", "sort": "first_name"}
+                              ).json()["data"]
+    assert [(x["first_name"], x["reports_to"]) for x in listed] == [
+        ("Ann", boss["id"]), ("Boss", None), ("Dan", None)]

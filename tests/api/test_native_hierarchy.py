@@ -1,8 +1,10 @@
 """The reporting hierarchy: reports_to, cycles refused, managers' deletion detaching their
 reports, /contacts/{id}/reports and /contacts/hierarchy."""
+import subprocess
+
 import pytest
 
-from conftest import assert_error
+from conftest import BIN, assert_error
 
 
 def delete(client, contact_id, **params):
@@ -11,7 +13,7 @@ def delete(client, contact_id, **params):
 
 @pytest.fixture
 def org(tenant):
-    """ceo <- vp <- (manager <- (a, b), c)"""
+    """ceo <- vp <- (manager <- (a, b), c); b is not connected (lists hide it by default)."""
     company = tenant.admin.company()
     make = lambda name, boss=None, **kw: tenant.admin.contact(
         company["id"], first_name=name, last_name="Org", title=name.upper(), is_connected=True,
@@ -20,13 +22,17 @@ def org(tenant):
     vp = make("vp", ceo)
     manager = make("manager", vp, department="Sales")
     return tenant, company, {"ceo": ceo, "vp": vp, "manager": manager, "a": make("a", manager),
-                             "b": make("b", manager), "c": make("c", vp)}
+                             "b": tenant.admin.contact(company["id"], first_name="b",
+                                                       last_name="Org", title="B",
+                                                       reports_to=manager["id"]),
+                             "c": make("c", vp)}
 
 
 def test_reports_to_is_read_written_and_filtered(org):
     tenant, _, c = org
     assert c["vp"]["reports_to"] == c["ceo"]["id"] and c["ceo"]["reports_to"] is None
-    r = tenant.viewer.get("/contacts", params={"reports_to": c["manager"]["id"]})
+    r = tenant.viewer.get("/contacts", params={"reports_to": c["manager"]["id"],
+                                               "is_connected": "all"})
     assert sorted(x["id"] for x in r.json()["data"]) == sorted([c["a"]["id"], c["b"]["id"]])
     r = tenant.admin.patch(f"/contacts/{c['c']['id']}", {"reports_to": c["manager"]["id"]})
     assert r.status_code == 200 and r.json()["data"]["reports_to"] == c["manager"]["id"]
@@ -66,6 +72,7 @@ def test_deleting_a_manager_detaches_its_reports(org):
                              ).json()["data"] == []
     assert delete(tenant.admin, c["c"]["id"]).status_code == 204
     assert delete(tenant.admin, c["vp"]["id"], permanent="true").status_code == 204
+    assert tenant.viewer.get(f"/contacts/{c['manager']['id']}").json()["data"]["reports_to"] is None
     restored = tenant.admin.post(f"/contacts/{c['c']['id']}/restore").json()["data"]
     assert restored["reports_to"] is None
 
@@ -89,6 +96,11 @@ def test_reports_are_direct_or_the_whole_subtree_breadth_first(org):
     assert sorted(got[3:]) == sorted([(c["a"]["id"], c["manager"]["id"], 3),
                                       (c["b"]["id"], c["manager"]["id"], 3)])
     assert tenant.viewer.get(f"/contacts/{c['a']['id']}/reports").json()["data"] == []
+    # The /build/contacts alias of seed 001 answers the same.
+    alias = tenant.viewer.session.get(f"{tenant.server.api}/build/contacts/{c['vp']['id']}/reports")
+    assert alias.status_code == 200 and alias.json()["data"] == body["data"]
+    alias = tenant.viewer.session.get(f"{tenant.server.api}/build/contacts/hierarchy")
+    assert alias.status_code == 200 and str(c["vp"]["id"]) in alias.json()["data"]
     assert_error(tenant.viewer.get(f"/contacts/{c['a']['id']}/reports", params={"depth": "2"}),
                  400, "bad_request", ["depth"])
     assert_error(tenant.viewer.get("/contacts/999999/reports"), 404, "not_found")
@@ -112,3 +124,21 @@ def test_the_hierarchy_maps_each_manager_to_its_direct_reports(org, server):
     other = server.tenant()
     assert other.viewer.get("/contacts/hierarchy").json()["data"] == {}
     assert_error(other.viewer.get(f"/contacts/{c['ceo']['id']}/reports"), 404, "not_found")
+
+
+def test_hierarchy_reads_stop_at_10000_links_and_say_so(tenant, tmp_path):
+    company = tenant.admin.company()
+    boss = tenant.admin.contact(company["id"], first_name="Boss")
+    path = tmp_path / "team.csv"
+    path.write_text("contact_type,company_id,first_name,reports_to\n" + "".join(
+        f"sponsor,{company['id']},R{i},{boss['id']}\n" for i in range(10001)))
+    result = subprocess.run([BIN, "import", "--account", str(tenant.account["id"]), "--file",
+                             str(path), "--db", str(tenant.server.db)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    r = tenant.viewer.get(f"/contacts/{boss['id']}/reports")
+    assert len(r.json()["data"]) == 10000 and r.json()["has_more"] is True
+    ids = [x["id"] for x in r.json()["data"]]
+    assert ids == sorted(ids)
+    r = tenant.viewer.get("/contacts/hierarchy")
+    assert len(r.json()["data"][str(boss["id"])]) == 10000 and r.json()["has_more"] is True

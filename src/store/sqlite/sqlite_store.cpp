@@ -118,16 +118,12 @@ constexpr const char* kSelectManager =
 // A deleted manager's reports stay, without a manager.
 constexpr const char* kDetachReports =
     "UPDATE contacts SET reports_to = NULL, updated_at = ? WHERE account_id = ? AND reports_to = ?";
-// Breadth-first (the recursive table is a queue), so that the LIMIT keeps the levels nearest
-// the root and stops the walk.
-constexpr const char* kSelectReportTree =
-    "WITH RECURSIVE tree (manager, id, depth, full_name, display_name, title, department) AS ("
-    "SELECT reports_to, id, 1, full_name, display_name, title, department FROM contacts "
-    "WHERE account_id = ?1 AND reports_to = ?2 "
-    "UNION ALL SELECT c.reports_to, c.id, tree.depth + 1, c.full_name, c.display_name, c.title, "
-    "c.department FROM tree JOIN contacts AS c ON c.account_id = ?1 AND c.reports_to = tree.id "
-    "WHERE tree.depth < ?3 LIMIT ?4) "
-    "SELECT manager, id, depth, full_name, display_name, title, department FROM tree";
+// One level of a report tree: the reports of the managers in a JSON array, by manager and id.
+// The LIMIT bounds what a level reads, however wide it is.
+constexpr const char* kSelectReportLevel =
+    "SELECT reports_to, id, 0, full_name, display_name, title, department FROM contacts "
+    "WHERE account_id = ? AND reports_to IN (SELECT value FROM json_each(?)) "
+    "ORDER BY reports_to, id LIMIT ?";
 constexpr const char* kSelectReportingLinks =
     "SELECT reports_to, id, 1, full_name, display_name, title, department FROM contacts "
     "WHERE account_id = ? AND reports_to IS NOT NULL ORDER BY reports_to, id LIMIT ?";
@@ -2326,13 +2322,28 @@ Result<std::optional<std::vector<ReportLink>>> SqliteStore::ReportTree(AccountId
   return Run([&](Connection& c) -> Result<std::optional<std::vector<ReportLink>>> {
     Transaction transaction(c, Transaction::Mode::kRead);
     if (!SelectContact(c, account, root)) return std::nullopt;
+    // Level by level (one query each), so that the links come breadth-first and no level reads
+    // more than what is left of `limit`.
     std::vector<ReportLink> links;
-    Statement stmt = c.Prepare(kSelectReportTree);
-    stmt.Bind(1, account.value)
-        .Bind(2, root.value)
-        .Bind(3, std::int64_t{max_depth})
-        .Bind(4, static_cast<std::int64_t>(limit));
-    while (stmt.Step()) links.push_back(ReadReportLink(stmt));
+    std::string managers = "[" + std::to_string(root.value) + "]";
+    for (int depth = 1; depth <= max_depth && links.size() < limit; ++depth) {
+      std::size_t level_start = links.size();
+      Statement stmt = c.Prepare(kSelectReportLevel);
+      stmt.Bind(1, account.value)
+          .Bind(2, managers)
+          .Bind(3, static_cast<std::int64_t>(limit - links.size()));
+      while (stmt.Step()) {
+        links.push_back(ReadReportLink(stmt));
+        links.back().depth = depth;
+      }
+      if (links.size() == level_start) break;
+      managers = "[";
+      for (std::size_t i = level_start; i < links.size(); ++i) {
+        if (i > level_start) managers += ',';
+        managers += std::to_string(links[i].id.value);
+      }
+      managers += ']';
+    }
     return links;
   });
 }
