@@ -220,6 +220,16 @@ void CheckSourceSent(const ContactInput& input, FieldErrors& errors) {
   }
 }
 
+// At most kMaxReportLinks of `links` (read one past it), saying whether more were left out.
+ReportLinks Capped(std::vector<store::ReportLink> links) {
+  ReportLinks result{std::move(links), false};
+  if (result.links.size() > kMaxReportLinks) {
+    result.links.resize(kMaxReportLinks);
+    result.has_more = true;
+  }
+  return result;
+}
+
 constexpr auto kFirst = static_cast<std::size_t>(TextField::kFirstName);
 constexpr auto kLast = static_cast<std::size_t>(TextField::kLastName);
 constexpr auto kFull = static_cast<std::size_t>(TextField::kFullName);
@@ -653,16 +663,12 @@ Result<ReportLinks> ContactService::Reports(const Principal& principal, ContactI
                                 kMaxReportLinks + 1);
   if (!tree) return std::unexpected(tree.error());
   if (!*tree) return std::unexpected(Error::NotFound("Contact not found"));
-  ReportLinks result{std::move(**tree), false};
+  ReportLinks result = Capped(std::move(**tree));
   std::erase_if(result.links, [&](const store::ReportLink& link) {
     if (link.depth <= depth) return false;
     result.has_more = true;
     return true;
   });
-  if (result.links.size() > kMaxReportLinks) {
-    result.links.resize(kMaxReportLinks);
-    result.has_more = true;
-  }
   return result;
 }
 
@@ -672,12 +678,7 @@ Result<ReportLinks> ContactService::Hierarchy(const Principal& principal) {
   }
   auto links = store_.ReportingLinks(principal.account, kMaxReportLinks + 1);
   if (!links) return std::unexpected(links.error());
-  ReportLinks result{std::move(*links), false};
-  if (result.links.size() > kMaxReportLinks) {
-    result.links.resize(kMaxReportLinks);
-    result.has_more = true;
-  }
-  return result;
+  return Capped(std::move(*links));
 }
 
 Result<store::Page<TagCount>> ContactService::ListTags(const Principal& principal,

@@ -488,12 +488,8 @@ app.post(`${BASE}/contacts`, { schema: { body: createBody, response: one(201) } 
   return { data: toJson(row) };
 });
 
-// POST /contacts/upsert: the contact with the body's email is updated with the (text) fields
-// sent, or created; in one transaction, so that two upserts of one email create one contact.
-const upsert = db.transaction((b) => {
-  const found = selectByEmail.all(ACCOUNT, fold(b.email));
-  if (found.length > 1) throw new HttpError(409, 'conflict', 'Several contacts match');
-  if (found.length === 0) return { row: insert(b), created: true };
+// The SET terms and their parameters for the text fields a body sends (with their fold keys).
+function textChanges(b) {
   const sets = [];
   const params = [];
   for (const f of TEXT_FIELDS) {
@@ -502,6 +498,16 @@ const upsert = db.transaction((b) => {
       params.push(b[f], fold(b[f]));
     }
   }
+  return { sets, params };
+}
+
+// POST /contacts/upsert: the contact with the body's email is updated with the (text) fields
+// sent, or created; in one transaction, so that two upserts of one email create one contact.
+const upsert = db.transaction((b) => {
+  const found = selectByEmail.all(ACCOUNT, fold(b.email));
+  if (found.length > 1) throw new HttpError(409, 'conflict', 'Several contacts match');
+  if (found.length === 0) return { row: insert(b), created: true };
+  const { sets, params } = textChanges(b);
   sets.push('updated_at = ?');
   params.push(Math.floor(Date.now() / 1000));
   const sql = `UPDATE contacts SET ${sets.join(', ')} WHERE account_id = ? AND id = ? RETURNING ${COLUMNS}`;
@@ -525,23 +531,10 @@ app.post(`${BASE}/contacts/upsert`, {
 app.patch(`${BASE}/contacts/:id`, { schema: { params: idParams, body: updateBody, response: one(200) } },
   async (req) => {
     const b = req.body || {};
-    const sets = [];
-    const params = [];
-    for (const f of TEXT_FIELDS) {
-      if (b[f] !== undefined) {
-        sets.push(`${f} = ?`, `${f}_key = ?`);
-        params.push(b[f], fold(b[f]));
-      }
-    }
+    const { sets, params } = textChanges(b);
     if (b.phones !== undefined) {
       sets.push('phones = ?');
-      params.push(JSON.stringify(b.phones.map((p) => ({
-        type: p.type || 'mobile',
-        raw: p.raw,
-        country: p.country ? p.country.toUpperCase() : '',
-        e164: '',
-        extension: p.extension || '',
-      }))));
+      params.push(JSON.stringify(toPhones(b.phones)));
     }
     if (b.is_connected !== undefined) {
       sets.push('is_connected = ?');

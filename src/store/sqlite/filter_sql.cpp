@@ -51,44 +51,6 @@ void AppendPlaceholders(std::string& sql, std::size_t count) {
   sql += ')';
 }
 
-// A condition on tags, through contact_tags: the contacts whose tag entries match are looked up
-// by key, so that the condition costs its match, not the account's contacts.
-void AppendTagCondition(ListSql& sql, std::int64_t account_id, const domain::Filter& filter) {
-  constexpr std::string_view kTagged =
-      "(SELECT contact_id FROM contact_tags WHERE account_id = ? AND tag_key ";
-  auto tagged = [&](std::size_t first, std::size_t count) {
-    sql.where += kTagged;
-    if (count == 1) {
-      sql.where += "= ?";
-    } else {
-      sql.where += "IN ";
-      AppendPlaceholders(sql.where, count);
-    }
-    sql.where += ')';
-    sql.params.emplace_back(account_id);
-    for (std::size_t i = first; i < first + count; ++i) sql.params.push_back(ToSql(filter.values[i]));
-  };
-  switch (filter.op) {
-    case domain::FilterOp::kAll:
-      // Every one of the tags: one lookup per tag.
-      for (std::size_t i = 0; i < filter.values.size(); ++i) {
-        if (i > 0) sql.where += " AND ";
-        sql.where += "id IN ";
-        tagged(i, 1);
-      }
-      return;
-    case domain::FilterOp::kNe:
-    case domain::FilterOp::kNin:
-      sql.where += "id NOT IN ";
-      tagged(0, filter.values.size());
-      return;
-    default:  // kEq, kIn: any of the tags
-      sql.where += "id IN ";
-      tagged(0, filter.values.size());
-      return;
-  }
-}
-
 // The SQL operator of an ordering FilterOp.
 std::string_view RangeSql(domain::FilterOp op) {
   switch (op) {
@@ -103,15 +65,20 @@ std::string_view RangeSql(domain::FilterOp op) {
   }
 }
 
-// A condition on a custom field, through contact_field_values (keys as domain::CustomIndexKeys
-// makes them): equality and $in mean "has a value among", $ne and $nin "has none of them" (a
-// contact without a value matches, as for other fields), $all (multi_select) "has every one".
-void AppendCustomCondition(ListSql& sql, std::int64_t account_id, const domain::Filter& filter) {
-  constexpr std::string_view kValues =
-      "(SELECT contact_id FROM contact_field_values WHERE account_id = ? AND field_id = ? "
-      "AND value ";
-  auto lookup = [&](std::string_view op, std::size_t first, std::size_t count) {
-    sql.where += kValues;
+// A condition on a multi-valued field kept in a lookup table keyed (account_id, ..., value,
+// contact_id): `lookup` selects contact_id where the key's leading columns equal
+// `lookup_params` and ends with the value column. The contacts whose entries match are looked up
+// by key, so that the condition costs its match, not the account's contacts. Equality and $in
+// mean "has any of", $ne and $nin "has none of" (a contact without an entry matches, as a
+// missing value does for other fields), $all "has every one of", an ordering operator "has one
+// in the range".
+void AppendLookupCondition(ListSql& sql, std::string_view lookup,
+                           const std::vector<SqlValue>& lookup_params,
+                           const domain::Filter& filter) {
+  auto match = [&](std::string_view op, std::size_t first, std::size_t count) {
+    sql.where += '(';
+    sql.where += lookup;
+    sql.where += ' ';
     sql.where += op;
     if (op == "IN") {
       sql.where += ' ';
@@ -120,33 +87,33 @@ void AppendCustomCondition(ListSql& sql, std::int64_t account_id, const domain::
       sql.where += " ?";
     }
     sql.where += ')';
-    sql.params.emplace_back(account_id);
-    sql.params.emplace_back(filter.custom_field_id);
+    sql.params.insert(sql.params.end(), lookup_params.begin(), lookup_params.end());
     for (std::size_t i = first; i < first + count; ++i) sql.params.push_back(ToSql(filter.values[i]));
   };
   switch (filter.op) {
     case domain::FilterOp::kAll:
+      // Every one of the values: one lookup each.
       for (std::size_t i = 0; i < filter.values.size(); ++i) {
         if (i > 0) sql.where += " AND ";
         sql.where += "id IN ";
-        lookup("=", i, 1);
+        match("=", i, 1);
       }
       return;
     case domain::FilterOp::kNe:
     case domain::FilterOp::kNin:
       sql.where += "id NOT IN ";
-      lookup("IN", 0, filter.values.size());
+      match("IN", 0, filter.values.size());
       return;
     case domain::FilterOp::kLt:
     case domain::FilterOp::kLte:
     case domain::FilterOp::kGt:
     case domain::FilterOp::kGte:
       sql.where += "id IN ";
-      lookup(RangeSql(filter.op), 0, 1);
+      match(RangeSql(filter.op), 0, 1);
       return;
     default:  // kEq, kIn
       sql.where += "id IN ";
-      lookup("IN", 0, filter.values.size());
+      match("IN", 0, filter.values.size());
       return;
   }
 }
@@ -200,23 +167,25 @@ ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query,
   }
   for (const domain::Filter& filter : query.filters) {
     sql.where += " AND ";
+    // Multi-valued fields, through their lookup tables (phone values are E.164 numbers: the
+    // contact service normalized them).
     if (filter.field->kind == domain::FieldKind::kTagSet) {
-      AppendTagCondition(sql, account_id, filter);
+      AppendLookupCondition(
+          sql, "SELECT contact_id FROM contact_tags WHERE account_id = ? AND tag_key",
+          {account_id}, filter);
       continue;
     }
     if (filter.field->kind == domain::FieldKind::kCustom) {
-      AppendCustomCondition(sql, account_id, filter);
+      AppendLookupCondition(sql,
+                            "SELECT contact_id FROM contact_field_values WHERE account_id = ? "
+                            "AND field_id = ? AND value",
+                            {account_id, filter.custom_field_id}, filter);
       continue;
     }
     if (filter.field->kind == domain::FieldKind::kPhone) {
-      // Values are E.164 numbers (the contact service normalized them).
-      bool none = filter.op == domain::FilterOp::kNe || filter.op == domain::FilterOp::kNin;
-      sql.where += none ? "id NOT IN " : "id IN ";
-      sql.where += "(SELECT contact_id FROM contact_phones WHERE account_id = ? AND e164 IN ";
-      AppendPlaceholders(sql.where, filter.values.size());
-      sql.where += ')';
-      sql.params.emplace_back(account_id);
-      for (const domain::FilterValue& value : filter.values) sql.params.push_back(ToSql(value));
+      AppendLookupCondition(
+          sql, "SELECT contact_id FROM contact_phones WHERE account_id = ? AND e164",
+          {account_id}, filter);
       continue;
     }
     if (filter.field->kind == domain::FieldKind::kTypeSet) {
