@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -55,16 +56,60 @@ int main(int argc, char** argv) {
   accounts_create->add_flag("--create-db", create_db,
                             "Create the database file if it does not exist");
 
-  auto* tokens = cli.add_subcommand("tokens", "Manage API tokens");
-  tokens->require_subcommand(1);
-  auto* tokens_create = tokens->add_subcommand("create", "Create a user and print its token");
-  std::int64_t account_id = 0;
-  std::string role;
-  tokens_create->add_option("--account", account_id, "Account id")->required();
-  tokens_create->add_option("--role", role, "admin, editor or viewer")
+  auto* users = cli.add_subcommand("users", "Manage the users of an account");
+  users->require_subcommand(1);
+  auto* users_create = users->add_subcommand("create", "Create a user and print it as JSON");
+  contactd::app::UserOptions user_options;
+  users_create->add_option("--account", user_options.account_id, "Account id")->required();
+  users_create->add_option("--role", user_options.role, "admin, editor or viewer")
       ->required()
       ->check(CLI::IsMember({"admin", "editor", "viewer"}));
+  users_create
+      ->add_option("--visibility", user_options.visibility,
+                   "account (every contact of the account; the default) or own (the contacts "
+                   "the user owns, is assigned or that were shared with it)")
+      ->check(CLI::IsMember({"account", "own"}));
+  users_create->add_option("--name", user_options.name, "The user's name");
+  users_create->add_option("--email", user_options.email, "The user's email");
+  users_create->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
+  auto* users_list = users->add_subcommand("list", "Print the account's users as JSON lines");
+  std::int64_t list_account_id = 0;
+  users_list->add_option("--account", list_account_id, "Account id")->required();
+  users_list->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
+
+  auto* tokens = cli.add_subcommand("tokens", "Manage API tokens");
+  tokens->require_subcommand(1);
+  auto* tokens_create = tokens->add_subcommand(
+      "create",
+      "With --user: create a token of that user and print it as JSON (its secret shown this "
+      "once). With --account and --role: create a user and print its token alone");
+  std::int64_t account_id = 0;
+  std::string role;
+  std::int64_t user_id = 0;
+  std::vector<std::string> scopes;
+  auto* account_option = tokens_create->add_option("--account", account_id, "Account id");
+  auto* role_option = tokens_create->add_option("--role", role, "admin, editor or viewer")
+                          ->check(CLI::IsMember({"admin", "editor", "viewer"}));
+  auto* user_option = tokens_create->add_option("--user", user_id, "User id");
+  tokens_create
+      ->add_option("--scopes", scopes,
+                   "Comma-separated scopes the token is narrowed to (contacts.readonly, "
+                   "contacts.write, companies.readonly, companies.write, settings.readonly, "
+                   "settings.write, users.readonly, users.write); none: all of the user's "
+                   "permissions")
+      ->delimiter(',')
+      ->needs(user_option);
+  account_option->needs(role_option)->excludes(user_option);
+  role_option->needs(account_option);
   tokens_create->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
+  auto* tokens_list = tokens->add_subcommand("list", "Print a user's tokens (never their secrets)");
+  std::int64_t tokens_user_id = 0;
+  tokens_list->add_option("--user", tokens_user_id, "User id")->required();
+  tokens_list->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
+  auto* tokens_revoke = tokens->add_subcommand("revoke", "Revoke a token: its next request fails");
+  std::int64_t token_id = 0;
+  tokens_revoke->add_option("TOKEN_ID", token_id, "Token id")->required();
+  tokens_revoke->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
 
   auto* import = cli.add_subcommand("import", "Import contacts from an NDJSON or CSV file");
   contactd::app::ImportOptions import_options;
@@ -107,7 +152,18 @@ int main(int argc, char** argv) {
       return code;
     }
     if (*accounts_create) return contactd::app::CreateAccountCommand(db, name, create_db);
-    if (*tokens_create) return contactd::app::CreateTokenCommand(db, account_id, role);
+    if (*users_create) return contactd::app::CreateUserCommand(db, user_options);
+    if (*users_list) return contactd::app::ListUsersCommand(db, list_account_id);
+    if (*tokens_create) {
+      if (*user_option) return contactd::app::CreateUserTokenCommand(db, user_id, scopes);
+      if (!*account_option) {
+        fmt::print(stderr, "contactd: tokens create needs --user, or --account and --role\n");
+        return 2;
+      }
+      return contactd::app::CreateTokenCommand(db, account_id, role);
+    }
+    if (*tokens_list) return contactd::app::ListTokensCommand(db, tokens_user_id);
+    if (*tokens_revoke) return contactd::app::RevokeTokenCommand(db, token_id);
     if (*import) {
       import_options.db_path = db;
       return contactd::app::ImportCommand(import_options);

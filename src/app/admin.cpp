@@ -2,12 +2,16 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <optional>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <fmt/core.h>
 
+#include "api/native/users_codec.hpp"
 #include "domain/accounts.hpp"
+#include "domain/users.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace contactd::app {
@@ -56,6 +60,92 @@ int CreateTokenCommand(const std::string& db_path, std::int64_t account_id,
     return 1;
   }
   fmt::print("{}\n", *token);
+  return 0;
+}
+
+namespace {
+
+// Opens the existing database of an admin command; nullptr (after saying why) when it is missing.
+std::unique_ptr<store::sqlite::SqliteStore> OpenStore(const std::string& db_path) {
+  if (!DatabaseExists(db_path)) return nullptr;
+  return std::make_unique<store::sqlite::SqliteStore>(
+      store::sqlite::SqliteOptions{.path = db_path, .create_if_missing = false});
+}
+
+int Fail(std::string_view what, const domain::Error& error) {
+  std::string message = error.message;
+  for (const domain::FieldError& field : error.fields) {
+    if (field.message != message) message += "; " + field.message;
+  }
+  fmt::print(stderr, "contactd: cannot {}: {}\n", what, message);
+  return 1;
+}
+
+}  // namespace
+
+int CreateUserCommand(const std::string& db_path, const UserOptions& options) {
+  auto store = OpenStore(db_path);
+  if (!store) return 1;
+  domain::UserService users(*store);
+  domain::UserInput input;
+  input.role = {true, options.role};
+  if (!options.visibility.empty()) input.visibility = {true, options.visibility};
+  if (!options.name.empty()) input.name = {true, options.name};
+  if (!options.email.empty()) input.email = {true, options.email};
+  auto user = users.CreateUserFor(domain::AccountId{options.account_id}, std::move(input));
+  if (!user) return Fail("create user", user.error());
+  boost::json::object line = api::native::UserJson(*user, /*full=*/true);
+  line["account_id"] = user->account.value;
+  fmt::print("{}\n", boost::json::serialize(line));
+  return 0;
+}
+
+int ListUsersCommand(const std::string& db_path, std::int64_t account_id) {
+  auto store = OpenStore(db_path);
+  if (!store) return 1;
+  domain::UserService users(*store);
+  auto list = users.ListUsersOf(domain::AccountId{account_id});
+  if (!list) return Fail("list users", list.error());
+  for (const domain::User& user : *list) {
+    fmt::print("{}\n", boost::json::serialize(api::native::UserJson(user, /*full=*/true)));
+  }
+  return 0;
+}
+
+int CreateUserTokenCommand(const std::string& db_path, std::int64_t user_id,
+                           const std::vector<std::string>& scopes) {
+  auto store = OpenStore(db_path);
+  if (!store) return 1;
+  domain::UserService users(*store);
+  domain::TokenInput input;
+  if (!scopes.empty()) input.scopes = {true, scopes};
+  auto token = users.CreateTokenFor(domain::UserId{user_id}, std::move(input));
+  if (!token) return Fail("create token", token.error());
+  boost::json::object line = api::native::TokenJson(token->token);
+  line["token"] = token->secret;
+  fmt::print("{}\n", boost::json::serialize(line));
+  return 0;
+}
+
+int ListTokensCommand(const std::string& db_path, std::int64_t user_id) {
+  auto store = OpenStore(db_path);
+  if (!store) return 1;
+  domain::UserService users(*store);
+  auto tokens = users.ListTokensOf(domain::UserId{user_id});
+  if (!tokens) return Fail("list tokens", tokens.error());
+  for (const domain::Token& token : *tokens) {
+    fmt::print("{}\n", boost::json::serialize(api::native::TokenJson(token)));
+  }
+  return 0;
+}
+
+int RevokeTokenCommand(const std::string& db_path, std::int64_t token_id) {
+  auto store = OpenStore(db_path);
+  if (!store) return 1;
+  domain::UserService users(*store);
+  auto revoked = users.RevokeTokenById(domain::TokenId{token_id});
+  if (!revoked) return Fail("revoke token", revoked.error());
+  fmt::print(stderr, "contactd: token {} revoked\n", token_id);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace contactd::app {
 
@@ -16,5 +17,26 @@ int CreateAccountCommand(const std::string& db_path, const std::string& name, bo
 // `contactd tokens create`: creates a user of `role` in the account and prints its token alone.
 int CreateTokenCommand(const std::string& db_path, std::int64_t account_id,
                        const std::string& role);
+
+struct UserOptions {
+  std::int64_t account_id = 0;
+  std::string role;
+  std::string visibility;  // empty: account
+  std::string name;
+  std::string email;
+};
+
+// `contactd users create`: prints the new user as one JSON line.
+int CreateUserCommand(const std::string& db_path, const UserOptions& options);
+// `contactd users list`: one JSON line per user of the account, by id.
+int ListUsersCommand(const std::string& db_path, std::int64_t account_id);
+// `contactd tokens create --user`: prints {id, user_id, scopes, created_at, token} as one JSON
+// line; the secret is never shown again.
+int CreateUserTokenCommand(const std::string& db_path, std::int64_t user_id,
+                           const std::vector<std::string>& scopes);
+// `contactd tokens list`: one JSON line per token of the user, without secrets.
+int ListTokensCommand(const std::string& db_path, std::int64_t user_id);
+// `contactd tokens revoke`: the token's next request is refused.
+int RevokeTokenCommand(const std::string& db_path, std::int64_t token_id);
 
 }  // namespace contactd::app

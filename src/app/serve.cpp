@@ -18,6 +18,7 @@
 #include "domain/account_lists.hpp"
 #include "domain/custom_fields.hpp"
 #include "domain/settings.hpp"
+#include "domain/users.hpp"
 #include "http/middleware.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -82,11 +83,13 @@ int Serve(const ServeConfig& config) {
   domain::SettingsService settings(store);
   domain::CustomFieldService custom_fields(store);
   domain::AccountListService lists(store);
+  domain::UserService users(store);
 
   Purger purger(contacts);
 
   http::Router router;
-  api::native::AddRoutes(router, {contacts, companies, settings, custom_fields, lists, cursors, store});
+  api::native::AddRoutes(router,
+                         {contacts, companies, settings, custom_fields, lists, users, cursors, store});
   http::Pipeline pipeline(router, accounts);
   http::Server server(config.server, pipeline);
   server.Run([&](std::uint16_t port) {

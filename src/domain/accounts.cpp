@@ -3,6 +3,7 @@
 #include "domain/crypto.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
+#include "domain/users.hpp"
 #include "domain/validation.hpp"
 #include "store/store.hpp"
 
@@ -25,13 +26,14 @@ Result<Account> AccountService::CreateAccount(std::string_view name) {
 }
 
 Result<std::string> AccountService::CreateToken(AccountId account, Role role) {
-  auto found = store_.FindAccount(account);
-  if (!found) return std::unexpected(found.error());
-  if (!*found) return std::unexpected(Error::NotFound("Account not found"));
-  std::string token = NewApiToken();
-  auto user = store_.CreateUser(account, role, Sha256Hex(token), NowSeconds());
+  UserService users(store_);
+  UserInput input;
+  input.role = {true, std::string(RoleName(role))};
+  auto user = users.CreateUserFor(account, std::move(input));
   if (!user) return std::unexpected(user.error());
-  return token;
+  auto token = users.CreateTokenFor(user->id, {});
+  if (!token) return std::unexpected(token.error());
+  return std::move(token->secret);
 }
 
 Result<Principal> AccountService::Authenticate(std::string_view token) {

@@ -21,8 +21,9 @@ class AccountService {
   // Creates an account. kValidation if the name is empty or longer than 255 characters.
   Result<Account> CreateAccount(std::string_view name);
 
-  // Creates a user of `role` in the account and returns its new token: the only time the token
-  // exists outside the caller; only its SHA-256 is stored. kNotFound for an unknown account.
+  // Creates a user of `role` in the account and returns the secret of a new token of it, with
+  // all of the user's permissions: the only time the secret exists outside the caller; only its
+  // SHA-256 is stored. kNotFound for an unknown account.
   Result<std::string> CreateToken(AccountId account, Role role);
 
   // Resolves a bearer token to its principal. kUnauthorized if it is unknown.

@@ -18,5 +18,6 @@ using UserId = Id<struct UserTag>;
 using CompanyId = Id<struct CompanyTag>;
 using ContactId = Id<struct ContactTag>;
 using CustomFieldId = Id<struct CustomFieldTag>;
+using TokenId = Id<struct TokenTag>;
 
 }  // namespace contactd::domain

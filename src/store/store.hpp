@@ -19,6 +19,7 @@
 #include "domain/ids.hpp"
 #include "domain/query.hpp"
 #include "domain/tags.hpp"
+#include "domain/users.hpp"
 
 namespace contactd::store {
 
@@ -36,6 +37,9 @@ struct Match {
 };
 // Decides, inside a write, whether a create may go ahead given the contacts it matches.
 using MatchCheck = std::function<domain::Result<void>(const std::vector<Match>& matches)>;
+
+// Whether a user's changes may be made, given the stored user (checked inside the write).
+using UserCheck = std::function<domain::Result<void>(const domain::User& current)>;
 
 using SettingsChange = std::function<domain::Result<void>(domain::AccountSettings& settings)>;
 
@@ -107,11 +111,37 @@ class Store {
   virtual domain::Result<std::optional<domain::Account>> FindAccount(domain::AccountId id) = 0;
   virtual domain::Result<std::int64_t> CountAccounts() = 0;
 
-  // Creates a user of `role` in `account` holding one token, stored as its SHA-256 `token_hash`.
+  // Inserts the user (its id is set): kConflict naming email when the account has a user of that
+  // email (case-insensitively), kValidation when it holds `max_per_account` users.
   // REQUIRES: the account exists.
-  virtual domain::Result<domain::UserId> CreateUser(domain::AccountId account, domain::Role role,
-                                                    std::string_view token_hash,
-                                                    std::int64_t now) = 0;
+  virtual domain::Result<domain::User> CreateUser(const domain::User& user,
+                                                  std::size_t max_per_account) = 0;
+  virtual domain::Result<std::optional<domain::User>> FindUser(domain::AccountId account,
+                                                               domain::UserId id) = 0;
+  // The user whatever its account: for the operator's commands only.
+  virtual domain::Result<std::optional<domain::User>> FindUserById(domain::UserId id) = 0;
+  // The account's users by id; limit and after_id of `query`.
+  virtual domain::Result<Page<domain::User>> ListUsers(domain::AccountId account,
+                                                       const domain::ListQuery& query) = 0;
+  // Applies `changes` after `check` accepted them on the stored user, in one write. kConflict
+  // naming email as CreateUser; kValidation naming role when no admin of the account would be
+  // left. nullopt when the user is not in the account.
+  virtual domain::Result<std::optional<domain::User>> UpdateUser(
+      domain::AccountId account, domain::UserId id, const domain::UserChanges& changes,
+      const UserCheck& check) = 0;
+  // Stores a token of `token.user` as the SHA-256 `hash` of its secret (its id is set);
+  // kValidation when the user holds `max_per_user` tokens.
+  virtual domain::Result<domain::Token> CreateToken(const domain::Token& token,
+                                                    std::string_view hash,
+                                                    std::size_t max_per_user) = 0;
+  // The user's tokens, by id.
+  virtual domain::Result<std::vector<domain::Token>> ListTokens(domain::AccountId account,
+                                                                domain::UserId user) = 0;
+  // The token whatever its account (the operator's `tokens revoke`, and /me).
+  virtual domain::Result<std::optional<domain::Token>> FindToken(domain::TokenId id) = 0;
+  // Deletes the token; false when the account has none such.
+  virtual domain::Result<bool> RevokeToken(domain::AccountId account, domain::TokenId id) = 0;
+  // The principal a token's SHA-256 belongs to.
   virtual domain::Result<std::optional<domain::Principal>> FindPrincipal(
       std::string_view token_hash) = 0;
 

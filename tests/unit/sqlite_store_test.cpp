@@ -36,13 +36,19 @@ class SqliteStoreTest : public ::testing::Test {
     a_ = Account("A");
     b_ = Account("B");
     company_a_ = Company(a_, "Meridian");
-    owner_ = *store_->CreateUser(a_, domain::Role::kAdmin, domain::Sha256Hex("owner"), 1);
+    owner_ = User(a_, domain::Role::kAdmin);
   }
   void TearDown() override {
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
 
+  domain::UserId User(AccountId account, domain::Role role) {
+    domain::User user;
+    user.account = account;
+    user.role = role;
+    return store_->CreateUser(user, 100)->id;
+  }
   AccountId Account(const std::string& name) {
     return store_->CreateAccount({{}, domain::NewUuidV4(), name, 1})->id;
   }
@@ -139,6 +145,38 @@ TEST(SqliteMigration, ExistingContactsGetDerivedFullNamesAndTheirFirstAddress) {
     ASSERT_TRUE(found.has_value());
     ASSERT_EQ(found->items.size(), 1u);
     EXPECT_EQ(found->items[0].id.value, 7);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// Users and tokens from before migration 17 keep working: the token gets an id and no scopes,
+// the user the account visibility.
+TEST(SqliteMigration, TokensFromBeforeIdsKeepWorking) {
+  auto dir = std::filesystem::temp_directory_path() / ("contactd-test-" + domain::NewUuidV4());
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "v16.db").string();
+  std::string hash = domain::Sha256Hex("old token");
+  {
+    Connection c(Connection::Options{.path = path});
+    Migrate(c, 16);
+    c.Exec(("INSERT INTO accounts (id, uid, name, created_at) VALUES (1, 'a', 'A', 1);"
+            "INSERT INTO users (id, account_id, role, created_at) VALUES (3, 1, 'editor', 5);"
+            "INSERT INTO tokens (hash, user_id, created_at) VALUES ('" + hash + "', 3, 5);")
+               .c_str());
+  }
+  {
+    SqliteStore store(SqliteOptions{.path = path});
+    auto principal = store.FindPrincipal(hash);
+    ASSERT_TRUE(principal.has_value() && principal->has_value());
+    EXPECT_EQ((*principal)->user.value, 3);
+    EXPECT_EQ((*principal)->role, domain::Role::kEditor);
+    EXPECT_EQ((*principal)->visibility, domain::Visibility::kAccount);
+    EXPECT_EQ((*principal)->scopes, domain::kAllScopes);
+    auto tokens = store.ListTokens(AccountId{1}, domain::UserId{3});
+    ASSERT_EQ(tokens->size(), 1u);
+    EXPECT_EQ((*tokens)[0].id, (*principal)->token);
+    EXPECT_TRUE((*tokens)[0].scopes.empty());
+    EXPECT_EQ(store.FindUser(AccountId{1}, domain::UserId{3})->value().updated_at, 5);
   }
   std::filesystem::remove_all(dir);
 }
@@ -377,15 +415,52 @@ TEST_F(SqliteStoreTest, SortsWithOffset) {
   EXPECT_EQ(page->items[1].Text(domain::TextField::kLastName), "adams");
 }
 
-TEST_F(SqliteStoreTest, TokensResolveToPrincipals) {
+TEST_F(SqliteStoreTest, TokensResolveToPrincipalsUntilRevoked) {
   std::string hash = domain::Sha256Hex("token");
-  auto user = store_->CreateUser(a_, domain::Role::kEditor, hash, 1);
-  ASSERT_TRUE(user.has_value());
+  domain::UserId user = User(a_, domain::Role::kEditor);
+  domain::Token token;
+  token.user = user;
+  token.account = a_;
+  token.scopes = {"contacts.readonly", "made.up"};
+  auto created = store_->CreateToken(token, hash, 100);
+  ASSERT_TRUE(created.has_value());
   auto principal = store_->FindPrincipal(hash);
   ASSERT_TRUE(principal.has_value() && principal->has_value());
   EXPECT_EQ((*principal)->account, a_);
+  EXPECT_EQ((*principal)->user, user);
   EXPECT_EQ((*principal)->role, domain::Role::kEditor);
+  EXPECT_EQ((*principal)->token, created->id);
+  // An unknown scope name grants nothing.
+  EXPECT_EQ((*principal)->scopes, std::uint32_t{domain::kContactsRead});
   EXPECT_FALSE(store_->FindPrincipal(domain::Sha256Hex("other"))->has_value());
+  // Another account cannot revoke it; its own can, and it stops resolving.
+  EXPECT_FALSE(*store_->RevokeToken(b_, created->id));
+  EXPECT_TRUE(*store_->RevokeToken(a_, created->id));
+  EXPECT_FALSE(store_->FindPrincipal(hash)->has_value());
+}
+
+TEST_F(SqliteStoreTest, AnAccountKeepsOneAdminAndEmailsAreUnique) {
+  domain::User user;
+  user.account = a_;
+  user.email = "Ann@Example.com";
+  ASSERT_TRUE(store_->CreateUser(user, 100).has_value());
+  user.email = "ann@example.COM";
+  auto taken = store_->CreateUser(user, 100);
+  ASSERT_FALSE(taken.has_value());
+  EXPECT_EQ(taken.error().code, domain::ErrorCode::kConflict);
+  user.account = b_;
+  EXPECT_TRUE(store_->CreateUser(user, 100).has_value());  // another account's is no conflict
+
+  domain::UserChanges demote;
+  demote.role = domain::Role::kEditor;
+  auto accept = [](const domain::User&) -> domain::Result<void> { return {}; };
+  auto refused = store_->UpdateUser(a_, owner_, demote, accept);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().fields.front().field, "role");
+  EXPECT_EQ(store_->FindUser(a_, owner_)->value().role, domain::Role::kAdmin);
+  User(a_, domain::Role::kAdmin);
+  EXPECT_EQ(store_->UpdateUser(a_, owner_, demote, accept)->value().role, domain::Role::kEditor);
+  EXPECT_FALSE(store_->UpdateUser(b_, owner_, demote, accept)->has_value());
 }
 
 TEST_F(SqliteStoreTest, ConcurrentWritesShareCommitsAndFailAlone) {

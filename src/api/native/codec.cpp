@@ -9,6 +9,7 @@
 
 #include "api/json.hpp"
 #include "api/json_writer.hpp"
+#include "api/native/envelope.hpp"
 #include "domain/cursor.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
@@ -126,20 +127,6 @@ Status StatusOf(domain::ErrorCode code) {
 
 json::value OptionalString(const std::optional<std::string>& value) {
   return value ? json::value(*value) : json::value(nullptr);
-}
-
-json::object Envelope(const http::RequestContext& context) {
-  json::object body;
-  body["request_id"] = context.request_id;
-  body["timestamp"] = domain::FormatTimestamp(context.received_at);
-  return body;
-}
-
-http::Response Respond(unsigned status, const json::object& body) {
-  http::Response response;
-  response.status = status;
-  response.body = json::serialize(body);
-  return response;
 }
 
 // Selects keys: an empty selection means every key.
@@ -378,19 +365,6 @@ json::object CompanyJson(const domain::Company& company) {
       {"owner_account_id", company.account.value},
       {"created_at", domain::FormatTimestamp(company.created_at)},
       {"updated_at", domain::FormatTimestamp(company.updated_at)},
-  };
-}
-
-template <class T>
-json::object Pagination(const store::Page<T>& page, const domain::ListQuery& query,
-                        const domain::CursorCodec& cursors, std::int64_t last_id) {
-  // Keyset cursors follow id order only: a sorted list pages with offset.
-  bool keyset = query.sort.empty() && page.has_more && !page.items.empty();
-  return json::object{
-      {"total", page.total},
-      {"limit", query.limit},
-      {"has_more", page.has_more},
-      {"next_cursor", keyset ? json::value(cursors.Encode(last_id)) : json::value(nullptr)},
   };
 }
 

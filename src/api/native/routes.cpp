@@ -1,6 +1,7 @@
 #include "api/native/routes.hpp"
 
 #include "api/native/codec.hpp"
+#include "api/native/users_routes.hpp"
 #include "api/params.hpp"
 #include "domain/access.hpp"
 #include "domain/account_lists.hpp"
@@ -421,6 +422,9 @@ void AddRoutes(http::Router& router, const Services& services) {
       needs(Permission::kUpdate, "company"));
   add("DELETE", base + "/companies/{company_id}/primary-contact", ClearPrimaryContact,
       needs(Permission::kUpdate, "company"));
+  for (const RouteSpec& route : UserRoutes()) {
+    add(route.method, base + route.path, route.handler, route.options);
+  }
   add("GET", "/healthz", Health,
       {.authenticated = false, .permission = {}, .resource = {}, .bounded_read = true});
 }

@@ -7,6 +7,7 @@ class ContactService;
 class CustomFieldService;
 class CursorCodec;
 class SettingsService;
+class UserService;
 }  // namespace contactd::domain
 namespace contactd::http {
 class Router;
@@ -25,6 +26,7 @@ struct Services {
   domain::SettingsService& settings;
   domain::CustomFieldService& custom_fields;
   domain::AccountListService& lists;
+  domain::UserService& users;
   const domain::CursorCodec& cursors;
   store::Store& store;  // for the health check only
 };

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 16> kMigrations = {
+constexpr std::array<const char*, 17> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -436,6 +436,49 @@ CREATE INDEX contacts_hotness_id ON contacts (account_id, hotness_id)
 ALTER TABLE contacts ADD COLUMN reports_to INTEGER;
 CREATE INDEX contacts_reports_to ON contacts (account_id, reports_to)
   WHERE reports_to IS NOT NULL;
+)sql",
+
+    // 17: people (seeds 000, 002, 004). Users get a name, an email (one user per email in an
+    // account) and a visibility. Tokens get an id (to list and revoke them by) and optional
+    // scopes; their ids are never given again. A contact may be assigned to a user and shared
+    // with users. The partial indexes find the contacts a user owns or is assigned, so that the
+    // list of an `own` user costs what it sees, and cost nothing to contacts without them.
+    R"sql(
+ALTER TABLE users ADD COLUMN name TEXT;
+ALTER TABLE users ADD COLUMN email TEXT;
+ALTER TABLE users ADD COLUMN visibility TEXT NOT NULL DEFAULT 'account'
+  CHECK (visibility IN ('account', 'own'));
+ALTER TABLE users ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET updated_at = created_at;
+CREATE UNIQUE INDEX users_account_email ON users (account_id, email COLLATE NOCASE)
+  WHERE email IS NOT NULL;
+
+CREATE TABLE tokens_v17 (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  hash       TEXT NOT NULL UNIQUE,
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  scopes     TEXT,
+  created_at INTEGER NOT NULL
+);
+INSERT INTO tokens_v17 (hash, user_id, created_at)
+  SELECT hash, user_id, created_at FROM tokens ORDER BY created_at, hash;
+DROP TABLE tokens;
+ALTER TABLE tokens_v17 RENAME TO tokens;
+CREATE INDEX tokens_user ON tokens (user_id);
+
+ALTER TABLE contacts ADD COLUMN assigned_user_id INTEGER;
+CREATE INDEX contacts_owner ON contacts (account_id, owner_user_id)
+  WHERE owner_user_id IS NOT NULL;
+CREATE INDEX contacts_assigned ON contacts (account_id, assigned_user_id)
+  WHERE assigned_user_id IS NOT NULL;
+CREATE TABLE contact_shares (
+  contact_id INTEGER NOT NULL,
+  user_id    INTEGER NOT NULL,
+  account_id INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (contact_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX contact_shares_user ON contact_shares (user_id, contact_id);
 )sql",
 };
 

@@ -14,6 +14,7 @@
 #include "store/sqlite/filter_sql.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/statement.hpp"
+#include "store/sqlite/store_detail.hpp"
 
 namespace contactd::store::sqlite {
 
@@ -72,12 +73,6 @@ constexpr const char* kInsertAccount =
 constexpr const char* kSelectAccount =
     "SELECT id, uid, name, created_at FROM accounts WHERE id = ?";
 constexpr const char* kCountAccounts = "SELECT count(*) FROM accounts";
-constexpr const char* kInsertUser =
-    "INSERT INTO users (account_id, role, created_at) VALUES (?, ?, ?)";
-constexpr const char* kInsertToken = "INSERT INTO tokens (hash, user_id, created_at) VALUES (?, ?, ?)";
-constexpr const char* kSelectPrincipal =
-    "SELECT u.id, u.account_id, u.role FROM tokens t JOIN users u ON u.id = t.user_id "
-    "WHERE t.hash = ?";
 // A company's id is past every id given so far, deleted companies' included (see migration 13).
 constexpr const char* kInsertCompany =
     "INSERT INTO companies (id, account_id, uid, name, company_type, created_at, updated_at, "
@@ -725,11 +720,6 @@ domain::CustomValues IndexCustomValues(Connection& c, FieldDefinitions& definiti
   return indexed;
 }
 
-// Thrown inside a write body to cancel it with a domain error (CommitGroup and loads catch it).
-struct RefusedWrite {
-  Error error;
-};
-
 // The name of the account's source `id`; refuses the write when there is none.
 std::string ListedSourceName(Connection& c, AccountId account, std::int64_t id) {
   Statement stmt = c.Prepare(kSelectSource);
@@ -1022,10 +1012,6 @@ Result<domain::Company> InsertCompany(Connection& c, const domain::NewCompany& c
   return *created;
 }
 
-Error FromSqlite(const SqliteError& e) {
-  return e.busy() ? Error::Unavailable(e.what()) : Error::Internal(e.what());
-}
-
 // Inserts one contact inside the caller's write transaction; returns its id.
 ContactId InsertContact(Connection& c, const domain::NewContact& contact,
                         FieldDefinitions& definitions) {
@@ -1249,19 +1235,9 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
 
 }  // namespace
 
-// Borrows a pooled connection for one call and gives it back afterwards.
-class SqliteStore::Lease {
- public:
-  explicit Lease(SqliteStore& store) : store_(store), connection_(store.Acquire()) {}
-  ~Lease() { store_.Release(std::move(connection_)); }
-  Lease(const Lease&) = delete;
-  Lease& operator=(const Lease&) = delete;
-  Connection& connection() { return *connection_; }
-
- private:
-  SqliteStore& store_;
-  std::unique_ptr<Connection> connection_;
-};
+Error FromSqlite(const SqliteError& e) {
+  return e.busy() ? Error::Unavailable(e.what()) : Error::Internal(e.what());
+}
 
 SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
   auto connection = Acquire();
@@ -1389,30 +1365,6 @@ void SqliteStore::Release(std::unique_ptr<Connection> connection) {
   idle_.push_back(std::move(connection));
 }
 
-template <class Body>
-auto SqliteStore::Run(Body&& body) -> decltype(body(std::declval<Connection&>())) {
-  try {
-    Lease lease(*this);
-    return body(lease.connection());
-  } catch (const SqliteError& e) {
-    return std::unexpected(FromSqlite(e));
-  }
-}
-
-template <class Body>
-auto SqliteStore::Write(Body&& body) -> decltype(body(std::declval<Connection&>())) {
-  using R = decltype(body(std::declval<Connection&>()));
-  std::optional<R> result;
-  PendingWrite write;
-  write.apply = [&](Connection& c) {
-    result.emplace(body(c));
-    return result->has_value();
-  };
-  write.fail = [&](const Error& error) { result.emplace(std::unexpected(error)); };
-  JoinGroup(write);
-  return std::move(*result);
-}
-
 void SqliteStore::JoinGroup(PendingWrite& write) {
   // Bounds a group, so that the first writers of a long queue are not kept waiting.
   constexpr std::size_t kMaxGroup = 256;
@@ -1505,29 +1457,6 @@ Result<std::int64_t> SqliteStore::CountAccounts() {
     Statement stmt = c.Prepare(kCountAccounts);
     stmt.Step();
     return stmt.Int(0);
-  });
-}
-
-Result<domain::UserId> SqliteStore::CreateUser(AccountId account, domain::Role role,
-                                               std::string_view token_hash, std::int64_t now) {
-  return Run([&](Connection& c) -> Result<domain::UserId> {
-    Transaction transaction(c, Transaction::Mode::kWrite);
-    c.Prepare(kInsertUser).Bind(1, account.value).Bind(2, domain::RoleName(role)).Bind(3, now).Run();
-    domain::UserId user{c.LastInsertId()};
-    c.Prepare(kInsertToken).Bind(1, token_hash).Bind(2, user.value).Bind(3, now).Run();
-    transaction.Commit();
-    return user;
-  });
-}
-
-Result<std::optional<domain::Principal>> SqliteStore::FindPrincipal(std::string_view token_hash) {
-  return Run([&](Connection& c) -> Result<std::optional<domain::Principal>> {
-    Statement stmt = c.Prepare(kSelectPrincipal);
-    stmt.Bind(1, token_hash);
-    if (!stmt.Step()) return std::nullopt;
-    auto role = domain::ParseRole(stmt.Text(2));
-    if (!role) return std::unexpected(Error::Internal("unknown role in users table"));
-    return domain::Principal{domain::UserId{stmt.Int(0)}, AccountId{stmt.Int(1)}, *role};
   });
 }
 

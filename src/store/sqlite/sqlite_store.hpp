@@ -42,9 +42,23 @@ class SqliteStore final : public Store {
   domain::Result<domain::Account> CreateAccount(const domain::Account& account) override;
   domain::Result<std::optional<domain::Account>> FindAccount(domain::AccountId id) override;
   domain::Result<std::int64_t> CountAccounts() override;
-  domain::Result<domain::UserId> CreateUser(domain::AccountId account, domain::Role role,
-                                            std::string_view token_hash,
-                                            std::int64_t now) override;
+  domain::Result<domain::User> CreateUser(const domain::User& user,
+                                          std::size_t max_per_account) override;
+  domain::Result<std::optional<domain::User>> FindUser(domain::AccountId account,
+                                                       domain::UserId id) override;
+  domain::Result<std::optional<domain::User>> FindUserById(domain::UserId id) override;
+  domain::Result<Page<domain::User>> ListUsers(domain::AccountId account,
+                                               const domain::ListQuery& query) override;
+  domain::Result<std::optional<domain::User>> UpdateUser(domain::AccountId account,
+                                                         domain::UserId id,
+                                                         const domain::UserChanges& changes,
+                                                         const UserCheck& check) override;
+  domain::Result<domain::Token> CreateToken(const domain::Token& token, std::string_view hash,
+                                            std::size_t max_per_user) override;
+  domain::Result<std::vector<domain::Token>> ListTokens(domain::AccountId account,
+                                                        domain::UserId user) override;
+  domain::Result<std::optional<domain::Token>> FindToken(domain::TokenId id) override;
+  domain::Result<bool> RevokeToken(domain::AccountId account, domain::TokenId id) override;
   domain::Result<std::optional<domain::Principal>> FindPrincipal(
       std::string_view token_hash) override;
 

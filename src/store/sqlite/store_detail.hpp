@@ -1,0 +1,62 @@
+#pragma once
+
+// What the files implementing SqliteStore share: connection leases, Run and Write, and how a
+// write body refuses itself. Not for use outside src/store/sqlite.
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "domain/error.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/statement.hpp"
+
+namespace contactd::store::sqlite {
+
+// Thrown inside a write body to cancel it with a domain error (CommitGroup and loads catch it).
+struct RefusedWrite {
+  domain::Error error;
+};
+
+// A failure of SQLite as a domain error: kUnavailable when the database was busy, else kInternal.
+domain::Error FromSqlite(const SqliteError& e);
+
+// Borrows a pooled connection for one call and gives it back afterwards.
+class SqliteStore::Lease {
+ public:
+  explicit Lease(SqliteStore& store) : store_(store), connection_(store.Acquire()) {}
+  ~Lease() { store_.Release(std::move(connection_)); }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  Connection& connection() { return *connection_; }
+
+ private:
+  SqliteStore& store_;
+  std::unique_ptr<Connection> connection_;
+};
+
+template <class Body>
+auto SqliteStore::Run(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+  try {
+    Lease lease(*this);
+    return body(lease.connection());
+  } catch (const SqliteError& e) {
+    return std::unexpected(FromSqlite(e));
+  }
+}
+
+template <class Body>
+auto SqliteStore::Write(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+  using R = decltype(body(std::declval<Connection&>()));
+  std::optional<R> result;
+  PendingWrite write;
+  write.apply = [&](Connection& c) {
+    result.emplace(body(c));
+    return result->has_value();
+  };
+  write.fail = [&](const domain::Error& error) { result.emplace(std::unexpected(error)); };
+  JoinGroup(write);
+  return std::move(*result);
+}
+
+}  // namespace contactd::store::sqlite
