@@ -6,4 +6,9 @@ function M.cursor_page(after_id)
   return "GET", "/api/external/v2/contacts?limit=50&after_id=" .. after_id
 end
 
+-- No users: the same rows as a plain filter on the column.
+function M.list_own()
+  return "GET", "/api/external/v2/contacts?limit=50&assigned_user_id=" .. os.getenv("BENCH_OWN_USER")
+end
+
 return M

@@ -33,6 +33,8 @@ function M.create_body()
 end
 function M.create() return "POST", base, M.create_body() end
 function M.search(prefix) return "GET", base .. "?limit=50&search=" .. prefix end
+-- The token is an `own` user's: the list holds only the contacts it sees.
+function M.list_own() return "GET", base .. "?limit=50" end
 function M.filter_tag(tag) return "GET", base .. "?limit=50&tags=" .. tag end
 function M.filter_custom(industry)
   return "GET", base .. "?limit=50&custom_fields.industry=" .. industry

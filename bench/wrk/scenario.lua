@@ -2,7 +2,7 @@
 -- arguments to per-thread states before init, and every thread reads the same variables):
 --   BENCH_SCENARIO  get_by_id | list_default | filter_last_name | filter_state_in |
 --                   filter_created | sort_offset | cursor_deep | create | patch | mixed |
---                   search | filter_tag | upsert | filter_custom | search_selective
+--                   search | filter_tag | upsert | filter_custom | search_selective | list_own
 --                   (these five: contactd and fastify) | static
 --   BENCH_API       native | fastify | directus   (which api_<name>.lua builds the requests)
 --   BENCH_TOKEN     bearer token (peers without auth ignore it)
@@ -64,6 +64,7 @@ local builders = {
       math.random(100, 999))
   end,
   upsert = function() return api.upsert(math.random(1, 1000)) end,
+  list_own = function() return api.list_own() end,
   patch = function() return api.patch(random_id(), pick(titles)) end,
 }
 builders.mixed = function()

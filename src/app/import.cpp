@@ -127,7 +127,7 @@ class CsvSource final : public RowSource {
  private:
   static boost::json::value Convert(const std::string& column, const std::string& cell) {
     if (column == "company_id" || column == "source_id" || column == "hotness_id" ||
-        column == "reports_to") {
+        column == "reports_to" || column == "owner_user_id" || column == "assigned_user_id") {
       std::int64_t value = 0;
       auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
       if (ec == std::errc() && end == cell.data() + cell.size()) return value;
@@ -434,6 +434,17 @@ int ImportCommand(const ImportOptions& options) {
   auto next = std::async(std::launch::async, ReadAndPrepare, std::ref(*source), options.batch_rows,
                          std::cref(rules));
   std::unique_ptr<store::ContactLoad> load;
+  // Owners and assignees must be users of the account: one lookup per distinct user of the whole
+  // import (users are never deleted).
+  std::unordered_map<std::int64_t, bool> users;
+  auto is_user = [&](domain::UserId id) {
+    auto [it, inserted] = users.emplace(id.value, false);
+    if (inserted) {
+      auto found = store.FindUser(account, id);
+      it->second = found && *found;
+    }
+    return it->second;
+  };
   for (;;) {
     Batch read = next.get();
     if (read.rows.empty()) break;
@@ -459,10 +470,18 @@ int ImportCommand(const ImportOptions& options) {
       if (!row.error.empty() || !row.contact.reports_to) continue;
       auto [it, inserted] = managers.emplace(row.contact.reports_to->value, false);
       if (inserted) {
-        auto found = store.FindContact(account, *row.contact.reports_to);
+        auto found = store.FindContact(domain::WholeAccount(account), *row.contact.reports_to);
         it->second = found && *found;
       }
       if (!it->second) row.error = "reports_to must be the id of a contact of this account";
+    }
+    for (PreparedRow& row : rows) {
+      if (!row.error.empty()) continue;
+      if (row.contact.owner && !is_user(*row.contact.owner)) {
+        row.error = "owner_user_id must be the id of a user of this account";
+      } else if (row.contact.assigned && !is_user(*row.contact.assigned)) {
+        row.error = "assigned_user_id must be the id of a user of this account";
+      }
     }
     std::vector<domain::NewContact> batch;
     batch.reserve(rows.size());

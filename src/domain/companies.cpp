@@ -155,7 +155,7 @@ Result<Company> CompanyService::SetPrimaryContact(const Principal& principal, Co
   if (auto allowed = Authorize(principal, Permission::kUpdate, "company"); !allowed) {
     return std::unexpected(allowed.error());
   }
-  auto updated = store_.SetCompanyPrimary(principal.account, id, contact, NowSeconds());
+  auto updated = store_.SetCompanyPrimary(ScopeOf(principal), id, contact, NowSeconds());
   if (!updated) return std::unexpected(updated.error());
   if (!*updated) return std::unexpected(Error::NotFound("Company not found"));
   return std::move(**updated);

@@ -286,7 +286,8 @@ struct Contact {
   std::optional<ContactId> reports_to;  // the contact's manager (seed 003's metadata.reportsTo)
   bool is_primary = false;
   bool is_connected = false;
-  std::optional<UserId> owner_user;
+  std::optional<UserId> owner_user;     // who created it (or was given it); none if imported
+  std::optional<UserId> assigned_user;  // a user of the account it is assigned to
   std::int64_t created_at = 0;  // unix seconds, UTC
   std::int64_t updated_at = 0;
   std::optional<std::int64_t> deleted_at;  // set on contacts listed as deleted (restorable)
@@ -294,6 +295,12 @@ struct Contact {
   const std::optional<std::string>& Text(TextField field) const {
     return text[static_cast<std::size_t>(field)];
   }
+};
+
+// A user a contact was shared with (seed 002): it sees the contact as its owner does.
+struct Share {
+  UserId user;
+  std::int64_t created_at = 0;
 };
 
 // A value read from a request: absent, explicitly null, or a value. A value of the wrong shape is
@@ -359,6 +366,8 @@ struct ContactInput {
   Input<std::int64_t> source_id;   // a source of the account's list: sets source to its name
   Input<std::int64_t> hotness_id;  // a level of the account's hotness scale
   Input<std::int64_t> reports_to;  // another contact of the account
+  Input<std::int64_t> owner_user_id;     // a user of the account (imports; admins' transfers)
+  Input<std::int64_t> assigned_user_id;  // a user of the account
   FieldErrors errors;  // shape errors found while reading: unknown keys, wrong JSON types
 };
 
@@ -367,6 +376,7 @@ struct NewContact {
   AccountId account;
   std::optional<CompanyId> company;
   std::optional<UserId> owner;  // none for imported contacts
+  std::optional<UserId> assigned;
   std::string uid;
   std::vector<std::string> contact_types;
   TextValues text = DefaultTextValues();
@@ -406,6 +416,8 @@ struct ContactChanges {
   // that reports (through any chain) to the contact.
   std::optional<std::optional<ContactId>> reports_to;
   std::optional<bool> is_connected;
+  std::optional<UserId> owner;                    // a transfer
+  std::optional<std::optional<UserId>> assigned;  // null: unassigned
   std::int64_t now = 0;
 
   bool empty() const {
@@ -414,7 +426,7 @@ struct ContactChanges {
     }
     return !full_name_given && !phones && !spouse && !dnd && !dnd_settings && !tags &&
            !addresses && !custom_fields && !source_id && !hotness_id && !reports_to &&
-           !is_connected;
+           !is_connected && !owner && !assigned;
   }
 };
 

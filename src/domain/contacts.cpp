@@ -184,15 +184,17 @@ std::optional<std::vector<Address>> SentAddresses(const ContactInput& input,
   return ValidateAddresses(*input.addresses.value, policy, errors);
 }
 
-// 409 naming the contacts a new one matches.
+// 409 naming the contacts a new one matches; one the caller does not see is not named (its id
+// would tell what the caller may not know), only that it exists.
 Error DuplicateError(const std::vector<store::Match>& matches, std::string_view what) {
   std::vector<FieldError> fields;
   std::string ids;
   for (const store::Match& match : matches) {
     if (fields.size() == kMaxFieldErrors) break;
-    std::string id = std::to_string(match.id.value);
-    ids += ids.empty() ? id : ", " + id;
-    fields.push_back({match.on, "contact " + id + " has this " + match.on});
+    std::string id = match.visible ? "contact " + std::to_string(match.id.value)
+                                   : "a contact you cannot see";
+    if (ids.find(id) == std::string::npos) ids += ids.empty() ? id : ", " + id;
+    fields.push_back({match.on, id + " has this " + match.on});
   }
   return Error{ErrorCode::kConflict, std::string(what) + ids, std::move(fields)};
 }
@@ -200,7 +202,7 @@ Error DuplicateError(const std::vector<store::Match>& matches, std::string_view 
 Result<void> RefuseDuplicates(const std::vector<store::Match>& matches) {
   if (matches.empty()) return {};
   return std::unexpected(DuplicateError(
-      matches, "This account does not allow duplicate contacts; it already has contact "));
+      matches, "This account does not allow duplicate contacts; it already has "));
 }
 
 void AddErrors(const Error& error, FieldErrors& errors) {
@@ -228,6 +230,15 @@ ReportLinks Capped(std::vector<store::ReportLink> links) {
     result.has_more = true;
   }
   return result;
+}
+
+// Admins may delete (and share) any contact of the account; other users only those they own
+// (seed 002: only the owner deletes), even those they see by assignment or sharing.
+store::DeleteCheck OwnerOrAdmin(const Principal& principal) {
+  return [principal](const Contact& current) -> Result<void> {
+    if (principal.role == Role::kAdmin || current.owner_user == principal.user) return {};
+    return std::unexpected(Error::Forbidden("Only the owner may delete this contact"));
+  };
 }
 
 constexpr auto kFirst = static_cast<std::size_t>(TextField::kFirstName);
@@ -301,6 +312,8 @@ NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& poli
   contact.source_id = input.source_id.value;
   contact.hotness_id = input.hotness_id.value;
   if (input.reports_to.value) contact.reports_to = ContactId{*input.reports_to.value};
+  if (input.assigned_user_id.value) contact.assigned = UserId{*input.assigned_user_id.value};
+  if (input.owner_user_id.value) contact.owner = UserId{*input.owner_user_id.value};
   if (input.is_primary.present) {
     contact.is_primary = RequireBool(input.is_primary, "is_primary", errors).value_or(false);
   }
@@ -329,6 +342,14 @@ Result<void> ContactService::CustomFieldsFor(const Principal& principal,
 Result<NewContact> ContactService::PrepareNew(const Principal& principal, ContactInput& input,
                                               const WritePolicy& policy) {
   FieldErrors errors = std::move(input.errors);
+  if (input.owner_user_id.present) {
+    errors.Add("owner_user_id", "owner_user_id is the creating user; an admin may transfer it "
+                                "with PATCH");
+    input.owner_user_id = {};
+  }
+  if (auto users = CheckUsers(principal, input, errors); !users) {
+    return std::unexpected(users.error());
+  }
   NewContact contact = ValidateNewContact(input, policy, errors);
   if (!contact.company) {
     errors.Add("company_id", "company_id is required");
@@ -348,6 +369,29 @@ Result<NewContact> ContactService::PrepareNew(const Principal& principal, Contac
   return contact;
 }
 
+Result<void> ContactService::CheckUsers(const Principal& principal, const ContactInput& input,
+                                        FieldErrors& errors) {
+  auto check = [&](const Input<std::int64_t>& sent, const std::string& name) -> Result<void> {
+    if (!sent.present || errors.Has(name)) return {};
+    if (!sent.value) {
+      // A contact may be unassigned; it always has an owner.
+      if (name == "owner_user_id") errors.Add(name, name + " must be the id of a user of your account");
+      return {};
+    }
+    auto user = store_.FindUser(principal.account, UserId{*sent.value});
+    if (!user) return std::unexpected(user.error());
+    if (!*user) errors.Add(name, name + " must be the id of a user of your account");
+    return {};
+  };
+  if (auto owner = check(input.owner_user_id, "owner_user_id"); !owner) return owner;
+  return check(input.assigned_user_id, "assigned_user_id");
+}
+
+Result<void> ContactService::CheckTransfer(const Principal& principal, const ContactInput& input) {
+  if (!input.owner_user_id.present || principal.role == Role::kAdmin) return {};
+  return std::unexpected(Error::Forbidden("Only admins may transfer a contact to another owner"));
+}
+
 Result<Contact> ContactService::Create(const Principal& principal, ContactInput input,
                                        WritePolicy policy) {
   if (auto allowed = Authorize(principal, Permission::kCreate, "contact"); !allowed) {
@@ -362,7 +406,7 @@ Result<Contact> ContactService::Create(const Principal& principal, ContactInput 
   if (!contact) return std::unexpected(contact.error());
   store::MatchCheck check;
   if (settings->reject_duplicates) check = RefuseDuplicates;
-  return store_.CreateContact(*contact, check);
+  return store_.CreateContact(*contact, ScopeOf(principal), check);
 }
 
 Result<UpsertOutcome> ContactService::Upsert(const Principal& principal, ContactInput input,
@@ -409,7 +453,8 @@ Result<UpsertOutcome> ContactService::Upsert(const Principal& principal, Contact
   store::MatchCheck create_check;
   if (settings->reject_duplicates) create_check = RefuseDuplicates;
   auto result =
-      store_.UpsertContact(*contact, on_email, on_phone, check, create_check, *plan);
+      store_.UpsertContact(*contact, ScopeOf(principal), on_email, on_phone, check, create_check,
+                           *plan);
   if (!result) return std::unexpected(result.error());
   return UpsertOutcome{std::move(result->contact), result->created};
 }
@@ -418,7 +463,7 @@ Result<Contact> ContactService::Get(const Principal& principal, ContactId id) {
   if (auto allowed = Authorize(principal, Permission::kRead, "contact"); !allowed) {
     return std::unexpected(allowed.error());
   }
-  auto contact = store_.FindContact(principal.account, id);
+  auto contact = store_.FindContact(ScopeOf(principal), id);
   if (!contact) return std::unexpected(contact.error());
   if (!*contact) return std::unexpected(Error::NotFound("Contact not found"));
   return std::move(**contact);
@@ -438,7 +483,7 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
     return f.field->kind == FieldKind::kCustom;
   });
   if (!has_phone && !number_search && !has_custom) {
-    return store_.ListContacts(principal.account, query);
+    return store_.ListContacts(ScopeOf(principal), query);
   }
   // phone= values and a number searched for are read in the account's default country.
   WritePolicy policy;
@@ -476,7 +521,7 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
     std::string message = list.front().message;
     return std::unexpected(Error::BadRequest(std::move(message), std::move(list)));
   }
-  return store_.ListContacts(principal.account, normalized);
+  return store_.ListContacts(ScopeOf(principal), normalized);
 }
 
 Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
@@ -513,6 +558,12 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
   }
   if (input.is_connected.present) {
     changes.is_connected = RequireBool(input.is_connected, "is_connected", errors);
+  }
+  if (input.owner_user_id.value) changes.owner = UserId{*input.owner_user_id.value};
+  if (input.assigned_user_id.present) {
+    changes.assigned = input.assigned_user_id.value
+                           ? std::optional<UserId>(UserId{*input.assigned_user_id.value})
+                           : std::nullopt;
   }
   if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
   changes.now = NowSeconds();
@@ -567,9 +618,15 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
   if (auto fields = CustomFieldsFor(principal, input, policy); !fields) {
     return std::unexpected(fields.error());
   }
+  if (auto allowed = CheckTransfer(principal, input); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  if (auto users = CheckUsers(principal, input, input.errors); !users) {
+    return std::unexpected(users.error());
+  }
   auto plan = PlanUpdate(std::move(input), policy);
   if (!plan) return std::unexpected(plan.error());
-  auto updated = store_.UpdateContact(principal.account, id, *plan);
+  auto updated = store_.UpdateContact(ScopeOf(principal), id, *plan);
   if (!updated) return std::unexpected(updated.error());
   if (!*updated) return std::unexpected(Error::NotFound("Contact not found"));
   return std::move(**updated);
@@ -602,7 +659,7 @@ Result<Contact> ContactService::ChangeTags(const Principal& principal, ContactId
     }
     return changes;
   };
-  auto updated = store_.UpdateContact(principal.account, id, plan);
+  auto updated = store_.UpdateContact(ScopeOf(principal), id, plan);
   if (!updated) return std::unexpected(updated.error());
   if (!*updated) return std::unexpected(Error::NotFound("Contact not found"));
   return std::move(**updated);
@@ -616,14 +673,8 @@ Result<void> ContactService::Delete(const Principal& principal, ContactId id, bo
   if (permanent && !Allows(principal.role, Permission::kDelete)) {
     return std::unexpected(Error::Forbidden("Only admins may erase contacts"));
   }
-  auto check = [&](const Contact& current) -> Result<void> {
-    if (Allows(principal.role, Permission::kDelete)) return {};
-    if (current.owner_user && *current.owner_user == principal.user) return {};
-    return std::unexpected(
-        Error::Forbidden("User not authorized to delete contact: editors delete only the "
-                         "contacts they own"));
-  };
-  auto deleted = store_.DeleteContact(principal.account, id, check, permanent, NowSeconds());
+  auto deleted =
+      store_.DeleteContact(ScopeOf(principal), id, OwnerOrAdmin(principal), permanent, NowSeconds());
   if (!deleted) return std::unexpected(deleted.error());
   if (!*deleted) return std::unexpected(Error::NotFound("Contact not found"));
   return {};
@@ -659,7 +710,7 @@ Result<ReportLinks> ContactService::Reports(const Principal& principal, ContactI
   // One more link, or (for the subtree) one more level, than returned tells whether the read
   // was cut.
   int depth = all ? kMaxHierarchyDepth : 1;
-  auto tree = store_.ReportTree(principal.account, id, all ? depth + 1 : depth,
+  auto tree = store_.ReportTree(ScopeOf(principal), id, all ? depth + 1 : depth,
                                 kMaxReportLinks + 1);
   if (!tree) return std::unexpected(tree.error());
   if (!*tree) return std::unexpected(Error::NotFound("Contact not found"));
@@ -676,7 +727,7 @@ Result<ReportLinks> ContactService::Hierarchy(const Principal& principal) {
   if (auto allowed = Authorize(principal, Permission::kRead, "contact"); !allowed) {
     return std::unexpected(allowed.error());
   }
-  auto links = store_.ReportingLinks(principal.account, kMaxReportLinks + 1);
+  auto links = store_.ReportingLinks(ScopeOf(principal), kMaxReportLinks + 1);
   if (!links) return std::unexpected(links.error());
   return Capped(std::move(*links));
 }
@@ -686,7 +737,72 @@ Result<store::Page<TagCount>> ContactService::ListTags(const Principal& principa
   if (auto allowed = Authorize(principal, Permission::kRead, "contact"); !allowed) {
     return std::unexpected(allowed.error());
   }
-  return store_.ListTags(principal.account, query);
+  return store_.ListTags(ScopeOf(principal), query);
+}
+
+}  // namespace contactd::domain
+
+namespace contactd::domain {
+
+Result<std::vector<Share>> ContactService::ListShares(const Principal& principal, ContactId id) {
+  if (auto allowed = Authorize(principal, Permission::kRead, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  auto shares = store_.ListShares(ScopeOf(principal), id);
+  if (!shares) return std::unexpected(shares.error());
+  if (!*shares) return std::unexpected(Error::NotFound("Contact not found"));
+  return std::move(**shares);
+}
+
+Result<store::ShareResult> ContactService::ShareWith(const Principal& principal, ContactId id,
+                                                 ShareInput input) {
+  if (auto allowed = Authorize(principal, Permission::kUpdate, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  FieldErrors errors = std::move(input.errors);
+  if (!input.user_id.value) {
+    if (!errors.Has("user_id")) errors.Add("user_id", "user_id is required");
+  } else {
+    auto user = store_.FindUser(principal.account, UserId{*input.user_id.value});
+    if (!user) return std::unexpected(user.error());
+    if (!*user) errors.Add("user_id", "user_id must be the id of a user of your account");
+  }
+  if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
+  UserId user{*input.user_id.value};
+  auto check = [&, owner_or_admin = OwnerOrAdmin(principal)](const Contact& current)
+      -> Result<void> {
+    if (current.owner_user == user) {
+      return std::unexpected(
+          Error::Validation({{"user_id", "user_id is the contact's owner, who sees it already"}}));
+    }
+    if (auto allowed = owner_or_admin(current); !allowed) {
+      return std::unexpected(Error::Forbidden("Only the owner or an admin may share this contact"));
+    }
+    return {};
+  };
+  auto shared =
+      store_.ShareContact(ScopeOf(principal), id, user, NowSeconds(), kMaxSharesPerContact, check);
+  if (!shared) return std::unexpected(shared.error());
+  if (!*shared) return std::unexpected(Error::NotFound("Contact not found"));
+  return std::move(**shared);
+}
+
+Result<void> ContactService::Unshare(const Principal& principal, ContactId id, UserId user) {
+  if (auto allowed = Authorize(principal, Permission::kUpdate, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  auto check = [owner_or_admin = OwnerOrAdmin(principal)](const Contact& current) -> Result<void> {
+    if (auto allowed = owner_or_admin(current); !allowed) {
+      return std::unexpected(
+          Error::Forbidden("Only the owner or an admin may stop sharing this contact"));
+    }
+    return {};
+  };
+  auto removed = store_.UnshareContact(ScopeOf(principal), id, user, check);
+  if (!removed) return std::unexpected(removed.error());
+  if (!*removed) return std::unexpected(Error::NotFound("Contact not found"));
+  if (!**removed) return std::unexpected(Error::NotFound("The contact is not shared with this user"));
+  return {};
 }
 
 }  // namespace contactd::domain

@@ -43,6 +43,15 @@ struct ReportLinks {
   bool has_more = false;  // the read stopped at kMaxReportLinks
 };
 
+// How many users one contact is shared with at most.
+inline constexpr std::size_t kMaxSharesPerContact = 100;
+
+// The body of POST /contacts/{id}/shares.
+struct ShareInput {
+  Input<std::int64_t> user_id;
+  FieldErrors errors;
+};
+
 struct UpsertOutcome {
   Contact contact;
   bool created = false;
@@ -84,8 +93,9 @@ class ContactService {
   Result<Contact> ChangeTags(const Principal& principal, ContactId id, TagsInput input, bool add);
 
   // Deletes the contact (see Store::DeleteContact): restorable for kRestoreWindowSeconds unless
-  // `permanent`. Admins may delete any contact, editors the contacts they own, viewers none;
-  // only admins erase (`permanent`). kForbidden, kNotFound.
+  // `permanent`. Admins may delete any contact, editors the contacts they own (not those they see
+  // by assignment or sharing), viewers none; only admins erase (`permanent`). kForbidden,
+  // kNotFound (also for a contact the principal does not see).
   Result<void> Delete(const Principal& principal, ContactId id, bool permanent);
   // Admin only. kNotFound unless the contact was deleted within the window and not erased.
   Result<Contact> Restore(const Principal& principal, ContactId id);
@@ -102,7 +112,18 @@ class ContactService {
   // The account's reporting links, by manager then report; at most kMaxReportLinks.
   Result<ReportLinks> Hierarchy(const Principal& principal);
 
-  // The account's tags with how many contacts carry each, by tag; limit and offset of `query`.
+  // Who the contact is shared with. kNotFound unless the principal sees the contact.
+  Result<std::vector<Share>> ListShares(const Principal& principal, ContactId id);
+  // Shares the contact with a user of the account (422 naming user_id otherwise, or for its
+  // owner; at most kMaxSharesPerContact): the contact's owner or an admin may; sharing it again
+  // changes nothing (created false). kForbidden, kNotFound.
+  Result<store::ShareResult> ShareWith(const Principal& principal, ContactId id,
+                                       ShareInput input);
+  // Ends a share, as the owner or an admin. kNotFound when the contact or the share is missing.
+  Result<void> Unshare(const Principal& principal, ContactId id, UserId user);
+
+  // The tags of the contacts the principal sees with how many carry each, by tag; limit and
+  // offset of `query`.
   Result<store::Page<TagCount>> ListTags(const Principal& principal, const ListQuery& query);
 
  private:
@@ -111,7 +132,14 @@ class ContactService {
   // Reads the account's custom field definitions into `policy` when `input` sends values.
   Result<void> CustomFieldsFor(const Principal& principal, const ContactInput& input,
                                WritePolicy& policy);
-  // Validates a create body into a contact of the principal's account (company checked).
+  // Records an error for owner_user_id or assigned_user_id sent that is not a user of the
+  // principal's account (the owner may not be null).
+  Result<void> CheckUsers(const Principal& principal, const ContactInput& input,
+                          FieldErrors& errors);
+  // kForbidden when a non-admin sends owner_user_id (a transfer).
+  static Result<void> CheckTransfer(const Principal& principal, const ContactInput& input);
+  // Validates a create body into a contact of the principal's account (company checked); the
+  // owner is the principal's user (owner_user_id may not be sent).
   Result<NewContact> PrepareNew(const Principal& principal, ContactInput& input,
                                 const WritePolicy& policy);
   // Validates an update body into the plan the store runs on the stored contact.

@@ -14,7 +14,7 @@
 namespace contactd::domain {
 namespace {
 
-constexpr std::array<QueryField, 36> kContactFields = {{
+constexpr std::array<QueryField, 38> kContactFields = {{
     {"id", FieldKind::kInteger},
     {"contact_type", FieldKind::kTypeSet},
     {"contact_types", FieldKind::kTypeSet},
@@ -37,6 +37,8 @@ constexpr std::array<QueryField, 36> kContactFields = {{
     {"source_id", FieldKind::kInteger},
     {"hotness_id", FieldKind::kInteger},
     {"reports_to", FieldKind::kInteger},
+    {"owner_user_id", FieldKind::kInteger},
+    {"assigned_user_id", FieldKind::kInteger},
     {"country", FieldKind::kCanonical},
     {"timezone", FieldKind::kCanonical},
     {"birthday", FieldKind::kCanonical},

@@ -27,13 +27,15 @@ namespace contactd::store {
 using ContactPlan =
     std::function<domain::Result<domain::ContactChanges>(const domain::Contact& current)>;
 
-// Whether the caller may delete this contact (checked on the stored row, inside the write).
+// Whether the caller may delete (or share) this contact (checked on the stored row, inside the
+// write).
 using DeleteCheck = std::function<domain::Result<void>(const domain::Contact& current)>;
 
 // A contact that matches a new one, and on what ("email" or "phone").
 struct Match {
   domain::ContactId id;
   std::string on;
+  bool visible = true;  // whether the write's scope sees it
 };
 // Decides, inside a write, whether a create may go ahead given the contacts it matches.
 using MatchCheck = std::function<domain::Result<void>(const std::vector<Match>& matches)>;
@@ -53,6 +55,11 @@ struct ReportLink {
   std::optional<std::string> display_name;
   std::optional<std::string> title;
   std::optional<std::string> department;
+};
+
+struct ShareResult {
+  domain::Share share;
+  bool created = false;
 };
 
 struct UpsertResult {
@@ -93,7 +100,9 @@ class ContactLoad {
 };
 
 // Persistent state of contactd, in domain types. Every method that reads or writes tenant data
-// takes the account and touches nothing outside it. Each method is atomic: it commits all of its
+// takes the account and touches nothing outside it; one that reads or writes contacts takes a
+// ContactScope and treats a contact outside it as one that does not exist (a create's matches
+// say whether the scope sees them). Each method is atomic: it commits all of its
 // writes durably before returning success, or none of them. Failures are kInternal or
 // kUnavailable errors whose message is for the log, not for clients.
 // Implementations are thread-safe.
@@ -162,7 +171,7 @@ class Store {
   // write: concurrent calls leave exactly one. nullopt when the company is not in the account;
   // kValidation naming contact_id when the contact is not one of the company's.
   virtual domain::Result<std::optional<domain::Company>> SetCompanyPrimary(
-      domain::AccountId account, domain::CompanyId company,
+      const domain::ContactScope& scope, domain::CompanyId company,
       std::optional<domain::ContactId> contact, std::int64_t now) = 0;
   // Uses limit, offset and after_id of `query`; ordered by id.
   virtual domain::Result<Page<domain::Company>> ListCompanies(domain::AccountId account,
@@ -173,11 +182,13 @@ class Store {
   // matches (in the same write, so that no concurrent create slips past it); its error cancels.
   // REQUIRES: contact.company, if set, is a company of contact.account.
   virtual domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact,
+      const domain::ContactScope& scope,
                                                         const MatchCheck& check) = 0;
   // In one write: the contacts matching `contact` on email and/or phone; `check` may refuse them
   // (several, say); none: `contact` is inserted, unless `create_check` (when set) refuses the
   // contacts it matches on either; else the first match is updated as `plan` says.
   virtual domain::Result<UpsertResult> UpsertContact(const domain::NewContact& contact,
+      const domain::ContactScope& scope,
                                                      bool on_email, bool on_phone,
                                                      const MatchCheck& check,
                                                      const MatchCheck& create_check,
@@ -194,23 +205,23 @@ class Store {
   virtual domain::Result<std::int64_t> CountAllContacts() = 0;
   // Every company of the account, for lookups by id and name during an import.
   virtual domain::Result<std::vector<domain::Company>> AllCompanies(domain::AccountId account) = 0;
-  virtual domain::Result<std::optional<domain::Contact>> FindContact(domain::AccountId account,
+  virtual domain::Result<std::optional<domain::Contact>> FindContact(const domain::ContactScope& scope,
                                                                      domain::ContactId id) = 0;
-  virtual domain::Result<Page<domain::Contact>> ListContacts(domain::AccountId account,
+  virtual domain::Result<Page<domain::Contact>> ListContacts(const domain::ContactScope& scope,
                                                              const domain::ListQuery& query) = 0;
   // Reads the contact inside a write transaction, asks `plan` for the changes to make to it (a
   // rule that depends on stored values runs there, with no race against another write) and
   // applies them. Returns nullopt when the contact is not in the account, plan's error if it
   // fails (nothing is written).
   virtual domain::Result<std::optional<domain::Contact>> UpdateContact(
-      domain::AccountId account, domain::ContactId id, const ContactPlan& plan) = 0;
+      const domain::ContactScope& scope, domain::ContactId id, const ContactPlan& plan) = 0;
 
   // Deletes the contact: it leaves every read, list and count; unless `permanent`, a snapshot of
   // it is kept (restorable), else only a tombstone of its id and uid. `check` runs on the stored
   // contact inside the write first; its error cancels the delete. A permanent delete of a contact
   // deleted before erases its snapshot. The company it was primary contact of loses it.
   // Returns false when there is no such contact (deleted or not, per `permanent`).
-  virtual domain::Result<bool> DeleteContact(domain::AccountId account, domain::ContactId id,
+  virtual domain::Result<bool> DeleteContact(const domain::ContactScope& scope, domain::ContactId id,
                                              const DeleteCheck& check, bool permanent,
                                              std::int64_t now) = 0;
   // Brings back a contact deleted at or after `deleted_since`, with its id and fields; it is
@@ -229,9 +240,9 @@ class Store {
   // The contacts below `root`, breadth-first, down to `max_depth` levels, at most `limit` of
   // them (reading stops there). nullopt when `root` is not a contact of the account.
   virtual domain::Result<std::optional<std::vector<ReportLink>>> ReportTree(
-      domain::AccountId account, domain::ContactId root, int max_depth, std::size_t limit) = 0;
+      const domain::ContactScope& scope, domain::ContactId root, int max_depth, std::size_t limit) = 0;
   // Every reporting link of the account, by manager then report, at most `limit`.
-  virtual domain::Result<std::vector<ReportLink>> ReportingLinks(domain::AccountId account,
+  virtual domain::Result<std::vector<ReportLink>> ReportingLinks(const domain::ContactScope& scope,
                                                                  std::size_t limit) = 0;
 
   // The account's custom field definitions, by rank then id.
@@ -276,9 +287,25 @@ class Store {
   virtual domain::Result<bool> DeleteHotnessLevel(domain::AccountId account, std::int64_t id,
                                                   std::int64_t now) = 0;
 
-  // The account's tags, ordered by tag key, with their contact counts; limit and offset of
-  // `query`, total = the number of distinct tags.
-  virtual domain::Result<Page<domain::TagCount>> ListTags(domain::AccountId account,
+  // Who the contact is shared with, by user id; nullopt when the scope does not see it.
+  virtual domain::Result<std::optional<std::vector<domain::Share>>> ListShares(
+      const domain::ContactScope& scope, domain::ContactId contact) = 0;
+  // Shares the contact with `user` (a user of its account) after `check` accepted the stored
+  // contact, in one write; an existing share stays as it is (created false). kValidation naming
+  // user_id when the contact has `max` shares. nullopt when the scope does not see the contact.
+  virtual domain::Result<std::optional<ShareResult>> ShareContact(
+      const domain::ContactScope& scope, domain::ContactId contact, domain::UserId user,
+      std::int64_t now, std::size_t max, const DeleteCheck& check) = 0;
+  // Ends the share after `check` accepted the stored contact. nullopt when the scope does not see
+  // the contact; false when it was not shared with `user`.
+  virtual domain::Result<std::optional<bool>> UnshareContact(const domain::ContactScope& scope,
+                                                             domain::ContactId contact,
+                                                             domain::UserId user,
+                                                             const DeleteCheck& check) = 0;
+
+  // The tags of the contacts the scope sees, ordered by tag key, with their contact counts; limit
+  // and offset of `query`, total = the number of distinct tags.
+  virtual domain::Result<Page<domain::TagCount>> ListTags(const domain::ContactScope& scope,
                                                           const domain::ListQuery& query) = 0;
 };
 

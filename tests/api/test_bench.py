@@ -6,7 +6,7 @@ from conftest import ROOT
 
 SCENARIOS = ["get_by_id", "list_default", "filter_last_name", "filter_state_in", "filter_created",
              "sort_offset", "cursor_deep", "create", "patch", "mixed", "search", "filter_tag",
-             "upsert", "filter_custom", "search_selective"]
+             "upsert", "filter_custom", "search_selective", "list_own"]
 
 
 def test_bench_run_help_names_every_scenario_and_option():
@@ -33,5 +33,5 @@ def test_every_scenario_has_a_request_builder_in_each_api():
                    "filter_created", "sort_offset", "cursor_page", "create", "patch"):
             assert f"function M.{fn}(" in text, (api, fn)
     native = (ROOT / "bench" / "wrk" / "api_native.lua").read_text()
-    for fn in ("search", "filter_tag", "upsert", "filter_custom"):  # contactd-only scenarios
+    for fn in ("search", "filter_tag", "upsert", "filter_custom", "list_own"):  # model scenarios
         assert f"function M.{fn}(" in native, fn

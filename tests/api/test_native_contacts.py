@@ -8,7 +8,7 @@ from conftest import assert_error
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 CONTACT_KEYS = {"id", "contact_type", "contact_types", "company_id", "first_name", "last_name",
                 "email", "title", "department", "address", "city", "state", "zip", "linkedin_url",
-                "phones", "is_primary", "is_connected", "owner_account_id", "created_at",
+                "phones", "is_primary", "is_connected", "owner_account_id", "owner_user_id", "assigned_user_id", "created_at",
                 "updated_at",
                 # the union contact's fields (test_native_fields.py)
                 "uid", "full_name", "full_name_given", "display_name", "country", "website",

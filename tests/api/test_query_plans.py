@@ -81,3 +81,28 @@ def test_reporting_links_walk_the_partial_index_in_order(server):
     text = plan(server.db, "SELECT reports_to, id FROM contacts WHERE account_id = 1 AND "
                            "reports_to IS NOT NULL ORDER BY reports_to, id LIMIT 10001")
     assert "contacts_reports_to" in text and "TEMP B-TREE" not in text, text
+
+
+VISIBLE_FROM = ("(SELECT id AS vid FROM contacts WHERE account_id = 1 AND owner_user_id = 5 "
+                "UNION SELECT id FROM contacts WHERE account_id = 1 AND assigned_user_id = 5 "
+                "UNION SELECT contact_id FROM contact_shares WHERE user_id = 5) AS visible "
+                "CROSS JOIN contacts ON contacts.id = visible.vid")
+
+
+@pytest.mark.parametrize("tail", [
+    "SELECT id FROM {} WHERE account_id = 1 AND is_connected = 1 ORDER BY id LIMIT 51",
+    "SELECT id FROM {} WHERE account_id = 1 AND is_connected = 1 ORDER BY last_name_key, id "
+    "LIMIT 51 OFFSET 100",
+    "SELECT count(*) FROM {} WHERE account_id = 1 AND is_connected IN (0, 1) AND "
+    "last_name_key = 'x'",
+    "SELECT id FROM {} WHERE account_id = 1 AND id IN (SELECT contact_id FROM contact_tags "
+    "WHERE account_id = 1 AND tag_key = 'vip') ORDER BY id LIMIT 51"])
+def test_restricted_lists_start_from_what_the_user_sees(server, tail):
+    # An `own` user's list reads its owned, assigned and shared ids by index, then their rows by
+    # id: it costs what the user sees, whatever the account holds and the list asks.
+    text = plan(server.db, tail.format(VISIBLE_FROM))
+    for index in ("contacts_owner", "contacts_assigned", "contact_shares_user"):
+        assert f"COVERING INDEX {index}" in text, text
+    after = text.split("SCAN visible | ", 1)[1]
+    assert after.startswith("SEARCH contacts USING") and "rowid=?)" in after, text
+    assert "SCAN contacts" not in text, text

@@ -71,7 +71,7 @@ class SqliteStoreTest : public ::testing::Test {
     contact.is_connected = connected;
     contact.is_primary = primary;
     contact.now = 100;
-    auto created = store_->CreateContact(contact, {});
+    auto created = store_->CreateContact(contact, domain::WholeAccount(contact.account), {});
     if (!created) throw std::runtime_error(created.error().message);
     return *created;
   }
@@ -114,7 +114,7 @@ TEST(SqliteMigration, ExistingContactsGetDerivedFullNamesAndTheirFirstAddress) {
   }
   {
     SqliteStore store(SqliteOptions{.path = path});
-    auto named = *store.FindContact(AccountId{1}, domain::ContactId{7});
+    auto named = *store.FindContact(domain::WholeAccount(AccountId{1}), domain::ContactId{7});
     ASSERT_TRUE(named.has_value());
     EXPECT_EQ(named->Text(domain::TextField::kFullName), "Chen");
     EXPECT_FALSE(named->full_name_given);
@@ -124,7 +124,7 @@ TEST(SqliteMigration, ExistingContactsGetDerivedFullNamesAndTheirFirstAddress) {
     EXPECT_EQ(named->addresses[0].city, "Austin");
     EXPECT_EQ(named->addresses[0].postal_code, "78702");
     EXPECT_EQ(named->addresses[0].line1, std::nullopt);
-    auto unnamed = *store.FindContact(AccountId{1}, domain::ContactId{8});
+    auto unnamed = *store.FindContact(domain::WholeAccount(AccountId{1}), domain::ContactId{8});
     EXPECT_FALSE(unnamed->Text(domain::TextField::kFullName));
     EXPECT_TRUE(unnamed->addresses.empty());
     domain::ListQuery query;
@@ -133,7 +133,7 @@ TEST(SqliteMigration, ExistingContactsGetDerivedFullNamesAndTheirFirstAddress) {
                                             domain::ContactQueryFields().end(),
                                             [](const auto& f) { return f.name == "full_name"; }),
                              domain::FilterOp::kEq, {std::string("chen")}, {}, 0});
-    auto page = store.ListContacts(AccountId{1}, query);
+    auto page = store.ListContacts(domain::WholeAccount(AccountId{1}), query);
     ASSERT_TRUE(page.has_value());
     ASSERT_EQ(page->items.size(), 1u);
     EXPECT_EQ(page->items[0].id.value, 7);
@@ -141,7 +141,7 @@ TEST(SqliteMigration, ExistingContactsGetDerivedFullNamesAndTheirFirstAddress) {
     domain::ListQuery search;
     search.connected = domain::Connected::kAll;
     search.search = *domain::ParseSearch("che");
-    auto found = store.ListContacts(AccountId{1}, search);
+    auto found = store.ListContacts(domain::WholeAccount(AccountId{1}), search);
     ASSERT_TRUE(found.has_value());
     ASSERT_EQ(found->items.size(), 1u);
     EXPECT_EQ(found->items[0].id.value, 7);
@@ -210,7 +210,7 @@ TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchema) {
   auto created = Contact(a_, company_a_, "Chen");
   store_.reset();
   store_ = std::make_unique<SqliteStore>(SqliteOptions{.path = path_});
-  auto found = store_->FindContact(a_, created.id);
+  auto found = store_->FindContact(domain::WholeAccount(a_), created.id);
   ASSERT_TRUE(found.has_value() && found->has_value());
   EXPECT_EQ((*found)->phones, created.phones);
   EXPECT_EQ((*found)->Text(domain::TextField::kLastName), "Chen");
@@ -218,17 +218,17 @@ TEST_F(SqliteStoreTest, ReopeningKeepsDataAndSchema) {
 
 TEST_F(SqliteStoreTest, ContactsAreScopedToAccount) {
   auto contact = Contact(a_, company_a_, "Chen");
-  EXPECT_FALSE(store_->FindContact(b_, contact.id)->has_value());
+  EXPECT_FALSE(store_->FindContact(domain::WholeAccount(b_), contact.id)->has_value());
   domain::ListQuery query;
-  auto page = store_->ListContacts(b_, query);
+  auto page = store_->ListContacts(domain::WholeAccount(b_), query);
   ASSERT_TRUE(page.has_value());
   EXPECT_EQ(page->total, 0);
   EXPECT_TRUE(page->items.empty());
   domain::ContactChanges changes;
   changes.is_connected = false;
   changes.now = 200;
-  EXPECT_FALSE(store_->UpdateContact(b_, contact.id, Always(changes))->has_value());
-  EXPECT_TRUE((*store_->FindContact(a_, contact.id))->is_connected);
+  EXPECT_FALSE(store_->UpdateContact(domain::WholeAccount(b_), contact.id, Always(changes))->has_value());
+  EXPECT_TRUE((*store_->FindContact(domain::WholeAccount(a_), contact.id))->is_connected);
   EXPECT_FALSE(store_->FindCompany(b_, company_a_)->has_value());
 }
 
@@ -238,10 +238,10 @@ TEST_F(SqliteStoreTest, UpdatePlanSeesTheStoredContactAndItsErrorWritesNothing) 
     EXPECT_EQ(current.Text(domain::TextField::kLastName), "Chen");
     return std::unexpected(domain::Error::Conflict("no"));
   };
-  auto result = store_->UpdateContact(a_, contact.id, failing);
+  auto result = store_->UpdateContact(domain::WholeAccount(a_), contact.id, failing);
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, domain::ErrorCode::kConflict);
-  EXPECT_EQ((*store_->FindContact(a_, contact.id))->updated_at, contact.updated_at);
+  EXPECT_EQ((*store_->FindContact(domain::WholeAccount(a_), contact.id))->updated_at, contact.updated_at);
 }
 
 TEST_F(SqliteStoreTest, NestedFieldsRoundTrip) {
@@ -254,9 +254,9 @@ TEST_F(SqliteStoreTest, NestedFieldsRoundTrip) {
   changes.full_name_given = true;
   changes.text[static_cast<std::size_t>(domain::TextField::kFullName)] = std::string("Dr. Chen");
   changes.now = 300;
-  auto updated = store_->UpdateContact(a_, contact.id, Always(changes));
+  auto updated = store_->UpdateContact(domain::WholeAccount(a_), contact.id, Always(changes));
   ASSERT_TRUE(updated.has_value() && updated->has_value());
-  auto found = *store_->FindContact(a_, contact.id);
+  auto found = *store_->FindContact(domain::WholeAccount(a_), contact.id);
   EXPECT_EQ(found->spouse, changes.spouse->value());
   EXPECT_TRUE(found->dnd);
   EXPECT_EQ(found->dnd_settings, *changes.dnd_settings);
@@ -269,8 +269,8 @@ TEST_F(SqliteStoreTest, PurgeErasesOnlyExpiredSnapshotsAndKeepsTheirTombstones) 
   auto recent = Contact(a_, company_a_, "Recent");
   auto old_one = Contact(a_, company_a_, "Old");  // the highest id
   auto allow = [](const domain::Contact&) -> domain::Result<void> { return {}; };
-  ASSERT_TRUE(*store_->DeleteContact(a_, old_one.id, allow, /*permanent=*/false, 1000));
-  ASSERT_TRUE(*store_->DeleteContact(a_, recent.id, allow, /*permanent=*/false, 5000));
+  ASSERT_TRUE(*store_->DeleteContact(domain::WholeAccount(a_), old_one.id, allow, /*permanent=*/false, 1000));
+  ASSERT_TRUE(*store_->DeleteContact(domain::WholeAccount(a_), recent.id, allow, /*permanent=*/false, 5000));
   EXPECT_EQ(*store_->PurgeDeletedContacts(2000), 1);
   domain::ListQuery query;
   auto deleted = store_->ListDeletedContacts(a_, query, 0);
@@ -292,7 +292,7 @@ TEST_F(SqliteStoreTest, PurgeErasesOnlyExpiredSnapshotsAndKeepsTheirTombstones) 
 TEST_F(SqliteStoreTest, RestoreFillsColumnsAddedAfterTheSnapshotWithTheirDefaults) {
   auto contact = Contact(a_, company_a_, "Chen");
   auto allow = [](const domain::Contact&) -> domain::Result<void> { return {}; };
-  ASSERT_TRUE(*store_->DeleteContact(a_, contact.id, allow, /*permanent=*/false, 1000));
+  ASSERT_TRUE(*store_->DeleteContact(domain::WholeAccount(a_), contact.id, allow, /*permanent=*/false, 1000));
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
@@ -322,8 +322,8 @@ TEST_F(SqliteStoreTest, RestoreFillsColumnsAddedAfterTheSnapshotWithTheirDefault
 TEST_F(SqliteStoreTest, PrimaryContactIsUniquePerCompany) {
   auto first = Contact(a_, company_a_, "One", true, true);
   auto second = Contact(a_, company_a_, "Two", true, true);
-  EXPECT_FALSE((*store_->FindContact(a_, first.id))->is_primary);
-  EXPECT_TRUE((*store_->FindContact(a_, second.id))->is_primary);
+  EXPECT_FALSE((*store_->FindContact(domain::WholeAccount(a_), first.id))->is_primary);
+  EXPECT_TRUE((*store_->FindContact(domain::WholeAccount(a_), second.id))->is_primary);
   EXPECT_EQ((*store_->FindCompany(a_, company_a_))->primary_contact, second.id);
 }
 
@@ -335,7 +335,7 @@ TEST_F(SqliteStoreTest, UpdateChangesOnlyGivenFields) {
       std::optional<std::string>();  // null clears
   changes.phones = std::vector<domain::Phone>{};
   changes.now = 500;
-  auto updated = store_->UpdateContact(a_, contact.id, Always(changes));
+  auto updated = store_->UpdateContact(domain::WholeAccount(a_), contact.id, Always(changes));
   ASSERT_TRUE(updated.has_value() && updated->has_value());
   EXPECT_EQ((*updated)->Text(domain::TextField::kTitle), "EVP");
   EXPECT_FALSE((*updated)->Text(domain::TextField::kLastName).has_value());
@@ -355,19 +355,19 @@ TEST_F(SqliteStoreTest, ListFiltersCountsAndPagesByKeyset) {
     static constexpr std::array<std::string_view, 1> kFields = {"id"};
     return *domain::ParseContactListQuery(params, codec, kFields);
   };
-  auto chen = store_->ListContacts(a_, parse({{"last_name", "chen"}}));  // case-insensitive
+  auto chen = store_->ListContacts(domain::WholeAccount(a_), parse({{"last_name", "chen"}}));  // case-insensitive
   EXPECT_EQ(chen->total, 3);
-  auto not_chen = store_->ListContacts(a_, parse({{"last_name[$ne]", "Chen"}}));
+  auto not_chen = store_->ListContacts(domain::WholeAccount(a_), parse({{"last_name[$ne]", "Chen"}}));
   EXPECT_EQ(not_chen->total, 3);  // two Gates and the one without a last name
-  auto all = store_->ListContacts(a_, parse({{"is_connected", "all"}, {"last_name", "Chen"}}));
+  auto all = store_->ListContacts(domain::WholeAccount(a_), parse({{"is_connected", "all"}, {"last_name", "Chen"}}));
   EXPECT_EQ(all->total, 4);
 
-  auto first = store_->ListContacts(a_, parse({{"limit", "4"}}));
+  auto first = store_->ListContacts(domain::WholeAccount(a_), parse({{"limit", "4"}}));
   EXPECT_EQ(first->items.size(), 4u);
   EXPECT_TRUE(first->has_more);
   auto query = parse({{"limit", "4"}});
   query.after_id = first->items.back().id.value;
-  auto second = store_->ListContacts(a_, query);
+  auto second = store_->ListContacts(domain::WholeAccount(a_), query);
   EXPECT_EQ(second->items.size(), 2u);
   EXPECT_FALSE(second->has_more);
   EXPECT_EQ(second->total, 6);
@@ -378,7 +378,7 @@ TEST_F(SqliteStoreTest, UnfilteredTotalsFollowInsertsAndConnectedChanges) {
   auto total = [&](AccountId account, domain::Connected connected) {
     domain::ListQuery query;
     query.connected = connected;
-    return store_->ListContacts(account, query)->total;
+    return store_->ListContacts(domain::WholeAccount(account), query)->total;
   };
   auto one = Contact(a_, company_a_, "One", /*connected=*/true);
   Contact(a_, company_a_, "Two", /*connected=*/false);
@@ -392,11 +392,11 @@ TEST_F(SqliteStoreTest, UnfilteredTotalsFollowInsertsAndConnectedChanges) {
   domain::ContactChanges changes;
   changes.is_connected = false;
   changes.now = 300;
-  ASSERT_TRUE(store_->UpdateContact(a_, one.id, Always(changes))->has_value());
+  ASSERT_TRUE(store_->UpdateContact(domain::WholeAccount(a_), one.id, Always(changes))->has_value());
   EXPECT_EQ(total(a_, domain::Connected::kOnlyConnected), 0);
   EXPECT_EQ(total(a_, domain::Connected::kOnlyUnconnected), 3);
   // No change, no drift.
-  ASSERT_TRUE(store_->UpdateContact(a_, one.id, Always(changes))->has_value());
+  ASSERT_TRUE(store_->UpdateContact(domain::WholeAccount(a_), one.id, Always(changes))->has_value());
   EXPECT_EQ(total(a_, domain::Connected::kOnlyUnconnected), 3);
   EXPECT_EQ(total(a_, domain::Connected::kAll), 3);
 }
@@ -409,7 +409,7 @@ TEST_F(SqliteStoreTest, SortsWithOffset) {
   static constexpr std::array<std::string_view, 1> kFields = {"id"};
   auto query = *domain::ParseContactListQuery({{"sort", "-last_name"}, {"offset", "1"}}, codec,
                                               kFields);
-  auto page = store_->ListContacts(a_, query);
+  auto page = store_->ListContacts(domain::WholeAccount(a_), query);
   ASSERT_EQ(page->items.size(), 2u);
   EXPECT_EQ(page->items[0].Text(domain::TextField::kLastName), "Brown");
   EXPECT_EQ(page->items[1].Text(domain::TextField::kLastName), "adams");
@@ -483,7 +483,7 @@ TEST_F(SqliteStoreTest, ConcurrentWritesShareCommitsAndFailAlone) {
             "T" + std::to_string(t);
         contact.is_connected = true;
         contact.now = 100;
-        auto created = store_->CreateContact(contact, {});
+        auto created = store_->CreateContact(contact, domain::WholeAccount(contact.account), {});
         if (bad) {
           EXPECT_FALSE(created.has_value());
           if (!created) ++failed;
@@ -497,7 +497,7 @@ TEST_F(SqliteStoreTest, ConcurrentWritesShareCommitsAndFailAlone) {
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(failed.load(), kThreads * kPerThread / 10);
   domain::ListQuery query;
-  auto page = store_->ListContacts(a_, query);
+  auto page = store_->ListContacts(domain::WholeAccount(a_), query);
   ASSERT_TRUE(page.has_value());
   EXPECT_EQ(page->total, kThreads * kPerThread * 9 / 10);
   // The total kept by triggers agrees with the rows: rolled-back writes left no trace.
@@ -518,13 +518,13 @@ TEST_F(SqliteStoreTest, UpdateOfAMissingContactInAGroupChangesNothing) {
   changes.now = 200;
   changes.text[static_cast<std::size_t>(domain::TextField::kTitle)] = std::string("Partner");
   auto missing =
-      store_->UpdateContact(a_, domain::ContactId{kept.id.value + 1000}, Always(changes));
+      store_->UpdateContact(domain::WholeAccount(a_), domain::ContactId{kept.id.value + 1000}, Always(changes));
   ASSERT_TRUE(missing.has_value());
   EXPECT_FALSE(missing->has_value());
-  auto other_account = store_->UpdateContact(b_, kept.id, Always(changes));
+  auto other_account = store_->UpdateContact(domain::WholeAccount(b_), kept.id, Always(changes));
   ASSERT_TRUE(other_account.has_value());
   EXPECT_FALSE(other_account->has_value());
-  auto updated = store_->UpdateContact(a_, kept.id, Always(changes));
+  auto updated = store_->UpdateContact(domain::WholeAccount(a_), kept.id, Always(changes));
   ASSERT_TRUE(updated.has_value() && updated->has_value());
   EXPECT_EQ((*updated)->updated_at, 200);
 }
@@ -536,7 +536,7 @@ TEST_F(SqliteStoreTest, FilteredTotalsFollowEveryCommitWhoeverMakesIt) {
   auto chens = [&] {
     static constexpr std::array<std::string_view, 1> kFields = {"id"};
     auto query = *domain::ParseContactListQuery({{"last_name", "Chen"}}, codec, kFields);
-    return store_->ListContacts(a_, query)->total;
+    return store_->ListContacts(domain::WholeAccount(a_), query)->total;
   };
   Contact(a_, company_a_, "Chen");
   EXPECT_EQ(chens(), 1);
@@ -565,7 +565,7 @@ TEST_F(SqliteStoreTest, FilteredTotalsFollowEveryCommitWhoeverMakesIt) {
   domain::ContactChanges changes;
   changes.now = 300;
   changes.text[static_cast<std::size_t>(domain::TextField::kLastName)] = std::string("Gates");
-  ASSERT_TRUE(store_->UpdateContact(a_, renamed.id, Always(changes)).has_value());
+  ASSERT_TRUE(store_->UpdateContact(domain::WholeAccount(a_), renamed.id, Always(changes)).has_value());
   EXPECT_EQ(chens(), 2);
 }
 

@@ -51,7 +51,7 @@ const COLUMNS =
   'id, uid, company_id, contact_types, ' + TEXT_FIELDS.join(', ') + ', ' +
   PLAIN_FIELDS.join(', ') + ', ' + JSON_FIELDS.join(', ') +
   ', full_name_given, dnd, source_id, hotness_id, is_primary, is_connected, account_id, ' +
-  'created_at, updated_at';
+  'owner_user_id, assigned_user_id, created_at, updated_at';
 
 // Fields a list may filter and sort on, with how to read a query-string value for each.
 const text = (v) => v;
@@ -76,6 +76,8 @@ const QUERY_FIELDS = {
   company_id: integer,
   is_primary: bool,
   owner_account_id: integer,
+  owner_user_id: integer,
+  assigned_user_id: integer,
   created_at: timestamp,
   updated_at: timestamp,
 };
@@ -196,6 +198,8 @@ function toJson(row) {
   if (out.hotness) out.hotness.id = row.hotness_id;
   out.is_primary = row.is_primary === 1;
   out.is_connected = row.is_connected === 1;
+  out.owner_user_id = row.owner_user_id;
+  out.assigned_user_id = row.assigned_user_id;
   out.owner_account_id = row.account_id;
   out.created_at = iso(row.created_at);
   out.updated_at = iso(row.updated_at);
@@ -239,6 +243,8 @@ const contactSchema = {
     is_primary: { type: 'boolean' },
     is_connected: { type: 'boolean' },
     owner_account_id: { type: 'integer' },
+    owner_user_id: { type: ['integer', 'null'] },
+    assigned_user_id: { type: ['integer', 'null'] },
     created_at: { type: 'string' },
     updated_at: { type: 'string' },
   },

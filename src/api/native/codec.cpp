@@ -24,7 +24,8 @@ namespace json = boost::json;
 enum class Out {
   kId, kUid, kContactType, kContactTypes, kCompanyId, kText, kPhones, kSpouse, kDnd,
   kDndSettings, kTags, kAddresses, kIsPrimary, kIsConnected, kOwnerAccountId, kCreatedAt, kUpdatedAt,
-  kFullNameGiven, kCustomFields, kSourceId, kHotnessId, kHotness, kReportsTo,
+  kFullNameGiven, kCustomFields, kSourceId, kHotnessId, kHotness, kReportsTo, kOwnerUserId,
+  kAssignedUserId,
 };
 struct OutputField {
   std::string_view name;
@@ -32,7 +33,7 @@ struct OutputField {
   domain::TextField text = domain::TextField::kFirstName;  // for Out::kText
 };
 using TF = domain::TextField;
-constexpr std::array<OutputField, 46> kContactOutputs = {{
+constexpr std::array<OutputField, 48> kContactOutputs = {{
     {"id", Out::kId},
     {"uid", Out::kUid},
     {"contact_type", Out::kContactType},
@@ -77,6 +78,8 @@ constexpr std::array<OutputField, 46> kContactOutputs = {{
     {"is_primary", Out::kIsPrimary},
     {"is_connected", Out::kIsConnected},
     {"owner_account_id", Out::kOwnerAccountId},
+    {"owner_user_id", Out::kOwnerUserId},
+    {"assigned_user_id", Out::kAssignedUserId},
     {"created_at", Out::kCreatedAt},
     {"updated_at", Out::kUpdatedAt},
 }};
@@ -313,6 +316,14 @@ void WriteContact(JsonWriter& w, const domain::Contact& contact, const Selection
       case Out::kSourceId:
         w.OptionalInt(contact.source_id);
         break;
+      case Out::kOwnerUserId:
+        w.OptionalInt(contact.owner_user ? std::optional(contact.owner_user->value)
+                                         : std::nullopt);
+        break;
+      case Out::kAssignedUserId:
+        w.OptionalInt(contact.assigned_user ? std::optional(contact.assigned_user->value)
+                                            : std::nullopt);
+        break;
       case Out::kReportsTo:
         w.OptionalInt(contact.reports_to ? std::optional(contact.reports_to->value)
                                          : std::nullopt);
@@ -534,6 +545,8 @@ void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
   input.source_id = reader.Integer("source_id");
   input.hotness_id = reader.Integer("hotness_id");
   input.reports_to = reader.Integer("reports_to");
+  input.owner_user_id = reader.Integer("owner_user_id");
+  input.assigned_user_id = reader.Integer("assigned_user_id");
   input.is_primary = reader.Bool("is_primary");
   input.is_connected = reader.Bool("is_connected");
   if (allow_created_at) {
@@ -635,6 +648,42 @@ http::Response RenderUpsert(const http::RequestContext& context, const domain::C
   WriteContact(w, contact, Selection(kAll));
   w.EndObject();
   return response;
+}
+
+domain::Result<domain::ShareInput> ParseShareInput(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return std::unexpected(object.error());
+  domain::ShareInput input;
+  ObjectReader reader(*object, "", input.errors);
+  input.user_id = reader.Integer("user_id");
+  reader.ReadOnly({"created_at"});
+  reader.RejectUnknown();
+  return input;
+}
+
+namespace {
+
+json::object ShareJson(const domain::Share& share) {
+  return json::object{{"user_id", share.user.value},
+                      {"created_at", domain::FormatTimestamp(share.created_at)}};
+}
+
+}  // namespace
+
+http::Response RenderShare(const http::RequestContext& context, const domain::Share& share,
+                           bool created) {
+  json::object body = Envelope(context);
+  body["data"] = ShareJson(share);
+  return Respond(created ? 201 : 200, body);
+}
+
+http::Response RenderShares(const http::RequestContext& context,
+                            const std::vector<domain::Share>& shares) {
+  json::array data;
+  for (const domain::Share& share : shares) data.push_back(ShareJson(share));
+  json::object body = Envelope(context);
+  body["data"] = std::move(data);
+  return Respond(200, body);
 }
 
 domain::Result<domain::TagsInput> ParseTagsInput(std::string_view body) {

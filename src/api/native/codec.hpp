@@ -70,6 +70,14 @@ http::Response RenderSettings(const http::RequestContext& context,
 http::Response RenderUpsert(const http::RequestContext& context, const domain::Contact& contact,
                             bool created);
 
+// The body of POST /contacts/{id}/shares: {user_id}.
+domain::Result<domain::ShareInput> ParseShareInput(std::string_view body);
+// {data: {user_id, created_at}}; 201 when `created`.
+http::Response RenderShare(const http::RequestContext& context, const domain::Share& share,
+                           bool created);
+http::Response RenderShares(const http::RequestContext& context,
+                            const std::vector<domain::Share>& shares);
+
 // The body of POST / DELETE /contacts/{id}/tags: {"tags": [...]}.
 domain::Result<domain::TagsInput> ParseTagsInput(std::string_view body);
 

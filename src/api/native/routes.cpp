@@ -256,6 +256,36 @@ http::Response RemoveTags(const Services& s, const http::Request& request,
   return ChangeTags(s, request, context, /*add=*/false);
 }
 
+http::Response ListShares(const Services& s, const http::Request&,
+                          http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "contact_id");
+  if (!id) return RenderError(context, id.error());
+  auto shares = s.contacts.ListShares(context.caller(), domain::ContactId{*id});
+  return shares ? RenderShares(context, *shares) : RenderError(context, shares.error());
+}
+
+http::Response ShareContact(const Services& s, const http::Request& request,
+                            http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "contact_id");
+  if (!id) return RenderError(context, id.error());
+  auto input = ParseShareInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto shared = s.contacts.ShareWith(context.caller(), domain::ContactId{*id}, std::move(*input));
+  return shared ? RenderShare(context, shared->share, shared->created)
+                : RenderError(context, shared.error());
+}
+
+http::Response UnshareContact(const Services& s, const http::Request&,
+                              http::RequestContext& context) {
+  auto id = ParseIdParam(context.path_params[0], "contact_id");
+  if (!id) return RenderError(context, id.error());
+  auto user = ParseIdParam(context.path_params[1], "user_id");
+  if (!user) return RenderError(context, user.error());
+  auto removed =
+      s.contacts.Unshare(context.caller(), domain::ContactId{*id}, domain::UserId{*user});
+  return removed ? NoContent() : RenderError(context, removed.error());
+}
+
 http::Response ListTags(const Services& s, const http::Request& request,
                         http::RequestContext& context) {
   auto params = ParseQueryString(request.query);
@@ -380,6 +410,12 @@ void AddRoutes(http::Router& router, const Services& services) {
         needs(Permission::kUpdate, "contact"));
     add("POST", base + contacts + "/{contact_id}/restore", RestoreContact,
         needs(Permission::kDelete, "contact"));
+    add("GET", base + contacts + "/{contact_id}/shares", ListShares,
+        needs(Permission::kRead, "contact", /*bounded_read=*/true));
+    add("POST", base + contacts + "/{contact_id}/shares", ShareContact,
+        needs(Permission::kUpdate, "contact"));
+    add("DELETE", base + contacts + "/{contact_id}/shares/{user_id}", UnshareContact,
+        needs(Permission::kUpdate, "contact"));
     add("POST", base + contacts + "/{contact_id}/tags", AddTags,
         needs(Permission::kUpdate, "contact"));
     add("DELETE", base + contacts + "/{contact_id}/tags", RemoveTags,

@@ -148,9 +148,31 @@ void AppendSearchCondition(ListSql& sql, std::int64_t account_id,
 
 }  // namespace
 
-ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query,
+std::string VisibleIds(const domain::ContactScope& scope, std::vector<SqlValue>& params) {
+  std::int64_t account = scope.account.value;
+  std::int64_t user = scope.user->value;
+  params.insert(params.end(), {account, user, account, user, user});
+  // UNION, not UNION ALL: a contact the user owns and was assigned is one row.
+  return "SELECT id AS vid FROM contacts WHERE account_id = ? AND owner_user_id = ? "
+         "UNION SELECT id FROM contacts WHERE account_id = ? AND assigned_user_id = ? "
+         "UNION SELECT contact_id FROM contact_shares WHERE user_id = ?";
+}
+
+std::string ContactsFrom(const domain::ContactScope& scope, std::vector<SqlValue>& params) {
+  if (!scope.user) return "contacts";
+  return "(" + VisibleIds(scope, params) +
+         ") AS visible CROSS JOIN contacts ON contacts.id = visible.vid";
+}
+
+void AppendVisibleCondition(ListSql& sql, const domain::ContactScope& scope) {
+  sql.where += " AND id IN (" + VisibleIds(scope, sql.params) + ")";
+}
+
+ListSql ContactListSql(const domain::ContactScope& scope, const domain::ListQuery& query,
                        bool with_cursor) {
+  std::int64_t account_id = scope.account.value;
   ListSql sql;
+  sql.from = ContactsFrom(scope, sql.params);
   sql.where = "account_id = ?";
   sql.params.emplace_back(account_id);
   switch (query.connected) {

@@ -5,6 +5,7 @@
 #include <variant>
 #include <vector>
 
+#include "domain/access.hpp"
 #include "domain/query.hpp"
 
 namespace contactd::store::sqlite {
@@ -15,16 +16,32 @@ using SqlValue = std::variant<std::string, std::int64_t, double>;
 // kFullName. The others compare through contactd_fold() at query time, unindexed.
 inline constexpr std::size_t kKeyedTextFields = 11;
 
-// The WHERE and ORDER BY parts of a contact list, with their parameters in order.
+// The FROM, WHERE and ORDER BY parts of a contact list, with their parameters in order.
 struct ListSql {
   std::string where;     // starts with "account_id = ?", never empty
   std::string order_by;  // without the keywords
   std::vector<SqlValue> params;
+  std::string from;      // empty: the table listed
 };
 
-// Translates a list query into SQL over the contacts table. Field names come from the domain's
-// fixed table and values are always bound, never spliced. The cursor's after_id is included in
-// `where` only when `with_cursor` (totals ignore it).
-ListSql ContactListSql(std::int64_t account_id, const domain::ListQuery& query, bool with_cursor);
+// Translates a list query into SQL over the contacts table, within the scope. Field names come
+// from the domain's fixed table and values are always bound, never spliced. The cursor's after_id
+// is included in `where` only when `with_cursor` (totals ignore it).
+ListSql ContactListSql(const domain::ContactScope& scope, const domain::ListQuery& query,
+                       bool with_cursor);
+
+// The ids of the contacts scope.user owns, is assigned or that were shared with it: three
+// lookups by index. Appends its parameters. REQUIRES: scope.user.
+std::string VisibleIds(const domain::ContactScope& scope, std::vector<SqlValue>& params);
+
+// What a contact list reads FROM: "contacts", or for a restricted scope the contacts it sees,
+// "(VisibleIds) AS visible CROSS JOIN contacts ON contacts.id = visible.vid": SQLite starts from
+// the user's contacts, whatever the filters and the order, so that a restricted list costs what
+// the user sees, not what the account holds. Appends its parameters.
+std::string ContactsFrom(const domain::ContactScope& scope, std::vector<SqlValue>& params);
+
+// " AND id IN (VisibleIds)", for a query driven by another index (a level of a report tree).
+// REQUIRES: scope.user.
+void AppendVisibleCondition(ListSql& sql, const domain::ContactScope& scope);
 
 }  // namespace contactd::store::sqlite

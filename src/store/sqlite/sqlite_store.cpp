@@ -41,7 +41,7 @@ namespace {
   "id, uid, account_id, company_id, contact_types, " CONTACTD_TEXT_COLUMNS                    \
   ", full_name_given, phones, spouse, dnd, dnd_settings, tags, addresses, is_primary, "      \
   "is_connected, owner_user_id, created_at, updated_at, custom_fields, source_id, hotness_id, "  \
-  "hotness, reports_to"
+  "hotness, reports_to, assigned_user_id"
 #define CONTACTD_COMPANY_COLUMNS                                                            \
   "id, uid, account_id, name, company_type, primary_contact_id, created_at, updated_at, "  \
   "website, phone, address, tags, status"
@@ -49,8 +49,8 @@ namespace {
 constexpr const char* kContactColumns = CONTACTD_CONTACT_COLUMNS;
 constexpr int kFirstTextColumn = 5;
 constexpr int kAfterTextColumns = kFirstTextColumn + static_cast<int>(domain::kTextFieldCount);
-// Columns of CONTACTD_CONTACT_COLUMNS: the text ones and 17 after them.
-constexpr int kContactColumnCount = kAfterTextColumns + 17;
+// Columns of CONTACTD_CONTACT_COLUMNS: the text ones and 18 after them.
+constexpr int kContactColumnCount = kAfterTextColumns + 18;
 
 constexpr const char* kCompanyColumns = CONTACTD_COMPANY_COLUMNS;
 constexpr const char* kSelectContact =
@@ -102,12 +102,12 @@ constexpr const char* kInsertContact =
     "contact_type_mask, " CONTACTD_TEXT_COLUMNS ", " CONTACTD_KEY_COLUMNS ", full_name_given, "
     "phones, spouse, dnd, dnd_settings, tags, addresses, is_primary, is_connected, "
     "owner_user_id, created_at, updated_at, custom_fields, source_id, hotness_id, hotness, "
-    "reports_to) "
+    "reports_to, assigned_user_id) "
     "VALUES (max(coalesce((SELECT max(id) FROM contacts), 0), "
     "coalesce((SELECT max(id) FROM deleted_contacts), 0)) + 1, ?, ?, ?, ?, ?, ?, "
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "  // 24 text
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "                                        // 11 keys
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kSelectManager =
     "SELECT reports_to FROM contacts WHERE account_id = ? AND id = ?";
 // A deleted manager's reports stay, without a manager.
@@ -115,13 +115,8 @@ constexpr const char* kDetachReports =
     "UPDATE contacts SET reports_to = NULL, updated_at = ? WHERE account_id = ? AND reports_to = ?";
 // One level of a report tree: the reports of the managers in a JSON array, by manager and id.
 // The LIMIT bounds what a level reads, however wide it is.
-constexpr const char* kSelectReportLevel =
-    "SELECT reports_to, id, 0, full_name, display_name, title, department FROM contacts "
-    "WHERE account_id = ? AND reports_to IN (SELECT value FROM json_each(?)) "
-    "ORDER BY reports_to, id LIMIT ?";
-constexpr const char* kSelectReportingLinks =
-    "SELECT reports_to, id, 1, full_name, display_name, title, department FROM contacts "
-    "WHERE account_id = ? AND reports_to IS NOT NULL ORDER BY reports_to, id LIMIT ?";
+constexpr const char* kSelectReportLinks =
+    "SELECT reports_to, id, 1, full_name, display_name, title, department FROM contacts WHERE ";
 constexpr const char* kSelectContactCompany =
     "SELECT company_id FROM contacts WHERE account_id = ? AND id = ?";
 constexpr const char* kPromoteContact =
@@ -143,6 +138,25 @@ constexpr const char* kRestoredContact =
 constexpr const char* kCountDeleted =
     "SELECT count(*) FROM deleted_contacts "
     "WHERE account_id = ? AND data IS NOT NULL AND deleted_at >= ?";
+constexpr const char* kSeesContact =
+    "SELECT 1 FROM contacts WHERE account_id = ?1 AND id = ?2 AND (owner_user_id = ?3 OR "
+    "assigned_user_id = ?3 OR EXISTS (SELECT 1 FROM contact_shares WHERE contact_id = ?2 AND "
+    "user_id = ?3))";
+constexpr const char* kSharedWith =
+    "SELECT 1 FROM contact_shares WHERE contact_id = ? AND user_id = ?";
+constexpr const char* kSelectShares =
+    "SELECT user_id, created_at FROM contact_shares WHERE contact_id = ? ORDER BY user_id";
+constexpr const char* kCountShares = "SELECT count(*) FROM contact_shares WHERE contact_id = ?";
+constexpr const char* kInsertShare =
+    "INSERT INTO contact_shares (contact_id, user_id, account_id, created_at) VALUES (?, ?, ?, ?)";
+constexpr const char* kDeleteShare =
+    "DELETE FROM contact_shares WHERE contact_id = ? AND user_id = ?";
+// A contact erased for good is shared with no one; a restorable one keeps its shares.
+constexpr const char* kDeleteShares =
+    "DELETE FROM contact_shares WHERE account_id = ? AND contact_id = ?";
+constexpr const char* kPurgeShares =
+    "DELETE FROM contact_shares WHERE contact_id IN (SELECT id FROM deleted_contacts "
+    "WHERE data IS NOT NULL AND deleted_at < ?)";
 constexpr const char* kPurgeSnapshots =
     "UPDATE deleted_contacts SET data = NULL WHERE data IS NOT NULL AND deleted_at < ?";
 constexpr const char* kInsertContactWord =
@@ -579,10 +593,12 @@ void IndexPhones(Connection& c, AccountId account, ContactId id,
   IndexKeys(c, kInsertContactPhone, kDeleteContactPhone, account, id, numbers, add);
 }
 
+bool Sees(Connection& c, const domain::ContactScope& scope, ContactId id);
+
 // The contacts of the account that have the email (case-insensitively) or one of the numbers of
-// `contact`, by id, each once; at most 100 per key.
-std::vector<Match> FindMatches(Connection& c, const domain::NewContact& contact, bool on_email,
-                               bool on_phone) {
+// `contact`, by id, each once; at most 100 per key; each says whether the scope sees it.
+std::vector<Match> FindMatches(Connection& c, const domain::NewContact& contact,
+                               const domain::ContactScope& scope, bool on_email, bool on_phone) {
   std::vector<Match> matches;
   auto add = [&](std::int64_t id, std::string_view on) {
     bool seen = std::any_of(matches.begin(), matches.end(),
@@ -604,6 +620,7 @@ std::vector<Match> FindMatches(Connection& c, const domain::NewContact& contact,
   }
   std::sort(matches.begin(), matches.end(),
             [](const Match& a, const Match& b) { return a.id.value < b.id.value; });
+  for (Match& match : matches) match.visible = Sees(c, scope, match.id);
   return matches;
 }
 
@@ -875,6 +892,8 @@ domain::Contact ReadContact(const Statement& row) {
   column += 2;
   if (!row.IsNull(column)) contact.reports_to = ContactId{row.Int(column)};
   ++column;
+  if (!row.IsNull(column)) contact.assigned_user = domain::UserId{row.Int(column)};
+  ++column;
   return contact;
 }
 
@@ -917,6 +936,43 @@ std::optional<domain::Contact> SelectContact(Connection& connection, AccountId a
   return ReadContact(stmt);
 }
 
+bool SharedWith(Connection& c, ContactId id, domain::UserId user) {
+  Statement stmt = c.Prepare(kSharedWith);
+  stmt.Bind(1, id.value).Bind(2, user.value);
+  return stmt.Step();
+}
+
+// The contact, if the scope sees it.
+std::optional<domain::Contact> SelectVisibleContact(Connection& c,
+                                                    const domain::ContactScope& scope,
+                                                    ContactId id) {
+  std::optional<domain::Contact> contact = SelectContact(c, scope.account, id);
+  if (!contact || !scope.user) return contact;
+  if (contact->owner_user == scope.user || contact->assigned_user == scope.user ||
+      SharedWith(c, id, *scope.user)) {
+    return contact;
+  }
+  return std::nullopt;
+}
+
+// Whether the scope sees the contact `id` (of its account).
+bool Sees(Connection& c, const domain::ContactScope& scope, ContactId id) {
+  if (!scope.user) return true;
+  Statement stmt = c.Prepare(kSeesContact);
+  stmt.Bind(1, scope.account.value).Bind(2, id.value).Bind(3, scope.user->value);
+  return stmt.Step();
+}
+
+// A manager the scope does not see is refused as one that does not exist (CheckManager refuses
+// those).
+void CheckManagerVisible(Connection& c, const domain::ContactScope& scope,
+                         const std::optional<ContactId>& manager) {
+  if (manager && !Sees(c, scope, *manager)) {
+    throw RefusedWrite{Error::Validation(
+        {{"reports_to", "reports_to must be the id of a contact of your account"}})};
+  }
+}
+
 std::optional<domain::Company> SelectCompany(Connection& connection, AccountId account,
                                              CompanyId id) {
   Statement stmt = connection.Prepare(kSelectCompany);
@@ -929,7 +985,8 @@ std::optional<domain::Company> SelectCompany(Connection& connection, AccountId a
 // so totals are kept per connection until the next commit to the database (see
 // Connection::CachedTotal). REQUIRES: inside a read transaction.
 std::int64_t CountWhere(Connection& c, const char* table, const ListSql& sql) {
-  std::string text = std::string("SELECT count(*) FROM ") + table + " WHERE " + sql.where;
+  std::string text = "SELECT count(*) FROM " + (sql.from.empty() ? std::string(table) : sql.from) +
+                     " WHERE " + sql.where;
   std::string key = text;
   for (const SqlValue& value : sql.params) {
     // A type tag and a length prefix keep distinct parameter lists distinct.
@@ -974,7 +1031,9 @@ Page<T> SelectPage(Connection& c, const char* columns, const char* table, const 
   Page<T> page;
   {
     Statement stmt = c.Prepare(std::string("SELECT ") + columns + " FROM " + table +
-                               " WHERE id IN (SELECT id FROM " + table + " WHERE " +
+                               " WHERE id IN (SELECT id FROM " +
+                               (page_sql.from.empty() ? std::string(table) : page_sql.from) +
+                               " WHERE " +
                                page_sql.where + " ORDER BY " + page_sql.order_by +
                                " LIMIT ? OFFSET ?) ORDER BY " + page_sql.order_by);
     BindAll(stmt, page_sql.params);
@@ -1080,6 +1139,7 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact,
   bind_optional_int(contact.hotness_id);
   insert.BindOptional(index++, hotness);
   bind_optional_int(contact.reports_to ? std::optional(contact.reports_to->value) : std::nullopt);
+  bind_optional_int(contact.assigned ? std::optional(contact.assigned->value) : std::nullopt);
   insert.Run();
   ContactId id{c.LastInsertId()};
   IndexTags(c, contact.account, id, contact.tags, /*add=*/true);
@@ -1204,6 +1264,11 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
     set_optional_int("reports_to", manager ? std::optional(manager->value) : std::nullopt);
   }
   if (changes.is_connected) set_int("is_connected", *changes.is_connected);
+  if (changes.owner) set_int("owner_user_id", changes.owner->value);
+  if (changes.assigned) {
+    set_optional_int("assigned_user_id",
+                     *changes.assigned ? std::optional((*changes.assigned)->value) : std::nullopt);
+  }
   // The row as it now is comes back from the UPDATE itself: no second lookup.
   sql += " WHERE account_id = ? AND id = ? RETURNING " CONTACTD_CONTACT_COLUMNS;
   params.emplace_back(account.value);
@@ -1473,7 +1538,7 @@ Result<std::optional<domain::Company>> SqliteStore::FindCompany(AccountId accoun
 Result<Page<domain::Company>> SqliteStore::ListCompanies(AccountId account,
                                                          const domain::ListQuery& query) {
   return Run([&](Connection& c) -> Result<Page<domain::Company>> {
-    ListSql count_sql{"account_id = ?", "id", {account.value}};
+    ListSql count_sql{"account_id = ?", "id", {account.value}, {}};
     ListSql page_sql = count_sql;
     if (query.after_id) {
       page_sql.where += " AND id > ?";
@@ -1485,13 +1550,15 @@ Result<Page<domain::Company>> SqliteStore::ListCompanies(AccountId account,
 }
 
 Result<domain::Contact> SqliteStore::CreateContact(const domain::NewContact& contact,
+                                                   const domain::ContactScope& scope,
                                                    const MatchCheck& check) {
   return Write([&](Connection& c) -> Result<domain::Contact> {
     if (check) {
-      if (auto allowed = check(FindMatches(c, contact, true, true)); !allowed) {
+      if (auto allowed = check(FindMatches(c, contact, scope, true, true)); !allowed) {
         return std::unexpected(allowed.error());
       }
     }
+    CheckManagerVisible(c, scope, contact.reports_to);
     FieldDefinitions definitions(c);
     ContactId id = InsertContact(c, contact, definitions);
     auto created = SelectContact(c, contact.account, id);
@@ -1593,71 +1660,160 @@ Result<std::vector<domain::Company>> SqliteStore::AllCompanies(AccountId account
   });
 }
 
-Result<std::optional<domain::Contact>> SqliteStore::FindContact(AccountId account, ContactId id) {
+Result<std::optional<domain::Contact>> SqliteStore::FindContact(const domain::ContactScope& scope,
+                                                                ContactId id) {
   return Run([&](Connection& c) -> Result<std::optional<domain::Contact>> {
-    return SelectContact(c, account, id);
+    return SelectVisibleContact(c, scope, id);
   });
 }
 
-Result<Page<domain::Contact>> SqliteStore::ListContacts(AccountId account,
+Result<Page<domain::Contact>> SqliteStore::ListContacts(const domain::ContactScope& scope,
                                                         const domain::ListQuery& query) {
   return Run([&](Connection& c) -> Result<Page<domain::Contact>> {
     return SelectPage(c, kContactColumns, "contacts",
-                      ContactListSql(account.value, query, /*with_cursor=*/true), query,
-                      ReadContact, [&] {
-                        if (query.filters.empty() && !query.search) {
-                          return CountContacts(c, account, query.connected);
+                      ContactListSql(scope, query, /*with_cursor=*/true), query, ReadContact, [&] {
+                        // The kept counts are the account's: a restricted scope counts its own.
+                        if (query.filters.empty() && !query.search && !scope.user) {
+                          return CountContacts(c, scope.account, query.connected);
                         }
                         return CountWhere(c, "contacts",
-                                          ContactListSql(account.value, query, /*with_cursor=*/false));
+                                          ContactListSql(scope, query, /*with_cursor=*/false));
                       });
   });
 }
 
 Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
-    AccountId account, ContactId id, const ContactPlan& plan) {
+    const domain::ContactScope& scope, ContactId id, const ContactPlan& plan) {
   return Write([&](Connection& c) -> Result<std::optional<domain::Contact>> {
-    std::optional<domain::Contact> current = SelectContact(c, account, id);
+    std::optional<domain::Contact> current = SelectVisibleContact(c, scope, id);
     if (!current) return std::nullopt;
     Result<domain::ContactChanges> planned = plan(*current);
     if (!planned) return std::unexpected(planned.error());
     const domain::ContactChanges& changes = *planned;
     if (changes.empty()) return current;
-
-    return ApplyContactChanges(c, account, id, *current, changes);
+    if (changes.reports_to) CheckManagerVisible(c, scope, *changes.reports_to);
+    return ApplyContactChanges(c, scope.account, id, *current, changes);
   });
 }
 
-Result<Page<domain::TagCount>> SqliteStore::ListTags(AccountId account,
+Result<std::optional<std::vector<domain::Share>>> SqliteStore::ListShares(
+    const domain::ContactScope& scope, ContactId contact) {
+  return Run([&](Connection& c) -> Result<std::optional<std::vector<domain::Share>>> {
+    Transaction transaction(c, Transaction::Mode::kRead);
+    if (!SelectVisibleContact(c, scope, contact)) return std::nullopt;
+    std::vector<domain::Share> shares;
+    Statement stmt = c.Prepare(kSelectShares);
+    stmt.Bind(1, contact.value);
+    while (stmt.Step()) shares.push_back({domain::UserId{stmt.Int(0)}, stmt.Int(1)});
+    transaction.Commit();
+    return shares;
+  });
+}
+
+Result<std::optional<ShareResult>> SqliteStore::ShareContact(const domain::ContactScope& scope,
+                                                             ContactId contact,
+                                                             domain::UserId user,
+                                                             std::int64_t now, std::size_t max,
+                                                             const DeleteCheck& check) {
+  return Write([&](Connection& c) -> Result<std::optional<ShareResult>> {
+    std::optional<domain::Contact> current = SelectVisibleContact(c, scope, contact);
+    if (!current) return std::nullopt;
+    if (auto allowed = check(*current); !allowed) return std::unexpected(allowed.error());
+    Statement existing = c.Prepare(kSelectShares);
+    existing.Bind(1, contact.value);
+    while (existing.Step()) {
+      if (existing.Int(0) == user.value) {
+        return ShareResult{{user, existing.Int(1)}, false};
+      }
+    }
+    Statement count = c.Prepare(kCountShares);
+    count.Bind(1, contact.value);
+    count.Step();
+    if (count.Int(0) >= static_cast<std::int64_t>(max)) {
+      return std::unexpected(Error::Validation(
+          {{"user_id", "a contact is shared with at most " + std::to_string(max) + " users"}}));
+    }
+    c.Prepare(kInsertShare)
+        .Bind(1, contact.value)
+        .Bind(2, user.value)
+        .Bind(3, scope.account.value)
+        .Bind(4, now)
+        .Run();
+    return ShareResult{{user, now}, true};
+  });
+}
+
+Result<std::optional<bool>> SqliteStore::UnshareContact(const domain::ContactScope& scope,
+                                                        ContactId contact, domain::UserId user,
+                                                        const DeleteCheck& check) {
+  return Write([&](Connection& c) -> Result<std::optional<bool>> {
+    std::optional<domain::Contact> current = SelectVisibleContact(c, scope, contact);
+    if (!current) return std::nullopt;
+    if (auto allowed = check(*current); !allowed) return std::unexpected(allowed.error());
+    c.Prepare(kDeleteShare).Bind(1, contact.value).Bind(2, user.value).Run();
+    return c.Changes() > 0;
+  });
+}
+
+Result<Page<domain::TagCount>> SqliteStore::ListTags(const domain::ContactScope& scope,
                                                      const domain::ListQuery& query) {
   return Run([&](Connection& c) -> Result<Page<domain::TagCount>> {
+    std::string select = kSelectTags;
+    std::string count = kCountTags;
+    std::vector<SqlValue> count_params{scope.account.value};
+    std::vector<SqlValue> select_params = count_params;
+    if (scope.user) {
+      // The kept counts are the account's: a restricted scope counts the tags of the contacts it
+      // sees, read from their rows.
+      ListSql visible;
+      visible.from = ContactsFrom(scope, visible.params);
+      visible.params.emplace_back(scope.account.value);
+      std::string counted =
+          "SELECT contactd_fold(j.value) AS tag_key, count(*) AS contacts FROM " + visible.from +
+          ", json_each(contacts.tags) j WHERE account_id = ? GROUP BY 1";
+      select = "SELECT t.name, v.contacts FROM (" + counted +
+               ") v JOIN tags t ON t.account_id = ? AND t.tag_key = v.tag_key "
+               "ORDER BY v.tag_key LIMIT ? OFFSET ?";
+      count = "SELECT count(*) FROM (" + counted + ")";
+      count_params = visible.params;
+      select_params = std::move(visible.params);
+      select_params.emplace_back(scope.account.value);
+    }
     Transaction transaction(c, Transaction::Mode::kRead);
     Page<domain::TagCount> page;
-    Statement stmt = c.Prepare(kSelectTags);
-    stmt.Bind(1, account.value).Bind(2, std::int64_t{query.limit} + 1).Bind(3, query.offset);
-    while (stmt.Step()) page.items.push_back({stmt.Text(0), stmt.Int(1)});
+    {
+      Statement stmt = c.Prepare(select);
+      BindAll(stmt, select_params);
+      int next = static_cast<int>(select_params.size()) + 1;
+      stmt.Bind(next, std::int64_t{query.limit} + 1).Bind(next + 1, query.offset);
+      while (stmt.Step()) page.items.push_back({stmt.Text(0), stmt.Int(1)});
+    }
     if (page.items.size() > static_cast<std::size_t>(query.limit)) {
       page.items.pop_back();
       page.has_more = true;
     }
-    Statement count = c.Prepare(kCountTags);
-    count.Bind(1, account.value);
-    count.Step();
-    page.total = count.Int(0);
+    Statement total = c.Prepare(count);
+    BindAll(total, count_params);
+    total.Step();
+    page.total = total.Int(0);
     transaction.Commit();
     return page;
   });
 }
 
-Result<bool> SqliteStore::DeleteContact(AccountId account, ContactId id, const DeleteCheck& check,
-                                        bool permanent, std::int64_t now) {
+Result<bool> SqliteStore::DeleteContact(const domain::ContactScope& scope, ContactId id,
+                                        const DeleteCheck& check, bool permanent,
+                                        std::int64_t now) {
+  AccountId account = scope.account;
   auto deleted = Write([&](Connection& c) -> Result<bool> {
-    std::optional<domain::Contact> current = SelectContact(c, account, id);
+    std::optional<domain::Contact> current = SelectVisibleContact(c, scope, id);
     if (!current) {
-      if (!permanent) return false;
-      // Erasing a contact deleted earlier: its snapshot goes.
+      if (!permanent || scope.user) return false;
+      // Erasing a contact deleted earlier: its snapshot and its shares go.
       c.Prepare(kEraseSnapshot).Bind(1, account.value).Bind(2, id.value).Run();
-      return c.Changes() > 0;
+      bool erased = c.Changes() > 0;
+      if (erased) c.Prepare(kDeleteShares).Bind(1, account.value).Bind(2, id.value).Run();
+      return erased;
     }
     if (auto allowed = check(*current); !allowed) return std::unexpected(allowed.error());
     IndexTags(c, account, id, current->tags, /*add=*/false);
@@ -1676,6 +1832,7 @@ Result<bool> SqliteStore::DeleteContact(AccountId account, ContactId id, const D
           .Run();
     }
     if (permanent) {
+      c.Prepare(kDeleteShares).Bind(1, account.value).Bind(2, id.value).Run();
       c.Prepare(kInsertTombstone)
           .Bind(1, id.value)
           .Bind(2, account.value)
@@ -1777,6 +1934,7 @@ Result<Page<domain::Contact>> SqliteStore::ListDeletedContacts(AccountId account
 
 Result<std::int64_t> SqliteStore::PurgeDeletedContacts(std::int64_t deleted_before) {
   auto purged = Write([&](Connection& c) -> Result<std::int64_t> {
+    c.Prepare(kPurgeShares).Bind(1, deleted_before).Run();
     c.Prepare(kPurgeSnapshots).Bind(1, deleted_before).Run();
     return c.Changes();
   });
@@ -1795,13 +1953,16 @@ void SqliteStore::EmptyWal() {
 }
 
 Result<std::optional<domain::Company>> SqliteStore::SetCompanyPrimary(
-    AccountId account, CompanyId company, std::optional<ContactId> contact, std::int64_t now) {
+    const domain::ContactScope& scope, CompanyId company, std::optional<ContactId> contact,
+    std::int64_t now) {
+  AccountId account = scope.account;
   return Write([&](Connection& c) -> Result<std::optional<domain::Company>> {
     if (!SelectCompany(c, account, company)) return std::nullopt;
     if (contact) {
       Statement member = c.Prepare(kSelectContactCompany);
       member.Bind(1, account.value).Bind(2, contact->value);
-      if (!member.Step() || member.IsNull(0) || member.Int(0) != company.value) {
+      if (!member.Step() || member.IsNull(0) || member.Int(0) != company.value ||
+          !Sees(c, scope, *contact)) {
         return std::unexpected(Error::Validation(
             {{"contact_id", "contact_id must be the id of a contact of this company"}}));
       }
@@ -1876,19 +2037,24 @@ Result<std::optional<std::int64_t>> SqliteStore::DeleteCompany(AccountId account
   });
 }
 
-Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contact, bool on_email,
+Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contact,
+                                                const domain::ContactScope& scope, bool on_email,
                                                 bool on_phone, const MatchCheck& check,
                                                 const MatchCheck& create_check,
                                                 const ContactPlan& plan) {
   return Write([&](Connection& c) -> Result<UpsertResult> {
-    std::vector<Match> matches = FindMatches(c, contact, on_email, on_phone);
+    // Only contacts the scope sees are updated; one it does not see is no match (a create that
+    // duplicates it still obeys the account's setting, through create_check).
+    std::vector<Match> matches = FindMatches(c, contact, scope, on_email, on_phone);
+    std::erase_if(matches, [](const Match& match) { return !match.visible; });
     if (auto allowed = check(matches); !allowed) return std::unexpected(allowed.error());
     if (matches.empty() && create_check) {
-      if (auto allowed = create_check(FindMatches(c, contact, true, true)); !allowed) {
+      if (auto allowed = create_check(FindMatches(c, contact, scope, true, true)); !allowed) {
         return std::unexpected(allowed.error());
       }
     }
     if (matches.empty()) {
+      CheckManagerVisible(c, scope, contact.reports_to);
       FieldDefinitions definitions(c);
       ContactId id = InsertContact(c, contact, definitions);
       auto created = SelectContact(c, contact.account, id);
@@ -1901,6 +2067,7 @@ Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contac
     Result<domain::ContactChanges> planned = plan(*current);
     if (!planned) return std::unexpected(planned.error());
     if (planned->empty()) return UpsertResult{std::move(*current), false};
+    if (planned->reports_to) CheckManagerVisible(c, scope, *planned->reports_to);
     auto updated = ApplyContactChanges(c, contact.account, id, *current, *planned);
     if (!updated) return std::unexpected(Error::Internal("updated contact not found"));
     return UpsertResult{std::move(*updated), false};
@@ -2244,23 +2411,28 @@ ReportLink ReadReportLink(const Statement& row) {
 
 }  // namespace
 
-Result<std::optional<std::vector<ReportLink>>> SqliteStore::ReportTree(AccountId account,
-                                                                       ContactId root,
-                                                                       int max_depth,
-                                                                       std::size_t limit) {
+Result<std::optional<std::vector<ReportLink>>> SqliteStore::ReportTree(
+    const domain::ContactScope& scope, ContactId root, int max_depth, std::size_t limit) {
   return Run([&](Connection& c) -> Result<std::optional<std::vector<ReportLink>>> {
     Transaction transaction(c, Transaction::Mode::kRead);
-    if (!SelectContact(c, account, root)) return std::nullopt;
+    if (!SelectVisibleContact(c, scope, root)) return std::nullopt;
     // Level by level (one query each), so that the links come breadth-first and no level reads
-    // more than what is left of `limit`.
+    // more than what is left of `limit`. A restricted scope walks only through the contacts it
+    // sees.
     std::vector<ReportLink> links;
     std::string managers = "[" + std::to_string(root.value) + "]";
+    ListSql level{"account_id = ? AND reports_to IN (SELECT value FROM json_each(?))", "",
+                  {scope.account.value, std::string()}, {}};
+    if (scope.user) AppendVisibleCondition(level, scope);
+    std::string sql =
+        std::string(kSelectReportLinks) + level.where + " ORDER BY reports_to, id LIMIT ?";
     for (int depth = 1; depth <= max_depth && links.size() < limit; ++depth) {
       std::size_t level_start = links.size();
-      Statement stmt = c.Prepare(kSelectReportLevel);
-      stmt.Bind(1, account.value)
-          .Bind(2, managers)
-          .Bind(3, static_cast<std::int64_t>(limit - links.size()));
+      level.params[1] = managers;
+      Statement stmt = c.Prepare(sql);
+      BindAll(stmt, level.params);
+      stmt.Bind(static_cast<int>(level.params.size()) + 1,
+                static_cast<std::int64_t>(limit - links.size()));
       while (stmt.Step()) {
         links.push_back(ReadReportLink(stmt));
         links.back().depth = depth;
@@ -2277,11 +2449,19 @@ Result<std::optional<std::vector<ReportLink>>> SqliteStore::ReportTree(AccountId
   });
 }
 
-Result<std::vector<ReportLink>> SqliteStore::ReportingLinks(AccountId account, std::size_t limit) {
+Result<std::vector<ReportLink>> SqliteStore::ReportingLinks(const domain::ContactScope& scope,
+                                                            std::size_t limit) {
   return Run([&](Connection& c) -> Result<std::vector<ReportLink>> {
+    ListSql sql;
+    sql.from = ContactsFrom(scope, sql.params);
+    sql.where = "account_id = ? AND reports_to IS NOT NULL";
+    sql.params.emplace_back(scope.account.value);
+    Statement stmt = c.Prepare("SELECT reports_to, id, 1, full_name, display_name, title, "
+                               "department FROM " + sql.from + " WHERE " + sql.where +
+                               " ORDER BY reports_to, id LIMIT ?");
+    BindAll(stmt, sql.params);
+    stmt.Bind(static_cast<int>(sql.params.size()) + 1, static_cast<std::int64_t>(limit));
     std::vector<ReportLink> links;
-    Statement stmt = c.Prepare(kSelectReportingLinks);
-    stmt.Bind(1, account.value).Bind(2, static_cast<std::int64_t>(limit));
     while (stmt.Step()) links.push_back(ReadReportLink(stmt));
     return links;
   });

@@ -75,8 +75,10 @@ class SqliteStore final : public Store {
                                                             domain::CompanyId id, bool detach,
                                                             std::int64_t now) override;
   domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact,
+      const domain::ContactScope& scope,
                                                 const MatchCheck& check) override;
-  domain::Result<UpsertResult> UpsertContact(const domain::NewContact& contact, bool on_email,
+  domain::Result<UpsertResult> UpsertContact(const domain::NewContact& contact,
+      const domain::ContactScope& scope, bool on_email,
                                              bool on_phone, const MatchCheck& check,
                                              const MatchCheck& create_check,
                                              const ContactPlan& plan) override;
@@ -86,21 +88,32 @@ class SqliteStore final : public Store {
   domain::Result<std::unique_ptr<ContactLoad>> BeginContactLoad(LoadMode mode) override;
   domain::Result<std::int64_t> CountAllContacts() override;
   domain::Result<std::vector<domain::Company>> AllCompanies(domain::AccountId account) override;
-  domain::Result<std::optional<domain::Contact>> FindContact(domain::AccountId account,
+  domain::Result<std::optional<domain::Contact>> FindContact(const domain::ContactScope& scope,
                                                              domain::ContactId id) override;
-  domain::Result<Page<domain::Contact>> ListContacts(domain::AccountId account,
+  domain::Result<Page<domain::Contact>> ListContacts(const domain::ContactScope& scope,
                                                      const domain::ListQuery& query) override;
   domain::Result<std::optional<domain::Contact>> UpdateContact(
-      domain::AccountId account, domain::ContactId id, const ContactPlan& plan) override;
-  domain::Result<Page<domain::TagCount>> ListTags(domain::AccountId account,
+      const domain::ContactScope& scope, domain::ContactId id, const ContactPlan& plan) override;
+  domain::Result<std::optional<std::vector<domain::Share>>> ListShares(
+      const domain::ContactScope& scope, domain::ContactId contact) override;
+  domain::Result<std::optional<ShareResult>> ShareContact(const domain::ContactScope& scope,
+                                                          domain::ContactId contact,
+                                                          domain::UserId user, std::int64_t now,
+                                                          std::size_t max,
+                                                          const DeleteCheck& check) override;
+  domain::Result<std::optional<bool>> UnshareContact(const domain::ContactScope& scope,
+                                                     domain::ContactId contact,
+                                                     domain::UserId user,
+                                                     const DeleteCheck& check) override;
+  domain::Result<Page<domain::TagCount>> ListTags(const domain::ContactScope& scope,
                                                   const domain::ListQuery& query) override;
   domain::Result<std::optional<domain::Company>> SetCompanyPrimary(
-      domain::AccountId account, domain::CompanyId company,
+      const domain::ContactScope& scope, domain::CompanyId company,
       std::optional<domain::ContactId> contact, std::int64_t now) override;
   domain::Result<std::optional<std::vector<ReportLink>>> ReportTree(
-      domain::AccountId account, domain::ContactId root, int max_depth,
+      const domain::ContactScope& scope, domain::ContactId root, int max_depth,
       std::size_t limit) override;
-  domain::Result<std::vector<ReportLink>> ReportingLinks(domain::AccountId account,
+  domain::Result<std::vector<ReportLink>> ReportingLinks(const domain::ContactScope& scope,
                                                          std::size_t limit) override;
   domain::Result<std::vector<domain::CustomField>> ListCustomFields(
       domain::AccountId account) override;
@@ -126,7 +139,7 @@ class SqliteStore final : public Store {
       domain::AccountId account, std::int64_t id, const domain::ListItemChanges& changes) override;
   domain::Result<bool> DeleteHotnessLevel(domain::AccountId account, std::int64_t id,
                                           std::int64_t now) override;
-  domain::Result<bool> DeleteContact(domain::AccountId account, domain::ContactId id,
+  domain::Result<bool> DeleteContact(const domain::ContactScope& scope, domain::ContactId id,
                                      const DeleteCheck& check, bool permanent,
                                      std::int64_t now) override;
   domain::Result<std::optional<domain::Contact>> RestoreContact(domain::AccountId account,
