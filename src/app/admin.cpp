@@ -81,6 +81,13 @@ int Fail(std::string_view what, const domain::Error& error) {
   return 1;
 }
 
+// One JSON line: the user as admins see it, with its account.
+void PrintUser(const domain::User& user) {
+  boost::json::object line = api::native::UserJson(user, /*full=*/true);
+  line["account_id"] = user.account.value;
+  fmt::print("{}\n", boost::json::serialize(line));
+}
+
 }  // namespace
 
 int CreateUserCommand(const std::string& db_path, const UserOptions& options) {
@@ -94,9 +101,7 @@ int CreateUserCommand(const std::string& db_path, const UserOptions& options) {
   if (!options.email.empty()) input.email = {true, options.email};
   auto user = users.CreateUserFor(domain::AccountId{options.account_id}, std::move(input));
   if (!user) return Fail("create user", user.error());
-  boost::json::object line = api::native::UserJson(*user, /*full=*/true);
-  line["account_id"] = user->account.value;
-  fmt::print("{}\n", boost::json::serialize(line));
+  PrintUser(*user);
   return 0;
 }
 
@@ -106,9 +111,7 @@ int ListUsersCommand(const std::string& db_path, std::int64_t account_id) {
   domain::UserService users(*store);
   auto list = users.ListUsersOf(domain::AccountId{account_id});
   if (!list) return Fail("list users", list.error());
-  for (const domain::User& user : *list) {
-    fmt::print("{}\n", boost::json::serialize(api::native::UserJson(user, /*full=*/true)));
-  }
+  for (const domain::User& user : *list) PrintUser(user);
   return 0;
 }
 

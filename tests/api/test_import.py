@@ -253,3 +253,24 @@ def test_import_sets_managers_and_reports_a_missing_one_by_line(server, tmp_path
                               ).json()["data"]
     assert [(x["first_name"], x["reports_to"]) for x in listed] == [
         ("Ann", boss["id"]), ("Boss", None), ("Dan", None)]
+
+
+def test_import_sets_owners_and_assignees_of_the_account_only(server, tmp_path):
+    tenant = server.tenant()
+    ann = tenant.admin.post("/users", {"role": "editor", "visibility": "own"}).json()["data"]
+    stranger = server.tenant().admin.get("/me").json()["data"]
+    path = tmp_path / "people.csv"
+    path.write_text("contact_type,company_name,first_name,owner_user_id,assigned_user_id\n"
+                    f"sponsor,Acme,Ann,{ann['id']},\n"
+                    f"sponsor,Acme,Bob,,{ann['id']}\n"
+                    f"sponsor,Acme,Cat,,{stranger['id']}\n"
+                    f"sponsor,Acme,Dan,999999,\n"
+                    "sponsor,Acme,Eve,,\n")
+    result = run_import(server, tenant.account["id"], path)
+    assert result.returncode == 1, result.stderr
+    assert "line 4: assigned_user_id must be the id of a user of this account" in result.stderr
+    assert "line 5: owner_user_id must be the id of a user of this account" in result.stderr
+    listed = tenant.admin.get("/contacts", params={"is_connected": "all", "sort": "first_name"}
+                              ).json()["data"]
+    assert [(x["first_name"], x["owner_user_id"], x["assigned_user_id"]) for x in listed] == [
+        ("Ann", ann["id"], None), ("Bob", None, ann["id"]), ("Eve", None, None)]
