@@ -32,6 +32,13 @@ enum Scope : std::uint32_t {
 };
 // A token without scopes: its user's permissions, unnarrowed (scopes added later included).
 inline constexpr std::uint32_t kAllScopes = ~std::uint32_t{0};
+// `scopes` with the read scope of each write scope it holds (each read bit is just below its
+// write bit).
+constexpr std::uint32_t WithReads(std::uint32_t scopes) {
+  constexpr std::uint32_t kWrites =
+      kContactsWrite | kCompaniesWrite | kSettingsWrite | kUsersWrite;
+  return scopes | ((scopes & kWrites) >> 1);
+}
 
 // The authenticated caller of a request: a user of one account with one role, through one token.
 struct Principal {

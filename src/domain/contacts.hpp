@@ -78,7 +78,9 @@ class ContactService {
   Result<UpsertOutcome> Upsert(const Principal& principal, ContactInput input,
                                const std::vector<std::string>& match_on, WritePolicy policy = {});
 
-  // kNotFound unless the contact is in the principal's account.
+  // kNotFound unless the principal sees the contact (ScopeOf): another account's, or one an `own`
+  // user does not own, is not assigned and was not shared, is missing. Every use case below
+  // works within the same scope.
   Result<Contact> Get(const Principal& principal, ContactId id);
 
   Result<store::Page<Contact>> List(const Principal& principal, const ListQuery& query);
@@ -107,9 +109,10 @@ class ContactService {
   // The contacts below `id` in the reporting hierarchy, breadth-first: its direct reports, or
   // (`all`) the subtree down to kMaxHierarchyDepth levels; at most kMaxReportLinks, with whether
   // more (or deeper) were left out.
-  // kNotFound unless the contact is in the principal's account.
+  // kNotFound unless the principal sees the contact.
   Result<ReportLinks> Reports(const Principal& principal, ContactId id, bool all);
-  // The account's reporting links, by manager then report; at most kMaxReportLinks.
+  // The reporting links of the contacts the principal sees, by manager then report; at most
+  // kMaxReportLinks.
   Result<ReportLinks> Hierarchy(const Principal& principal);
 
   // Who the contact is shared with. kNotFound unless the principal sees the contact.

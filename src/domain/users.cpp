@@ -172,17 +172,18 @@ Result<NewToken> UserService::CreateToken(const Principal& principal, UserId use
   auto found = store_.FindUser(principal.account, user);
   if (!found) return std::unexpected(found.error());
   if (!*found) return std::unexpected(Error::NotFound("User not found"));
-  return IssueToken(**found, std::move(input));
+  return IssueToken(**found, std::move(input), principal.scopes);
 }
 
 Result<NewToken> UserService::CreateTokenFor(UserId user, TokenInput input) {
   auto found = store_.FindUserById(user);
   if (!found) return std::unexpected(found.error());
   if (!*found) return std::unexpected(Error::NotFound("User not found"));
-  return IssueToken(**found, std::move(input));
+  return IssueToken(**found, std::move(input), kAllScopes);
 }
 
-Result<NewToken> UserService::IssueToken(const User& user, TokenInput input) {
+Result<NewToken> UserService::IssueToken(const User& user, TokenInput input,
+                                         std::uint32_t within) {
   FieldErrors errors = std::move(input.errors);
   Token token;
   token.user = user.id;
@@ -212,6 +213,18 @@ Result<NewToken> UserService::IssueToken(const User& user, TokenInput input) {
     }
   }
   if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
+  // A narrowed token makes no token wider than itself (no scopes at all would be every one).
+  if (within != kAllScopes) {
+    std::uint32_t asked = kAllScopes;
+    if (!token.scopes.empty()) {
+      asked = 0;
+      for (const std::string& name : token.scopes) asked |= *ParseScope(name);
+    }
+    if ((asked & ~WithReads(within)) != 0) {
+      return std::unexpected(
+          Error::Forbidden("A token cannot create a token with scopes it does not have"));
+    }
+  }
   token.created_at = NowSeconds();
   std::string secret = NewApiToken();
   auto created = store_.CreateToken(token, Sha256Hex(secret), kMaxTokensPerUser);

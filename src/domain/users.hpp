@@ -91,7 +91,7 @@ class UserService {
   explicit UserService(store::Store& store) : store_(store) {}
 
   Result<Me> GetMe(const Principal& principal);
-  // The account's users by id; limit and after_id of `query`.
+  // The account's users by id; limit, offset and after_id of `query`.
   Result<store::Page<User>> List(const Principal& principal, const ListQuery& query);
   // Admin only. role is required; visibility defaults to account (own is refused for an admin:
   // admins see every contact). kConflict when the email is another user's of the account.
@@ -101,7 +101,7 @@ class UserService {
   // visibility (kForbidden). An account keeps at least one admin.
   Result<User> Update(const Principal& principal, UserId id, UserInput input);
   // Admin only: a token of one of the account's users, with the scopes named (none: the user's
-  // permissions). Returns its secret, this once.
+  // permissions), never more than the calling token's. Returns its secret, this once.
   Result<NewToken> CreateToken(const Principal& principal, UserId user, TokenInput input);
   // Admin only: the user's tokens, without secrets.
   Result<std::vector<Token>> ListTokens(const Principal& principal, UserId user);
@@ -117,7 +117,8 @@ class UserService {
 
  private:
   Result<User> CreateIn(AccountId account, UserInput input);
-  Result<NewToken> IssueToken(const User& user, TokenInput input);
+  // A token of `user`; kForbidden when it would have a scope outside `within`.
+  Result<NewToken> IssueToken(const User& user, TokenInput input, std::uint32_t within);
 
   store::Store& store_;
 };

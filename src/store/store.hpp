@@ -100,10 +100,12 @@ class ContactLoad {
 };
 
 // Persistent state of contactd, in domain types. Every method that reads or writes tenant data
-// takes the account and touches nothing outside it; one that reads or writes contacts takes a
-// ContactScope and treats a contact outside it as one that does not exist (a create's matches
-// say whether the scope sees them). Each method is atomic: it commits all of its
-// writes durably before returning success, or none of them. Failures are kInternal or
+// takes the account and touches nothing outside it. One that serves a user's reads or writes of
+// contacts takes a ContactScope instead and treats a contact outside it as one that does not
+// exist (a create's matches say whether the scope sees them); what only admins do (restores,
+// deleted lists, company deletes, definitions' changes) and imports take the account. Each
+// method is atomic: it commits all of its writes durably before returning success, or none of
+// them. Failures are kInternal or
 // kUnavailable errors whose message is for the log, not for clients.
 // Implementations are thread-safe.
 class Store {
@@ -129,7 +131,7 @@ class Store {
                                                                domain::UserId id) = 0;
   // The user whatever its account: for the operator's commands only.
   virtual domain::Result<std::optional<domain::User>> FindUserById(domain::UserId id) = 0;
-  // The account's users by id; limit and after_id of `query`.
+  // The account's users by id; limit, offset and after_id of `query`.
   virtual domain::Result<Page<domain::User>> ListUsers(domain::AccountId account,
                                                        const domain::ListQuery& query) = 0;
   // Applies `changes` after `check` accepted them on the stored user, in one write. kConflict
@@ -168,8 +170,9 @@ class Store {
                                                                     bool detach,
                                                                     std::int64_t now) = 0;
   // Makes `contact` the company's only primary contact, or (nullopt) leaves it with none, in one
-  // write: concurrent calls leave exactly one. nullopt when the company is not in the account;
-  // kValidation naming contact_id when the contact is not one of the company's.
+  // write: concurrent calls leave exactly one (the one it replaces may be a contact the scope
+  // does not see). nullopt when the company is not in the account; kValidation naming contact_id
+  // when the contact is not one of the company's or the scope does not see it.
   virtual domain::Result<std::optional<domain::Company>> SetCompanyPrimary(
       const domain::ContactScope& scope, domain::CompanyId company,
       std::optional<domain::ContactId> contact, std::int64_t now) = 0;
@@ -181,14 +184,16 @@ class Store {
   // When `check` is set, it first gets the contacts of the account whose email or phone number
   // matches (in the same write, so that no concurrent create slips past it); its error cancels.
   // REQUIRES: contact.company, if set, is a company of contact.account.
+  // A manager (reports_to) the scope does not see is refused as a missing one.
   virtual domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact,
-      const domain::ContactScope& scope,
+                                                        const domain::ContactScope& scope,
                                                         const MatchCheck& check) = 0;
   // In one write: the contacts matching `contact` on email and/or phone; `check` may refuse them
   // (several, say); none: `contact` is inserted, unless `create_check` (when set) refuses the
-  // contacts it matches on either; else the first match is updated as `plan` says.
+  // contacts it matches on either; else the first match is updated as `plan` says. Only contacts
+  // the scope sees match; create_check gets all of them (each says whether the scope sees it).
   virtual domain::Result<UpsertResult> UpsertContact(const domain::NewContact& contact,
-      const domain::ContactScope& scope,
+                                                     const domain::ContactScope& scope,
                                                      bool on_email, bool on_phone,
                                                      const MatchCheck& check,
                                                      const MatchCheck& create_check,
@@ -205,13 +210,15 @@ class Store {
   virtual domain::Result<std::int64_t> CountAllContacts() = 0;
   // Every company of the account, for lookups by id and name during an import.
   virtual domain::Result<std::vector<domain::Company>> AllCompanies(domain::AccountId account) = 0;
-  virtual domain::Result<std::optional<domain::Contact>> FindContact(const domain::ContactScope& scope,
-                                                                     domain::ContactId id) = 0;
+  // nullopt when the scope does not see the contact.
+  virtual domain::Result<std::optional<domain::Contact>> FindContact(
+      const domain::ContactScope& scope, domain::ContactId id) = 0;
+  // The contacts the scope sees that match; for a restricted scope it costs what it sees.
   virtual domain::Result<Page<domain::Contact>> ListContacts(const domain::ContactScope& scope,
                                                              const domain::ListQuery& query) = 0;
   // Reads the contact inside a write transaction, asks `plan` for the changes to make to it (a
   // rule that depends on stored values runs there, with no race against another write) and
-  // applies them. Returns nullopt when the contact is not in the account, plan's error if it
+  // applies them. Returns nullopt when the scope does not see the contact, plan's error if it
   // fails (nothing is written).
   virtual domain::Result<std::optional<domain::Contact>> UpdateContact(
       const domain::ContactScope& scope, domain::ContactId id, const ContactPlan& plan) = 0;
@@ -219,11 +226,13 @@ class Store {
   // Deletes the contact: it leaves every read, list and count; unless `permanent`, a snapshot of
   // it is kept (restorable), else only a tombstone of its id and uid. `check` runs on the stored
   // contact inside the write first; its error cancels the delete. A permanent delete of a contact
-  // deleted before erases its snapshot. The company it was primary contact of loses it.
-  // Returns false when there is no such contact (deleted or not, per `permanent`).
-  virtual domain::Result<bool> DeleteContact(const domain::ContactScope& scope, domain::ContactId id,
-                                             const DeleteCheck& check, bool permanent,
-                                             std::int64_t now) = 0;
+  // deleted before erases its snapshot. The company it was primary contact of loses it. A
+  // restorable contact keeps its shares; an erased one loses them.
+  // Returns false when the scope sees no such contact (deleted or not, per `permanent`; only an
+  // unrestricted scope erases one deleted before).
+  virtual domain::Result<bool> DeleteContact(const domain::ContactScope& scope,
+                                             domain::ContactId id, const DeleteCheck& check,
+                                             bool permanent, std::int64_t now) = 0;
   // Brings back a contact deleted at or after `deleted_since`, with its id and fields; it is
   // primary again only if its company has none. nullopt when there is none such.
   virtual domain::Result<std::optional<domain::Contact>> RestoreContact(
@@ -233,15 +242,18 @@ class Store {
   // after_id of `query`. Their deleted_at is set.
   virtual domain::Result<Page<domain::Contact>> ListDeletedContacts(
       domain::AccountId account, const domain::ListQuery& query, std::int64_t deleted_since) = 0;
-  // Erases the snapshots of contacts of every account deleted before `deleted_before`; returns
-  // how many.
+  // Erases the snapshots (and shares) of contacts of every account deleted before
+  // `deleted_before`; returns how many.
   virtual domain::Result<std::int64_t> PurgeDeletedContacts(std::int64_t deleted_before) = 0;
 
   // The contacts below `root`, breadth-first, down to `max_depth` levels, at most `limit` of
-  // them (reading stops there). nullopt when `root` is not a contact of the account.
+  // them (reading stops there). A restricted scope walks through the contacts it sees only.
+  // nullopt when the scope does not see `root`.
   virtual domain::Result<std::optional<std::vector<ReportLink>>> ReportTree(
-      const domain::ContactScope& scope, domain::ContactId root, int max_depth, std::size_t limit) = 0;
-  // Every reporting link of the account, by manager then report, at most `limit`.
+      const domain::ContactScope& scope, domain::ContactId root, int max_depth,
+      std::size_t limit) = 0;
+  // The reporting links of the contacts the scope sees (their manager may be one it does not
+  // see: it is the contact's own reports_to), by manager then report, at most `limit`.
   virtual domain::Result<std::vector<ReportLink>> ReportingLinks(const domain::ContactScope& scope,
                                                                  std::size_t limit) = 0;
 

@@ -228,3 +228,24 @@ def test_cli_manages_users_and_tokens(server):
     r = server.cli("tokens", "create", "--account", str(account["id"]), "--user", "1",
                    check=False)
     assert r.returncode != 0
+
+
+def test_users_page_by_offset_too(tenant):
+    for i in range(3):
+        assert tenant.admin.post("/users", {"role": "viewer", "name": f"U{i}"}).ok
+    everyone = [u["id"] for u in tenant.admin.get("/users").json()["data"]]
+    assert len(everyone) == 6
+    page = tenant.admin.get("/users", params={"limit": 2, "offset": 2}).json()
+    assert [u["id"] for u in page["data"]] == everyone[2:4] and page["pagination"]["has_more"]
+    assert tenant.admin.get("/users", params={"offset": 6}).json()["data"] == []
+
+
+def test_a_narrowed_token_makes_no_wider_token(server, tenant):
+    admin = tenant.admin.get("/me").json()["data"]
+    narrow = Client(server, user_token(tenant, admin["id"], ["users.write"])["token"])
+    for scopes in (None, ["users.write", "contacts.write"]):
+        body = {} if scopes is None else {"scopes": scopes}
+        assert_error(narrow.post(f"/users/{admin['id']}/tokens", body), 403, "forbidden",
+                     message="A token cannot create a token with scopes it does not have")
+    r = narrow.post(f"/users/{admin['id']}/tokens", {"scopes": ["users.readonly"]})
+    assert r.status_code == 201 and r.json()["data"]["scopes"] == ["users.readonly"]

@@ -271,3 +271,53 @@ def test_restricted_lists_page_and_sort(tenant):
     first = owner.get("/contacts", params={"limit": 2}).json()
     rest = owner.get("/contacts", params={"cursor": first["pagination"]["next_cursor"]}).json()
     assert [c["id"] for c in first["data"] + rest["data"]] == [c["id"] for c in mine]
+
+
+def test_restricted_tag_counts_page(tenant):
+    company = tenant.admin.company()
+    owner = new_user(tenant, "editor")
+    for tags in (["a", "b"], ["b", "c"], ["c"]):
+        owner.contact(company["id"], tags=tags)
+    tenant.admin.contact(company["id"], tags=["a", "z"])
+    first = owner.get("/tags", params={"limit": 2}).json()
+    assert first["data"] == [{"name": "a", "contacts": 1}, {"name": "b", "contacts": 2}]
+    assert first["pagination"]["total"] == 3 and first["pagination"]["has_more"]
+    rest = owner.get("/tags", params={"limit": 2, "offset": 2}).json()
+    assert rest["data"] == [{"name": "c", "contacts": 2}] and not rest["pagination"]["has_more"]
+    everyone = {t["name"]: t["contacts"] for t in tenant.editor.get("/tags").json()["data"]}
+    assert everyone == {"a": 2, "b": 2, "c": 2, "z": 1}
+
+
+def test_a_restricted_tree_goes_through_seen_contacts_only(tenant):
+    company = tenant.admin.company()
+    owner = new_user(tenant, "editor")
+    top = owner.contact(company["id"], first_name="Top")
+    hidden = tenant.admin.contact(company["id"], first_name="Hidden", reports_to=top["id"])
+    # Seen (shared), but below a contact the owner does not see: not in the owner's tree.
+    below_hidden = tenant.admin.contact(company["id"], first_name="BelowHidden",
+                                        reports_to=hidden["id"])
+    assert tenant.admin.post(f"/contacts/{below_hidden['id']}/shares",
+                             {"user_id": owner.user["id"]}).status_code == 201
+    assert_error(owner.post("/contacts", {"contact_type": "sponsor", "company_id": company["id"],
+                                          "reports_to": hidden["id"]}),
+                 422, "validation_error", ["reports_to"])
+    mid = owner.contact(company["id"], first_name="Mid", reports_to=top["id"])
+    low = owner.contact(company["id"], first_name="Low", title="Analyst", reports_to=mid["id"])
+    r = owner.get(f"/contacts/{top['id']}/reports", params={"depth": "all"}).json()
+    assert [(x["id"], x["depth"], x["reports_to"]) for x in r["data"]] == [
+        (mid["id"], 1, top["id"]), (low["id"], 2, mid["id"])]
+    assert r["data"][1]["full_name"] == "Low" and r["data"][1]["title"] == "Analyst"
+    everything = tenant.admin.get(f"/contacts/{top['id']}/reports", params={"depth": "all"})
+    assert {x["id"] for x in everything.json()["data"]} == {
+        hidden["id"], below_hidden["id"], mid["id"], low["id"]}
+
+
+def test_shares_survive_a_restore(people):
+    tenant, _, p, contact, _ = people
+    path = f"/contacts/{contact['id']}"
+    assert delete(tenant.admin, path).status_code == 204
+    assert_error(p["sharee"].get(path), 404, "not_found")
+    assert tenant.admin.post(f"{path}/restore").status_code == 200
+    assert p["sharee"].get(path).status_code == 200
+    assert {s["user_id"] for s in tenant.admin.get(f"{path}/shares").json()["data"]} == {
+        p["sharee"].user["id"], p["viewing_sharee"].user["id"]}

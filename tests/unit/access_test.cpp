@@ -61,3 +61,15 @@ TEST(Access, OnlyOwnUsersBelowAdminAreRestricted) {
 
 }  // namespace
 }  // namespace contactd::domain
+
+namespace contactd::domain {
+namespace {
+
+TEST(Access, WriteScopesIncludeTheirReads) {
+  EXPECT_EQ(WithReads(kContactsWrite | kUsersRead), kContactsWrite | kContactsRead | kUsersRead);
+  EXPECT_EQ(WithReads(kSettingsWrite), kSettingsWrite | kSettingsRead);
+  EXPECT_EQ(WithReads(kCompaniesRead), std::uint32_t{kCompaniesRead});
+}
+
+}  // namespace
+}  // namespace contactd::domain

@@ -11,6 +11,7 @@
 
 #include "domain/crypto.hpp"
 #include "domain/cursor.hpp"
+#include "store/sqlite/filter_sql.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/statement.hpp"
 
@@ -462,6 +463,86 @@ TEST_F(SqliteStoreTest, AnAccountKeepsOneAdminAndEmailsAreUnique) {
   EXPECT_EQ(store_->UpdateUser(a_, owner_, demote, accept)->value().role, domain::Role::kEditor);
   EXPECT_FALSE(store_->UpdateUser(b_, owner_, demote, accept)->has_value());
 }
+
+TEST_F(SqliteStoreTest, ARestrictedScopeSeesWhatItsUserOwnsIsAssignedOrWasSharedOnly) {
+  domain::UserId ann = User(a_, domain::Role::kEditor);
+  domain::ContactScope scope{a_, ann};
+  domain::Contact owned_by_other = Contact(a_, company_a_, "Other");
+  domain::Contact shared = Contact(a_, company_a_, "Shared");
+  domain::Contact assigned = Contact(a_, company_a_, "Assigned");
+  auto allow = [](const domain::Contact&) -> domain::Result<void> { return {}; };
+  ASSERT_TRUE(store_->ShareContact(domain::WholeAccount(a_), shared.id, ann, 5, 100, allow)
+                  ->has_value());
+  domain::ContactChanges assign;
+  assign.assigned = std::optional<domain::UserId>(ann);
+  assign.now = 5;
+  ASSERT_TRUE(store_->UpdateContact(domain::WholeAccount(a_), assigned.id, Always(assign))
+                  ->has_value());
+
+  EXPECT_FALSE(store_->FindContact(scope, owned_by_other.id)->has_value());
+  EXPECT_TRUE(store_->FindContact(scope, shared.id)->has_value());
+  EXPECT_TRUE(store_->FindContact(scope, assigned.id)->has_value());
+  domain::ListQuery query;
+  auto page = store_->ListContacts(scope, query);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->total, 2);
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].id, shared.id);
+  EXPECT_EQ(page->items[1].id, assigned.id);
+  // Writes outside the scope find nothing and change nothing.
+  domain::ContactChanges title;
+  title.text[static_cast<std::size_t>(domain::TextField::kTitle)] =
+      std::optional<std::string>("x");
+  title.now = 6;
+  EXPECT_FALSE(store_->UpdateContact(scope, owned_by_other.id, Always(title))->has_value());
+  EXPECT_FALSE(*store_->DeleteContact(scope, owned_by_other.id, allow, false, 6));
+  EXPECT_FALSE(store_->ListShares(scope, owned_by_other.id)->has_value());
+  // Soft deletes keep shares (a restore brings them back); erasing drops them.
+  ASSERT_TRUE(*store_->DeleteContact(domain::WholeAccount(a_), shared.id, allow, false, 7));
+  ASSERT_TRUE(store_->RestoreContact(a_, shared.id, 0, 8)->has_value());
+  EXPECT_TRUE(store_->FindContact(scope, shared.id)->has_value());
+  ASSERT_TRUE(*store_->DeleteContact(domain::WholeAccount(a_), shared.id, allow, true, 9));
+  EXPECT_EQ(store_->ListShares(domain::WholeAccount(a_), shared.id)->has_value(), false);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM contact_shares", -1, &stmt, nullptr);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int64(stmt, 0), 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+// The SQL a restricted list runs starts from the user's contacts and looks up each one's tag
+// entries, so that it costs what the user sees, not the account's match.
+TEST_F(SqliteStoreTest, RestrictedListsStartFromTheUsersContacts) {
+  domain::CursorCodec codec("secret");
+  std::vector<std::string_view> fields{"id"};
+  auto query = *domain::ParseContactListQuery(
+      {{"tags", "vip"}, {"sort", "last_name"}, {"phone", "+12125550184"}}, codec, fields);
+  ListSql sql = ContactListSql({a_, domain::UserId{5}}, query, /*with_cursor=*/true);
+  Connection c(Connection::Options{.path = path_});
+  Statement stmt = c.Prepare("EXPLAIN QUERY PLAN SELECT id FROM " + sql.from + " WHERE " +
+                             sql.where + " ORDER BY " + sql.order_by + " LIMIT 51");
+  for (std::size_t i = 0; i < sql.params.size(); ++i) {
+    std::visit([&](const auto& v) { stmt.Bind(static_cast<int>(i) + 1, v); }, sql.params[i]);
+  }
+  std::string plan;
+  while (stmt.Step()) plan += stmt.Text(3) + " | ";
+  EXPECT_NE(plan.find("COVERING INDEX contacts_owner"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("SCAN visible"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SCAN contacts"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("contact_tags USING PRIMARY KEY (account_id=? AND tag_key=? AND "
+                      "contact_id=?)"),
+            std::string::npos)
+      << plan;
+  EXPECT_NE(plan.find("contact_phones USING PRIMARY KEY (account_id=? AND e164=? AND "
+                      "contact_id=?)"),
+            std::string::npos)
+      << plan;
+}
+
+
 
 TEST_F(SqliteStoreTest, ConcurrentWritesShareCommitsAndFailAlone) {
   // Writers on many threads join commit groups; a write that fails inside a group (a company of

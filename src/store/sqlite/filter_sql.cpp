@@ -72,10 +72,13 @@ std::string_view RangeSql(domain::FilterOp op) {
 // mean "has any of", $ne and $nin "has none of" (a contact without an entry matches, as a
 // missing value does for other fields), $all "has every one of", an ordering operator "has one
 // in the range".
+// `per_row` (a restricted list, which starts from the few contacts a user sees): equality
+// conditions are point lookups of each of those contacts' entries (EXISTS ... AND contact_id =
+// contacts.id), instead of the account's whole match; ranges still read their match once.
 void AppendLookupCondition(ListSql& sql, std::string_view lookup,
                            const std::vector<SqlValue>& lookup_params,
-                           const domain::Filter& filter) {
-  auto match = [&](std::string_view op, std::size_t first, std::size_t count) {
+                           const domain::Filter& filter, bool per_row) {
+  auto match = [&](std::string_view op, std::size_t first, std::size_t count, bool correlated) {
     sql.where += '(';
     sql.where += lookup;
     sql.where += ' ';
@@ -86,34 +89,41 @@ void AppendLookupCondition(ListSql& sql, std::string_view lookup,
     } else {
       sql.where += " ?";
     }
+    if (correlated) sql.where += " AND contact_id = contacts.id";
     sql.where += ')';
     sql.params.insert(sql.params.end(), lookup_params.begin(), lookup_params.end());
     for (std::size_t i = first; i < first + count; ++i) sql.params.push_back(ToSql(filter.values[i]));
+  };
+  // "id IN (lookup)" or, per row, "EXISTS (lookup AND contact_id = contacts.id)".
+  auto has = [&](bool negated, std::string_view op, std::size_t first, std::size_t count) {
+    if (per_row) {
+      sql.where += negated ? "NOT EXISTS " : "EXISTS ";
+    } else {
+      sql.where += negated ? "id NOT IN " : "id IN ";
+    }
+    match(op, first, count, per_row);
   };
   switch (filter.op) {
     case domain::FilterOp::kAll:
       // Every one of the values: one lookup each.
       for (std::size_t i = 0; i < filter.values.size(); ++i) {
         if (i > 0) sql.where += " AND ";
-        sql.where += "id IN ";
-        match("=", i, 1);
+        has(false, "=", i, 1);
       }
       return;
     case domain::FilterOp::kNe:
     case domain::FilterOp::kNin:
-      sql.where += "id NOT IN ";
-      match("IN", 0, filter.values.size());
+      has(true, "IN", 0, filter.values.size());
       return;
     case domain::FilterOp::kLt:
     case domain::FilterOp::kLte:
     case domain::FilterOp::kGt:
     case domain::FilterOp::kGte:
       sql.where += "id IN ";
-      match(RangeSql(filter.op), 0, 1);
+      match(RangeSql(filter.op), 0, 1, /*correlated=*/false);
       return;
     default:  // kEq, kIn
-      sql.where += "id IN ";
-      match("IN", 0, filter.values.size());
+      has(false, "IN", 0, filter.values.size());
       return;
   }
 }
@@ -164,10 +174,6 @@ std::string ContactsFrom(const domain::ContactScope& scope, std::vector<SqlValue
          ") AS visible CROSS JOIN contacts ON contacts.id = visible.vid";
 }
 
-void AppendVisibleCondition(ListSql& sql, const domain::ContactScope& scope) {
-  sql.where += " AND id IN (" + VisibleIds(scope, sql.params) + ")";
-}
-
 ListSql ContactListSql(const domain::ContactScope& scope, const domain::ListQuery& query,
                        bool with_cursor) {
   std::int64_t account_id = scope.account.value;
@@ -175,6 +181,7 @@ ListSql ContactListSql(const domain::ContactScope& scope, const domain::ListQuer
   sql.from = ContactsFrom(scope, sql.params);
   sql.where = "account_id = ?";
   sql.params.emplace_back(account_id);
+  bool per_row = scope.user.has_value();
   switch (query.connected) {
     case domain::Connected::kOnlyConnected:
       sql.where += " AND is_connected = 1";
@@ -194,20 +201,20 @@ ListSql ContactListSql(const domain::ContactScope& scope, const domain::ListQuer
     if (filter.field->kind == domain::FieldKind::kTagSet) {
       AppendLookupCondition(
           sql, "SELECT contact_id FROM contact_tags WHERE account_id = ? AND tag_key",
-          {account_id}, filter);
+          {account_id}, filter, per_row);
       continue;
     }
     if (filter.field->kind == domain::FieldKind::kCustom) {
       AppendLookupCondition(sql,
                             "SELECT contact_id FROM contact_field_values WHERE account_id = ? "
                             "AND field_id = ? AND value",
-                            {account_id, filter.custom_field_id}, filter);
+                            {account_id, filter.custom_field_id}, filter, per_row);
       continue;
     }
     if (filter.field->kind == domain::FieldKind::kPhone) {
       AppendLookupCondition(
           sql, "SELECT contact_id FROM contact_phones WHERE account_id = ? AND e164",
-          {account_id}, filter);
+          {account_id}, filter, per_row);
       continue;
     }
     if (filter.field->kind == domain::FieldKind::kTypeSet) {

@@ -37,11 +37,10 @@ std::string VisibleIds(const domain::ContactScope& scope, std::vector<SqlValue>&
 // What a contact list reads FROM: "contacts", or for a restricted scope the contacts it sees,
 // "(VisibleIds) AS visible CROSS JOIN contacts ON contacts.id = visible.vid": SQLite starts from
 // the user's contacts, whatever the filters and the order, so that a restricted list costs what
-// the user sees, not what the account holds. Appends its parameters.
+// the user sees, not what the account holds (ContactListSql checks equality conditions on side
+// tables per row, too; a search or a range on them still reads its match in the account once).
+// Appends its parameters.
 std::string ContactsFrom(const domain::ContactScope& scope, std::vector<SqlValue>& params);
 
-// " AND id IN (VisibleIds)", for a query driven by another index (a level of a report tree).
-// REQUIRES: scope.user.
-void AppendVisibleCondition(ListSql& sql, const domain::ContactScope& scope);
 
 }  // namespace contactd::store::sqlite

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <optional>
 #include <stdexcept>
+#include <unordered_map>
 #include <utility>
 
 #include <boost/json.hpp>
@@ -113,10 +114,16 @@ constexpr const char* kSelectManager =
 // A deleted manager's reports stay, without a manager.
 constexpr const char* kDetachReports =
     "UPDATE contacts SET reports_to = NULL, updated_at = ? WHERE account_id = ? AND reports_to = ?";
-// One level of a report tree: the reports of the managers in a JSON array, by manager and id.
-// The LIMIT bounds what a level reads, however wide it is.
-constexpr const char* kSelectReportLinks =
-    "SELECT reports_to, id, 1, full_name, display_name, title, department FROM contacts WHERE ";
+// One level of a report tree: the reports of the managers in a JSON array, by manager and id;
+// the LIMIT bounds what a level reads, however wide it is.
+constexpr const char* kSelectReportLevel =
+    "SELECT reports_to, id, 1, full_name, display_name, title, department FROM contacts "
+    "WHERE account_id = ? AND reports_to IN (SELECT value FROM json_each(?)) "
+    "ORDER BY reports_to, id LIMIT ?";
+// What a chart shows of the contacts in a JSON array of ids.
+constexpr const char* kSelectChartEntries =
+    "SELECT reports_to, id, 1, full_name, display_name, title, department FROM contacts "
+    "WHERE account_id = ? AND id IN (SELECT value FROM json_each(?))";
 constexpr const char* kSelectContactCompany =
     "SELECT company_id FROM contacts WHERE account_id = ? AND id = ?";
 constexpr const char* kPromoteContact =
@@ -2409,6 +2416,61 @@ ReportLink ReadReportLink(const Statement& row) {
           row.OptionalText(6)};
 }
 
+// The report tree of a restricted scope, through the contacts it sees only: their links are read
+// once (from the ids it sees, as its lists are: the cost of what it sees, however many reports
+// it does not see the tree has), walked breadth-first in memory, and what the chart shows is
+// read for the links kept.
+std::vector<ReportLink> VisibleReportTree(Connection& c, const domain::ContactScope& scope,
+                                          ContactId root, int max_depth, std::size_t limit) {
+  std::unordered_map<std::int64_t, std::vector<std::int64_t>> reports;
+  {
+    std::vector<SqlValue> params;
+    std::string from = ContactsFrom(scope, params);
+    params.emplace_back(scope.account.value);
+    Statement stmt = c.Prepare("SELECT reports_to, id FROM " + from +
+                               " WHERE account_id = ? AND reports_to IS NOT NULL "
+                               "ORDER BY reports_to, id");
+    BindAll(stmt, params);
+    while (stmt.Step()) reports[stmt.Int(0)].push_back(stmt.Int(1));
+  }
+  std::vector<ReportLink> links;
+  std::vector<std::int64_t> managers{root.value};
+  for (int depth = 1; depth <= max_depth && links.size() < limit && !managers.empty(); ++depth) {
+    std::vector<std::int64_t> next;
+    for (std::int64_t manager : managers) {
+      auto found = reports.find(manager);
+      if (found == reports.end()) continue;
+      for (std::int64_t id : found->second) {
+        if (links.size() == limit) break;
+        ReportLink link;
+        link.manager = ContactId{manager};
+        link.id = ContactId{id};
+        link.depth = depth;
+        links.push_back(std::move(link));
+        next.push_back(id);
+      }
+    }
+    managers = std::move(next);
+  }
+  std::string ids = "[";
+  std::unordered_map<std::int64_t, std::size_t> position;
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    if (i > 0) ids += ',';
+    ids += std::to_string(links[i].id.value);
+    position.emplace(links[i].id.value, i);
+  }
+  ids += ']';
+  Statement stmt = c.Prepare(kSelectChartEntries);
+  stmt.Bind(1, scope.account.value).Bind(2, ids);
+  while (stmt.Step()) {
+    ReportLink& link = links[position.at(stmt.Int(1))];
+    ReportLink entry = ReadReportLink(stmt);
+    entry.depth = link.depth;
+    link = std::move(entry);
+  }
+  return links;
+}
+
 }  // namespace
 
 Result<std::optional<std::vector<ReportLink>>> SqliteStore::ReportTree(
@@ -2416,23 +2478,17 @@ Result<std::optional<std::vector<ReportLink>>> SqliteStore::ReportTree(
   return Run([&](Connection& c) -> Result<std::optional<std::vector<ReportLink>>> {
     Transaction transaction(c, Transaction::Mode::kRead);
     if (!SelectVisibleContact(c, scope, root)) return std::nullopt;
+    if (scope.user) return VisibleReportTree(c, scope, root, max_depth, limit);
     // Level by level (one query each), so that the links come breadth-first and no level reads
-    // more than what is left of `limit`. A restricted scope walks only through the contacts it
-    // sees.
+    // more than what is left of `limit`.
     std::vector<ReportLink> links;
     std::string managers = "[" + std::to_string(root.value) + "]";
-    ListSql level{"account_id = ? AND reports_to IN (SELECT value FROM json_each(?))", "",
-                  {scope.account.value, std::string()}, {}};
-    if (scope.user) AppendVisibleCondition(level, scope);
-    std::string sql =
-        std::string(kSelectReportLinks) + level.where + " ORDER BY reports_to, id LIMIT ?";
     for (int depth = 1; depth <= max_depth && links.size() < limit; ++depth) {
       std::size_t level_start = links.size();
-      level.params[1] = managers;
-      Statement stmt = c.Prepare(sql);
-      BindAll(stmt, level.params);
-      stmt.Bind(static_cast<int>(level.params.size()) + 1,
-                static_cast<std::int64_t>(limit - links.size()));
+      Statement stmt = c.Prepare(kSelectReportLevel);
+      stmt.Bind(1, scope.account.value)
+          .Bind(2, managers)
+          .Bind(3, static_cast<std::int64_t>(limit - links.size()));
       while (stmt.Step()) {
         links.push_back(ReadReportLink(stmt));
         links.back().depth = depth;

@@ -75,10 +75,10 @@ class SqliteStore final : public Store {
                                                             domain::CompanyId id, bool detach,
                                                             std::int64_t now) override;
   domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact,
-      const domain::ContactScope& scope,
+                                                const domain::ContactScope& scope,
                                                 const MatchCheck& check) override;
   domain::Result<UpsertResult> UpsertContact(const domain::NewContact& contact,
-      const domain::ContactScope& scope, bool on_email,
+                                             const domain::ContactScope& scope, bool on_email,
                                              bool on_phone, const MatchCheck& check,
                                              const MatchCheck& create_check,
                                              const ContactPlan& plan) override;

@@ -28,7 +28,7 @@ constexpr const char* kSelectUser =
 constexpr const char* kSelectUserById = "SELECT " CONTACTD_USER_COLUMNS " FROM users WHERE id = ?";
 constexpr const char* kSelectUsers =
     "SELECT " CONTACTD_USER_COLUMNS " FROM users WHERE account_id = ? AND id > ? ORDER BY id "
-    "LIMIT ?";
+    "LIMIT ? OFFSET ?";
 constexpr const char* kCountUsers = "SELECT count(*) FROM users WHERE account_id = ?";
 constexpr const char* kEmailTaken =
     "SELECT 1 FROM users WHERE account_id = ? AND email = ? COLLATE NOCASE AND id IS NOT ?";
@@ -185,7 +185,8 @@ Result<Page<domain::User>> SqliteStore::ListUsers(AccountId account,
     Statement stmt = c.Prepare(kSelectUsers);
     stmt.Bind(1, account.value)
         .Bind(2, query.after_id.value_or(0))
-        .Bind(3, std::int64_t{query.limit} + 1);
+        .Bind(3, std::int64_t{query.limit} + 1)
+        .Bind(4, query.offset);
     while (stmt.Step()) page.items.push_back(ReadUser(stmt));
     if (page.items.size() > static_cast<std::size_t>(query.limit)) {
       page.items.pop_back();
