@@ -88,8 +88,8 @@ int Serve(const ServeConfig& config) {
   Purger purger(contacts);
 
   http::Router router;
-  api::native::AddRoutes(router,
-                         {contacts, companies, settings, custom_fields, lists, users, cursors, store});
+  api::native::AddRoutes(
+      router, {contacts, companies, settings, custom_fields, lists, users, cursors, store});
   http::Pipeline pipeline(router, accounts);
   http::Server server(config.server, pipeline);
   server.Run([&](std::uint16_t port) {

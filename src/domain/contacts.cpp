@@ -375,7 +375,9 @@ Result<void> ContactService::CheckUsers(const Principal& principal, const Contac
     if (!sent.present || errors.Has(name)) return {};
     if (!sent.value) {
       // A contact may be unassigned; it always has an owner.
-      if (name == "owner_user_id") errors.Add(name, name + " must be the id of a user of your account");
+      if (name == "owner_user_id") {
+        errors.Add(name, name + " must be the id of a user of your account");
+      }
       return {};
     }
     auto user = store_.FindUser(principal.account, UserId{*sent.value});
@@ -673,8 +675,8 @@ Result<void> ContactService::Delete(const Principal& principal, ContactId id, bo
   if (permanent && !Allows(principal.role, Permission::kDelete)) {
     return std::unexpected(Error::Forbidden("Only admins may erase contacts"));
   }
-  auto deleted =
-      store_.DeleteContact(ScopeOf(principal), id, OwnerOrAdmin(principal), permanent, NowSeconds());
+  auto deleted = store_.DeleteContact(ScopeOf(principal), id, OwnerOrAdmin(principal), permanent,
+                                      NowSeconds());
   if (!deleted) return std::unexpected(deleted.error());
   if (!*deleted) return std::unexpected(Error::NotFound("Contact not found"));
   return {};
@@ -740,10 +742,6 @@ Result<store::Page<TagCount>> ContactService::ListTags(const Principal& principa
   return store_.ListTags(ScopeOf(principal), query);
 }
 
-}  // namespace contactd::domain
-
-namespace contactd::domain {
-
 Result<std::vector<Share>> ContactService::ListShares(const Principal& principal, ContactId id) {
   if (auto allowed = Authorize(principal, Permission::kRead, "contact"); !allowed) {
     return std::unexpected(allowed.error());
@@ -801,7 +799,9 @@ Result<void> ContactService::Unshare(const Principal& principal, ContactId id, U
   auto removed = store_.UnshareContact(ScopeOf(principal), id, user, check);
   if (!removed) return std::unexpected(removed.error());
   if (!*removed) return std::unexpected(Error::NotFound("Contact not found"));
-  if (!**removed) return std::unexpected(Error::NotFound("The contact is not shared with this user"));
+  if (!**removed) {
+    return std::unexpected(Error::NotFound("The contact is not shared with this user"));
+  }
   return {};
 }
 
