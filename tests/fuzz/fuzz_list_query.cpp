@@ -32,16 +32,22 @@ const domain::CursorCodec& Cursors() {
 bool IsPlainSql(std::string_view sql) {
   return std::all_of(sql.begin(), sql.end(), [](unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::string_view(" _,()=<>!?").find(static_cast<char>(c)) != std::string_view::npos;
+           std::string_view(" _,.()=<>!?").find(static_cast<char>(c)) != std::string_view::npos;
   });
 }
 
 void CheckSql(const domain::ListQuery& query, bool with_cursor) {
-  auto sql = contactd::store::sqlite::ContactListSql(42, query, with_cursor);
-  FUZZ_CHECK(IsPlainSql(sql.where) && IsPlainSql(sql.order_by));
-  FUZZ_CHECK(static_cast<std::size_t>(std::count(sql.where.begin(), sql.where.end(), '?')) ==
-             sql.params.size());
-  FUZZ_CHECK(std::count(sql.order_by.begin(), sql.order_by.end(), '?') == 0);
+  // The whole account, and an `own` user's part of it.
+  for (auto user : {std::optional<domain::UserId>(), std::optional(domain::UserId{7})}) {
+    auto sql = contactd::store::sqlite::ContactListSql({domain::AccountId{42}, user}, query,
+                                                       with_cursor);
+    FUZZ_CHECK(IsPlainSql(sql.from) && IsPlainSql(sql.where) && IsPlainSql(sql.order_by));
+    auto placeholders = [](const std::string& text) {
+      return static_cast<std::size_t>(std::count(text.begin(), text.end(), '?'));
+    };
+    FUZZ_CHECK(placeholders(sql.from) + placeholders(sql.where) == sql.params.size());
+    FUZZ_CHECK(placeholders(sql.order_by) == 0);
+  }
 }
 
 }  // namespace
