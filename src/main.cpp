@@ -46,6 +46,14 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0, 3600));
 
+  int event_retention_days = 30;
+  serve
+      ->add_option("--event-retention-days", event_retention_days,
+                   "Days the change feed (GET /events) keeps events")
+      ->envname("CONTACTD_EVENT_RETENTION_DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3650));
+
   auto* accounts = cli.add_subcommand("accounts", "Manage accounts");
   accounts->require_subcommand(1);
   auto* accounts_create = accounts->add_subcommand("create", "Create an account");
@@ -147,6 +155,7 @@ int main(int argc, char** argv) {
       config.server.threads = threads;
       config.server.max_connections = max_connections;
       config.server.shutdown_grace = std::chrono::seconds(shutdown_grace);
+      config.event_retention_seconds = std::int64_t{event_retention_days} * 24 * 3600;
       int code = contactd::app::Serve(config);
       spdlog::shutdown();  // flushes the access log and stops its flusher thread
       return code;

@@ -14,6 +14,8 @@ namespace contactd::app {
 struct ServeConfig {
   store::sqlite::SqliteOptions sqlite;
   http::ServerOptions server;
+  // How long the change feed keeps events.
+  std::int64_t event_retention_seconds = 30 * 24 * 3600;
 };
 
 struct ListenAddress {

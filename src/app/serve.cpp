@@ -17,6 +17,7 @@
 #include "domain/cursor.hpp"
 #include "domain/account_lists.hpp"
 #include "domain/custom_fields.hpp"
+#include "domain/events.hpp"
 #include "domain/settings.hpp"
 #include "domain/users.hpp"
 #include "http/middleware.hpp"
@@ -48,8 +49,9 @@ void CreateDemoAccountIfEmpty(store::Store& store, domain::AccountService& accou
 // destroyed.
 class Purger {
  public:
-  explicit Purger(domain::ContactService& contacts)
-      : thread_([&contacts](std::stop_token stop) {
+  Purger(domain::ContactService& contacts, domain::EventService& events,
+         std::int64_t event_retention_seconds)
+      : thread_([&contacts, &events, event_retention_seconds](std::stop_token stop) {
           std::mutex mu;
           std::condition_variable_any wake;
           while (!stop.stop_requested()) {
@@ -58,6 +60,12 @@ class Purger {
               spdlog::warn("purging deleted contacts failed: {}", purged.error().message);
             } else if (*purged > 0) {
               spdlog::info("erased {} deleted contacts past their restore window", *purged);
+            }
+            auto expired = events.PurgeExpired(event_retention_seconds);
+            if (!expired) {
+              spdlog::warn("purging old events failed: {}", expired.error().message);
+            } else if (*expired > 0) {
+              spdlog::info("erased {} events past their retention", *expired);
             }
             std::unique_lock lock(mu);
             wake.wait_for(lock, stop, std::chrono::hours(1), [] { return false; });
@@ -84,12 +92,14 @@ int Serve(const ServeConfig& config) {
   domain::CustomFieldService custom_fields(store);
   domain::AccountListService lists(store);
   domain::UserService users(store);
+  domain::EventService events(store);
 
-  Purger purger(contacts);
+  Purger purger(contacts, events, config.event_retention_seconds);
 
   http::Router router;
   api::native::AddRoutes(
-      router, {contacts, companies, settings, custom_fields, lists, users, cursors, store});
+      router,
+      {contacts, companies, settings, custom_fields, lists, users, events, cursors, store});
   http::Pipeline pipeline(router, accounts);
   http::Server server(config.server, pipeline);
   server.Run([&](std::uint16_t port) {

@@ -17,6 +17,7 @@ enum class ErrorCode {
   kNotFound,              // no such resource in the caller's account
   kMethodNotAllowed,      // the path exists, the method does not
   kConflict,              // the change conflicts with current state
+  kGone,                  // what the request names existed but is kept no more (an old cursor)
   kPayloadTooLarge,       // request body over the limit
   kUriTooLong,            // request target over the limit
   kHeadersTooLarge,       // request header section over the limit

@@ -16,6 +16,7 @@
 #include "domain/contact.hpp"
 #include "domain/custom_fields.hpp"
 #include "domain/error.hpp"
+#include "domain/events.hpp"
 #include "domain/ids.hpp"
 #include "domain/query.hpp"
 #include "domain/tags.hpp"
@@ -314,6 +315,18 @@ class Store {
                                                              domain::ContactId contact,
                                                              domain::UserId user,
                                                              const DeleteCheck& check) = 0;
+
+  // The account's events after query.after_id, oldest first: at most query.limit of
+  // query.types (every type when empty) that the scope sees (contact events of the contacts it
+  // sees: owned, assigned or shared, then or now), reading at most `max_scanned` events. The
+  // page's last_id is where the next one starts.
+  virtual domain::Result<domain::EventPage> ListEvents(const domain::ContactScope& scope,
+                                                       const domain::EventQuery& query,
+                                                       std::size_t max_scanned) = 0;
+  // The greatest id of the events purged so far (0: none).
+  virtual domain::Result<std::int64_t> PurgedEventsThrough() = 0;
+  // Erases the events of every account written before `created_before`; returns how many.
+  virtual domain::Result<std::int64_t> PurgeEvents(std::int64_t created_before) = 0;
 
   // The tags of the contacts the scope sees, ordered by tag key, with their contact counts; limit
   // and offset of `query`, total = the number of distinct tags.

@@ -15,7 +15,12 @@ def run(*args):
     ["tokens", "create", "--account", "1", "--role", "admin"],
     ["import", "--account", "1", "--file", "{file}"],
     ["accounts", "create", "--name", "X"],
-], ids=["tokens-create", "import", "accounts-create"])
+    ["users", "create", "--account", "1", "--role", "editor"],
+    ["users", "list", "--account", "1"],
+    ["tokens", "list", "--user", "1"],
+    ["tokens", "revoke", "1"],
+], ids=["tokens-create", "import", "accounts-create", "users-create", "users-list", "tokens-list",
+        "tokens-revoke"])
 def test_admin_commands_on_a_missing_database_fail_and_create_nothing(tmp_path, command):
     source = tmp_path / "rows.ndjson"
     source.write_text(json.dumps({"contact_type": "sponsor", "company_name": "Nowhere Co"}) + "\n")

@@ -108,6 +108,8 @@ Status StatusOf(domain::ErrorCode code) {
       return {405, "method_not_allowed"};
     case domain::ErrorCode::kConflict:
       return {409, "conflict"};
+    case domain::ErrorCode::kGone:
+      return {410, "gone"};
     case domain::ErrorCode::kPayloadTooLarge:
       return {413, "payload_too_large"};
     case domain::ErrorCode::kUriTooLong:
@@ -969,6 +971,16 @@ http::Response RenderCompanyPage(const http::RequestContext& context,
                                   page.items.empty() ? 0 : page.items.back().id.value);
   return Respond(200, body);
 }
+
+json::object ContactObject(const domain::Contact& contact) {
+  static const std::vector<std::string> kAll;
+  std::string text;
+  JsonWriter w(text);
+  WriteContact(w, contact, Selection(kAll));
+  return json::parse(text).as_object();
+}
+
+json::object CompanyObject(const domain::Company& company) { return CompanyJson(company); }
 
 http::Response RenderError(const http::RequestContext& context, const domain::Error& error) {
   Status status = StatusOf(error.code);

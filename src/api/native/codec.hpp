@@ -1,6 +1,8 @@
 #pragma once
 
 #include <span>
+
+#include <boost/json/object.hpp>
 #include <string_view>
 
 #include "domain/account_lists.hpp"
@@ -106,6 +108,10 @@ http::Response RenderCompanyPage(const http::RequestContext& context,
 http::Response RenderTagPage(const http::RequestContext& context,
                              const store::Page<domain::TagCount>& page,
                              const domain::ListQuery& query);
+
+// The contact and the company as the native API renders them (events carry them).
+boost::json::object ContactObject(const domain::Contact& contact);
+boost::json::object CompanyObject(const domain::Company& company);
 
 // Renders any error in the native format. Internal details (kInternal, kUnavailable) are logged
 // with the request id and replaced by a generic message.

@@ -1,6 +1,7 @@
 #include "api/native/routes.hpp"
 
 #include "api/native/codec.hpp"
+#include "api/native/events_codec.hpp"
 #include "api/native/users_routes.hpp"
 #include "api/params.hpp"
 #include "domain/access.hpp"
@@ -9,6 +10,7 @@
 #include "domain/contacts.hpp"
 #include "domain/cursor.hpp"
 #include "domain/custom_fields.hpp"
+#include "domain/events.hpp"
 #include "domain/settings.hpp"
 #include "http/router.hpp"
 
@@ -363,6 +365,43 @@ http::Response DeleteCompany(const Services& s, const http::Request& request,
   return NoContent();
 }
 
+// GET /events?after=<cursor>&types=a,b&limit=N
+http::Response ListEvents(const Services& s, const http::Request& request,
+                          http::RequestContext& context) {
+  auto params = ParseQueryString(request.query);
+  if (!params) return RenderError(context, params.error());
+  domain::EventQuery query;
+  auto bad = [&](const std::string& key, std::string message) {
+    return RenderError(context, domain::Error::BadRequest(message, {{key, message}}));
+  };
+  for (const auto& [key, value] : *params) {
+    if (key == "after") {
+      auto id = s.cursors.Decode(value);
+      if (!id) return bad(key, "after must be a next_cursor of this feed");
+      query.after_id = *id;
+    } else if (key == "types") {
+      std::size_t start = 0;
+      while (start <= value.size()) {
+        std::size_t comma = std::min(value.find(',', start), value.size());
+        if (comma > start) query.types.push_back(value.substr(start, comma - start));
+        if (query.types.size() > domain::kEventTypes.size()) {
+          return bad(key, "types names at most 9 event types");
+        }
+        start = comma + 1;
+      }
+    } else if (key == "limit") {
+      auto limit = ParseIdParam(value, "limit");
+      if (!limit || *limit > 200) return bad(key, "limit must be an integer between 1 and 200");
+      query.limit = static_cast<int>(*limit);
+    } else {
+      return bad(key, "unknown query parameter '" + key + "'");
+    }
+  }
+  auto page = s.events.List(context.caller(), query);
+  if (!page) return RenderError(context, page.error());
+  return RenderEventPage(context, *page, query.limit, s.cursors);
+}
+
 http::Response Health(const Services& s, const http::Request&, http::RequestContext& context) {
   auto ok = s.store.Ping();
   if (!ok) return RenderError(context, ok.error());
@@ -458,6 +497,7 @@ void AddRoutes(http::Router& router, const Services& services) {
       needs(Permission::kUpdate, "company"));
   add("DELETE", base + "/companies/{company_id}/primary-contact", ClearPrimaryContact,
       needs(Permission::kUpdate, "company"));
+  add("GET", base + "/events", ListEvents, needs(Permission::kRead, "contact"));
   for (const RouteSpec& route : UserRoutes()) {
     add(route.method, base + route.path, route.handler, route.options);
   }

@@ -5,6 +5,7 @@ class AccountListService;
 class CompanyService;
 class ContactService;
 class CustomFieldService;
+class EventService;
 class CursorCodec;
 class SettingsService;
 class UserService;
@@ -27,6 +28,7 @@ struct Services {
   domain::CustomFieldService& custom_fields;
   domain::AccountListService& lists;
   domain::UserService& users;
+  domain::EventService& events;
   const domain::CursorCodec& cursors;
   store::Store& store;  // for the health check only
 };

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 17> kMigrations = {
+constexpr std::array<const char*, 18> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -479,6 +479,30 @@ CREATE TABLE contact_shares (
   PRIMARY KEY (contact_id, user_id)
 ) WITHOUT ROWID;
 CREATE INDEX contact_shares_user ON contact_shares (user_id, contact_id);
+)sql",
+
+    // 18: the outbox (seed 003's webhooks, the change feed): one row per change, written in the
+    // change's own transaction. `data` and `previous` are JSON snapshots of the row after and
+    // before it (every column, as deleted contacts keep them), so that each surface renders them
+    // in its own shape; NULL data: an erased object, its id only. A contact event keeps the
+    // contact's owner and assignee, whom an `own` user's feed shows it. Ids are never given again:
+    // they are the feed's cursors and the webhooks' message ids. A contact erased for good
+    // leaves its earlier events without data (found by subject).
+    R"sql(
+CREATE TABLE events (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id       INTEGER NOT NULL,
+  type             TEXT NOT NULL,
+  created_at       INTEGER NOT NULL,
+  subject_id       INTEGER NOT NULL,
+  owner_user_id    INTEGER,
+  assigned_user_id INTEGER,
+  data             TEXT,
+  previous         TEXT
+);
+CREATE INDEX events_account ON events (account_id, id);
+-- Erasing a contact for good erases its data from its earlier events too.
+CREATE INDEX events_subject ON events (account_id, subject_id);
 )sql",
 };
 

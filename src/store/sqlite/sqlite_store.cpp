@@ -145,6 +145,14 @@ constexpr const char* kRestoredContact =
 constexpr const char* kCountDeleted =
     "SELECT count(*) FROM deleted_contacts "
     "WHERE account_id = ? AND data IS NOT NULL AND deleted_at >= ?";
+// An event that names its object by id only (an erased contact, a deleted company).
+constexpr const char* kInsertBareEvent =
+    "INSERT INTO events (account_id, type, created_at, subject_id, owner_user_id, "
+    "assigned_user_id) VALUES (?, ?, ?, ?, ?, ?)";
+// An erased contact's earlier events keep their type and time, not its data.
+constexpr const char* kEraseEventData =
+    "UPDATE events SET data = NULL, previous = NULL WHERE account_id = ? AND subject_id = ? AND "
+    "type LIKE 'contact.%' AND (data IS NOT NULL OR previous IS NOT NULL)";
 constexpr const char* kSeesContact =
     "SELECT 1 FROM contacts WHERE account_id = ?1 AND id = ?2 AND (owner_user_id = ?3 OR "
     "assigned_user_id = ?3 OR EXISTS (SELECT 1 FROM contact_shares WHERE contact_id = ?2 AND "
@@ -866,6 +874,8 @@ std::vector<std::string> SplitTypes(const std::string& joined) {
   return types;
 }
 
+}  // namespace
+
 domain::Contact ReadContact(const Statement& row) {
   domain::Contact contact;
   contact.id = ContactId{row.Int(0)};
@@ -924,6 +934,8 @@ domain::Company ReadCompany(const Statement& row) {
   company.status = row.Text(12);
   return company;
 }
+
+namespace {
 
 std::optional<std::string> EncodeAddress(const std::optional<domain::Address>& address) {
   if (!address) return std::nullopt;
@@ -1353,67 +1365,178 @@ void SqliteStore::IndexPendingSearchWords(Connection& c) {
   }
 }
 
-void SqliteStore::BuildSnapshotSql(Connection& c) {
+namespace {
+
+// SQL over the rows of a table as JSON objects of every column: the snapshots deleted contacts
+// keep and events carry. Built from the schema after migration, so that a column added later is
+// kept without code changes, and read back with its default when a snapshot predates it.
+class RowJson {
+ public:
+  RowJson(Connection& c, const char* table) {
+    Statement info = c.Prepare(std::string("SELECT name, dflt_value FROM pragma_table_info('") +
+                               table + "') ORDER BY cid");
+    while (info.Step()) columns_.push_back({info.Text(0), info.OptionalText(1).value_or("NULL")});
+  }
+
+  // A JSON object of every column, nulls included: json_object for the first columns, then
+  // json_set for the rest (a function takes at most 127 arguments).
+  std::string Object() const {
+    constexpr std::size_t kChunk = 40;
+    std::string json;
+    for (std::size_t start = 0; start < columns_.size(); start += kChunk) {
+      std::string chunk = start == 0 ? "json_object(" : "json_set(" + json + ", ";
+      for (std::size_t i = start; i < std::min(columns_.size(), start + kChunk); ++i) {
+        if (i > start) chunk += ", ";
+        chunk += (start == 0 ? "'" : "'$.") + columns_[i].name + "', " + columns_[i].name;
+      }
+      json = chunk + ")";
+    }
+    return json;
+  }
+
+  // The column `name` from the snapshot in `json` (an SQL expression), or its default when the
+  // snapshot predates it.
+  std::string Value(std::string_view json, std::string_view name) const {
+    auto column = std::find_if(columns_.begin(), columns_.end(),
+                               [&](const Column& c) { return c.name == name; });
+    std::string fallback = column == columns_.end() ? "NULL" : column->default_sql;
+    return "CASE WHEN json_type(" + std::string(json) + ", '$." + std::string(name) +
+           "') IS NULL THEN " + fallback + " ELSE json_extract(" + std::string(json) + ", '$." +
+           std::string(name) + "') END";
+  }
+
+  // The columns of `list` ("a, b, c") from the snapshot in `json`, comma-separated.
+  std::string Values(std::string_view json, std::string_view list) const {
+    std::string values;
+    while (!list.empty()) {
+      std::size_t comma = list.find(',');
+      std::string_view column = list.substr(0, comma);
+      while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+      if (!values.empty()) values += ", ";
+      values += Value(json, column);
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+    return values;
+  }
+
+  // Every column's name, comma-separated.
+  std::string Names() const {
+    std::string names;
+    for (const Column& column : columns_) names += (names.empty() ? "" : ", ") + column.name;
+    return names;
+  }
+
+ private:
   struct Column {
     std::string name;
     std::string default_sql;  // "NULL" when the column has no default
   };
-  std::vector<Column> columns;
-  Statement info =
-      c.Prepare("SELECT name, dflt_value FROM pragma_table_info('contacts') ORDER BY cid");
-  while (info.Step()) columns.push_back({info.Text(0), info.OptionalText(1).value_or("NULL")});
-  auto extract = [](std::string_view column) {
-    return "json_extract(data, '$." + std::string(column) + "')";
-  };
-  // A JSON object of every column, nulls included: json_object for the first columns, then
-  // json_set for the rest (a function takes at most 127 arguments).
-  constexpr std::size_t kChunk = 40;
-  std::string json;
-  for (std::size_t start = 0; start < columns.size(); start += kChunk) {
-    std::string chunk = start == 0 ? "json_object(" : "json_set(" + json + ", ";
-    for (std::size_t i = start; i < std::min(columns.size(), start + kChunk); ++i) {
-      if (i > start) chunk += ", ";
-      chunk += (start == 0 ? "'" : "'$.") + columns[i].name + "', " + columns[i].name;
-    }
-    json = chunk + ")";
-  }
-  // Each column from the snapshot, or its default when the snapshot predates it.
-  auto value = [&](std::string_view name) {
-    auto column = std::find_if(columns.begin(), columns.end(),
-                               [&](const Column& c) { return c.name == name; });
-    std::string fallback = column == columns.end() ? "NULL" : column->default_sql;
-    return "CASE WHEN json_type(data, '$." + std::string(name) + "') IS NULL THEN " + fallback +
-           " ELSE " + extract(name) + " END";
-  };
-  std::string names;
-  std::string values;
-  for (const Column& column : columns) {
-    if (!names.empty()) {
-      names += ", ";
-      values += ", ";
-    }
-    names += column.name;
-    values += value(column.name);
-  }
+  std::vector<Column> columns_;
+};
+
+}  // namespace
+
+void SqliteStore::BuildSnapshotSql(Connection& c) {
+  RowJson contacts(c, "contacts");
+  std::string json = contacts.Object();
+  std::string names = contacts.Names();
   snapshot_sql_ = "INSERT INTO deleted_contacts (id, account_id, uid, deleted_at, data) "
                   "SELECT id, account_id, uid, ?, " + json +
                   " FROM contacts WHERE account_id = ? AND id = ?";
-  restore_sql_ = "INSERT INTO contacts (" + names + ") SELECT " + values +
+  restore_sql_ = "INSERT INTO contacts (" + names + ") SELECT " + contacts.Values("data", names) +
                  " FROM deleted_contacts WHERE account_id = ? AND id = ? AND data IS NOT NULL "
                  "AND deleted_at >= ?";
   // The columns ReadContact reads, in its order, then deleted_at.
-  std::string read;
-  std::string_view list = kContactColumns;
-  while (!list.empty()) {
-    std::size_t comma = list.find(',');
-    std::string_view column = list.substr(0, comma);
-    while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
-    read += value(column) + ", ";
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-  }
-  select_deleted_sql_ = "SELECT " + read + "deleted_at FROM deleted_contacts "
+  select_deleted_sql_ = "SELECT " + contacts.Values("data", kContactColumns) +
+                        ", deleted_at FROM deleted_contacts "
                         "WHERE account_id = ? AND data IS NOT NULL AND deleted_at >= ? "
                         "AND id > ? ORDER BY id LIMIT ?";
+  // Events: the row as it is now into the outbox, and a snapshot back into ReadContact's columns.
+  contact_json_sql_ = "SELECT " + json + " FROM contacts WHERE account_id = ? AND id = ?";
+  contact_event_sql_ =
+      "INSERT INTO events (account_id, type, created_at, subject_id, owner_user_id, "
+      "assigned_user_id, data, previous) SELECT account_id, ?, ?, id, owner_user_id, "
+      "assigned_user_id, " + json + ", ? FROM contacts WHERE account_id = ? AND id = ?";
+  contact_events_sql_ =
+      "INSERT INTO events (account_id, type, created_at, subject_id, owner_user_id, "
+      "assigned_user_id, data) SELECT account_id, ?, ?, id, owner_user_id, assigned_user_id, " +
+      json + " FROM contacts WHERE account_id = ? AND id BETWEEN ? AND ? ORDER BY id";
+  contact_from_json_sql_ = "SELECT " + contacts.Values("?1", kContactColumns);
+  RowJson companies(c, "companies");
+  std::string company_json = companies.Object();
+  company_json_sql_ = "SELECT " + company_json + " FROM companies WHERE account_id = ? AND id = ?";
+  company_event_sql_ =
+      "INSERT INTO events (account_id, type, created_at, subject_id, data, previous) "
+      "SELECT account_id, ?, ?, id, " + company_json +
+      ", ? FROM companies WHERE account_id = ? AND id = ?";
+  company_from_json_sql_ = "SELECT " + companies.Values("?1", kCompanyColumns);
+}
+
+void SqliteStore::RecordCreated(Connection& c, const domain::NewContact& contact, ContactId id) {
+  RecordContactEvent(c, "contact.created", contact.account, id, contact.now, std::nullopt);
+  if (contact.is_primary && contact.company) {
+    RecordContactEvent(c, "contact.primary_set", contact.account, id, contact.now, std::nullopt);
+  }
+}
+
+std::optional<std::string> SqliteStore::ContactJson(Connection& c, AccountId account,
+                                                    ContactId id) {
+  Statement stmt = c.Prepare(contact_json_sql_);
+  stmt.Bind(1, account.value).Bind(2, id.value);
+  if (!stmt.Step()) return std::nullopt;
+  return stmt.Text(0);
+}
+
+void SqliteStore::RecordContactEvent(Connection& c, std::string_view type, AccountId account,
+                                     ContactId id, std::int64_t now,
+                                     const std::optional<std::string>& previous) {
+  Statement stmt = c.Prepare(contact_event_sql_);
+  stmt.Bind(1, type).Bind(2, now).BindOptional(3, previous).Bind(4, account.value);
+  stmt.Bind(5, id.value).Run();
+}
+
+void SqliteStore::RecordErasedContact(Connection& c, const domain::Contact& erased,
+                                      std::int64_t now) {
+  c.Prepare(kEraseEventData).Bind(1, erased.account.value).Bind(2, erased.id.value).Run();
+  Statement stmt = c.Prepare(kInsertBareEvent);
+  stmt.Bind(1, erased.account.value).Bind(2, "contact.deleted").Bind(3, now);
+  stmt.Bind(4, erased.id.value);
+  if (erased.owner_user) {
+    stmt.Bind(5, erased.owner_user->value);
+  } else {
+    stmt.BindNull(5);
+  }
+  if (erased.assigned_user) {
+    stmt.Bind(6, erased.assigned_user->value);
+  } else {
+    stmt.BindNull(6);
+  }
+  stmt.Run();
+}
+
+void SqliteStore::RecordContactUpdate(Connection& c, const domain::Contact& before,
+                                      const domain::Contact& after, std::int64_t now,
+                                      const std::optional<std::string>& previous) {
+  RecordContactEvent(c, "contact.updated", after.account, after.id, now, previous);
+  if (before.Text(domain::TextField::kStatus) != after.Text(domain::TextField::kStatus)) {
+    RecordContactEvent(c, "contact.status_changed", after.account, after.id, now, previous);
+  }
+}
+
+std::optional<std::string> SqliteStore::CompanyJson(Connection& c, AccountId account,
+                                                    CompanyId id) {
+  Statement stmt = c.Prepare(company_json_sql_);
+  stmt.Bind(1, account.value).Bind(2, id.value);
+  if (!stmt.Step()) return std::nullopt;
+  return stmt.Text(0);
+}
+
+void SqliteStore::RecordCompanyEvent(Connection& c, std::string_view type, AccountId account,
+                                     CompanyId id, std::int64_t now,
+                                     const std::optional<std::string>& previous) {
+  Statement stmt = c.Prepare(company_event_sql_);
+  stmt.Bind(1, type).Bind(2, now).BindOptional(3, previous).Bind(4, account.value);
+  stmt.Bind(5, id.value).Run();
 }
 
 SqliteStore::~SqliteStore() = default;
@@ -1533,7 +1656,12 @@ Result<std::int64_t> SqliteStore::CountAccounts() {
 }
 
 Result<domain::Company> SqliteStore::CreateCompany(const domain::NewCompany& company) {
-  return Write([&](Connection& c) -> Result<domain::Company> { return InsertCompany(c, company); });
+  return Write([&](Connection& c) -> Result<domain::Company> {
+    auto created = InsertCompany(c, company);
+    if (created) RecordCompanyEvent(c, "company.created", company.account, created->id, company.now,
+                                    std::nullopt);
+    return created;
+  });
 }
 
 Result<std::optional<domain::Company>> SqliteStore::FindCompany(AccountId account, CompanyId id) {
@@ -1568,6 +1696,7 @@ Result<domain::Contact> SqliteStore::CreateContact(const domain::NewContact& con
     CheckManagerVisible(c, scope, contact.reports_to);
     FieldDefinitions definitions(c);
     ContactId id = InsertContact(c, contact, definitions);
+    RecordCreated(c, contact, id);
     auto created = SelectContact(c, contact.account, id);
     if (!created) return std::unexpected(Error::Internal("inserted contact not found"));
     return *created;
@@ -1579,7 +1708,7 @@ Result<domain::Contact> SqliteStore::CreateContact(const domain::NewContact& con
 // connections keep seeing the committed schema and rows, indexes included.
 class SqliteStore::Load final : public ContactLoad {
  public:
-  Load(SqliteStore& store, LoadMode mode) : lease_(store) {
+  Load(SqliteStore& store, LoadMode mode) : store_(store), lease_(store) {
     if (mode != LoadMode::kRebuildIndexes) return;
     Connection& c = lease_.connection();
     transaction_.emplace(c, Transaction::Mode::kWrite);
@@ -1590,10 +1719,13 @@ class SqliteStore::Load final : public ContactLoad {
 
   Result<domain::Company> CreateCompany(const domain::NewCompany& company) override {
     return Guard([&](Connection& c) -> Result<domain::Company> {
-      if (transaction_) return InsertCompany(c, company);
-      Transaction transaction(c, Transaction::Mode::kWrite);
+      std::optional<Transaction> transaction;
+      if (!transaction_) transaction.emplace(c, Transaction::Mode::kWrite);
       auto created = InsertCompany(c, company);
-      if (created) transaction.Commit();
+      if (!created) return created;
+      store_.RecordCompanyEvent(c, "company.created", company.account, created->id, company.now,
+                                std::nullopt);
+      if (transaction) transaction->Commit();
       return created;
     });
   }
@@ -1603,7 +1735,29 @@ class SqliteStore::Load final : public ContactLoad {
       std::optional<Transaction> batch;
       if (!transaction_) batch.emplace(c, Transaction::Mode::kWrite);
       FieldDefinitions definitions(c);  // one read per batch: a load holds the write lock
-      for (const domain::NewContact& contact : contacts) InsertContact(c, contact, definitions);
+      std::optional<ContactId> first;
+      ContactId last;
+      std::vector<std::pair<const domain::NewContact*, ContactId>> primaries;
+      for (const domain::NewContact& contact : contacts) {
+        last = InsertContact(c, contact, definitions);
+        if (!first) first = last;
+        if (contact.is_primary && contact.company) primaries.emplace_back(&contact, last);
+      }
+      // One statement writes the batch's contact.created events (its ids are consecutive: the
+      // load holds the write lock).
+      if (first) {
+        c.Prepare(store_.contact_events_sql_)
+            .Bind(1, "contact.created")
+            .Bind(2, contacts.front().now)
+            .Bind(3, contacts.front().account.value)
+            .Bind(4, first->value)
+            .Bind(5, last.value)
+            .Run();
+      }
+      for (const auto& [contact, id] : primaries) {
+        store_.RecordContactEvent(c, "contact.primary_set", contact->account, id, contact->now,
+                                  std::nullopt);
+      }
       if (batch) batch->Commit();
       return {};
     });
@@ -1636,6 +1790,7 @@ class SqliteStore::Load final : public ContactLoad {
     }
   }
 
+  SqliteStore& store_;
   Lease lease_;
   std::optional<Transaction> transaction_;  // kRebuildIndexes only, until Commit
   std::vector<IndexDefinition> dropped_;
@@ -1699,7 +1854,10 @@ Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
     const domain::ContactChanges& changes = *planned;
     if (changes.empty()) return current;
     if (changes.reports_to) CheckManagerVisible(c, scope, *changes.reports_to);
-    return ApplyContactChanges(c, scope.account, id, *current, changes);
+    std::optional<std::string> previous = ContactJson(c, scope.account, id);
+    auto updated = ApplyContactChanges(c, scope.account, id, *current, changes);
+    if (updated) RecordContactUpdate(c, *current, *updated, changes.now, previous);
+    return updated;
   });
 }
 
@@ -1819,7 +1977,13 @@ Result<bool> SqliteStore::DeleteContact(const domain::ContactScope& scope, Conta
       // Erasing a contact deleted earlier: its snapshot and its shares go.
       c.Prepare(kEraseSnapshot).Bind(1, account.value).Bind(2, id.value).Run();
       bool erased = c.Changes() > 0;
-      if (erased) c.Prepare(kDeleteShares).Bind(1, account.value).Bind(2, id.value).Run();
+      if (erased) {
+        c.Prepare(kDeleteShares).Bind(1, account.value).Bind(2, id.value).Run();
+        domain::Contact gone;
+        gone.account = account;
+        gone.id = id;
+        RecordErasedContact(c, gone, now);
+      }
       return erased;
     }
     if (auto allowed = check(*current); !allowed) return std::unexpected(allowed.error());
@@ -1839,6 +2003,7 @@ Result<bool> SqliteStore::DeleteContact(const domain::ContactScope& scope, Conta
           .Run();
     }
     if (permanent) {
+      RecordErasedContact(c, *current, now);
       c.Prepare(kDeleteShares).Bind(1, account.value).Bind(2, id.value).Run();
       c.Prepare(kInsertTombstone)
           .Bind(1, id.value)
@@ -1847,6 +2012,7 @@ Result<bool> SqliteStore::DeleteContact(const domain::ContactScope& scope, Conta
           .Bind(4, now)
           .Run();
     } else {
+      RecordContactEvent(c, "contact.deleted", account, id, now, std::nullopt);
       c.Prepare(snapshot_sql_).Bind(1, now).Bind(2, account.value).Bind(3, id.value).Run();
     }
     c.Prepare(kDeleteContactRow).Bind(1, account.value).Bind(2, id.value).Run();
@@ -1907,6 +2073,7 @@ Result<std::optional<domain::Contact>> SqliteStore::RestoreContact(AccountId acc
         .Bind(3, account.value)
         .Bind(4, id.value)
         .Run();
+    RecordContactEvent(c, "contact.restored", account, id, now, std::nullopt);
     return SelectContact(c, account, id);
   });
 }
@@ -1974,6 +2141,7 @@ Result<std::optional<domain::Company>> SqliteStore::SetCompanyPrimary(
             {{"contact_id", "contact_id must be the id of a contact of this company"}}));
       }
     }
+    std::optional<std::string> previous = CompanyJson(c, account, company);
     c.Prepare(kDemotePrimary).Bind(1, now).Bind(2, account.value).Bind(3, company.value).Run();
     Statement set = c.Prepare(kSetCompanyPrimary);
     if (contact) {
@@ -1983,6 +2151,8 @@ Result<std::optional<domain::Company>> SqliteStore::SetCompanyPrimary(
       set.BindNull(1);
     }
     set.Bind(2, now).Bind(3, account.value).Bind(4, company.value).Run();
+    if (contact) RecordContactEvent(c, "contact.primary_set", account, *contact, now, std::nullopt);
+    RecordCompanyEvent(c, "company.updated", account, company, now, previous);
     return SelectCompany(c, account, company);
   });
 }
@@ -2011,11 +2181,13 @@ Result<std::optional<domain::Company>> SqliteStore::UpdateCompany(
     params.emplace_back(account.value);
     params.emplace_back(id.value);
     std::optional<std::string> old_name = CompanyName(c, account, id);
+    std::optional<std::string> previous = CompanyJson(c, account, id);
     Statement stmt = c.Prepare(sql);
     BindAll(stmt, params);
     for (std::size_t position : null_params) stmt.BindNull(static_cast<int>(position) + 1);
     stmt.Run();
     if (c.Changes() == 0) return std::nullopt;
+    RecordCompanyEvent(c, "company.updated", account, id, changes.now, previous);
     if (changes.name && *changes.name != old_name) {
       // Its contacts are found by the company's name: they move to the new one.
       ReindexCompanyContacts(c, account, id, old_name, changes.name);
@@ -2040,6 +2212,14 @@ Result<std::optional<std::int64_t>> SqliteStore::DeleteCompany(AccountId account
     c.Prepare(kDetachCompanySnapshots).Bind(1, account.value).Bind(2, id.value).Run();
     c.Prepare(kDeleteCompanyRow).Bind(1, account.value).Bind(2, id.value).Run();
     c.Prepare(kInsertCompanyTombstone).Bind(1, id.value).Bind(2, account.value).Bind(3, now).Run();
+    c.Prepare(kInsertBareEvent)
+        .Bind(1, account.value)
+        .Bind(2, "company.deleted")
+        .Bind(3, now)
+        .Bind(4, id.value)
+        .BindNull(5)
+        .BindNull(6)
+        .Run();
     return contacts;
   });
 }
@@ -2064,6 +2244,7 @@ Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contac
       CheckManagerVisible(c, scope, contact.reports_to);
       FieldDefinitions definitions(c);
       ContactId id = InsertContact(c, contact, definitions);
+      RecordCreated(c, contact, id);
       auto created = SelectContact(c, contact.account, id);
       if (!created) return std::unexpected(Error::Internal("inserted contact not found"));
       return UpsertResult{std::move(*created), true};
@@ -2075,8 +2256,10 @@ Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contac
     if (!planned) return std::unexpected(planned.error());
     if (planned->empty()) return UpsertResult{std::move(*current), false};
     if (planned->reports_to) CheckManagerVisible(c, scope, *planned->reports_to);
+    std::optional<std::string> previous = ContactJson(c, contact.account, id);
     auto updated = ApplyContactChanges(c, contact.account, id, *current, *planned);
     if (!updated) return std::unexpected(Error::Internal("updated contact not found"));
+    RecordContactUpdate(c, *current, *updated, planned->now, previous);
     return UpsertResult{std::move(*updated), false};
   });
 }

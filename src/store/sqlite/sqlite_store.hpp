@@ -105,6 +105,11 @@ class SqliteStore final : public Store {
                                                      domain::ContactId contact,
                                                      domain::UserId user,
                                                      const DeleteCheck& check) override;
+  domain::Result<domain::EventPage> ListEvents(const domain::ContactScope& scope,
+                                               const domain::EventQuery& query,
+                                               std::size_t max_scanned) override;
+  domain::Result<std::int64_t> PurgedEventsThrough() override;
+  domain::Result<std::int64_t> PurgeEvents(std::int64_t created_before) override;
   domain::Result<Page<domain::TagCount>> ListTags(const domain::ContactScope& scope,
                                                   const domain::ListQuery& query) override;
   domain::Result<std::optional<domain::Company>> SetCompanyPrimary(
@@ -178,6 +183,28 @@ class SqliteStore final : public Store {
   void CommitGroup(const std::vector<PendingWrite*>& group);
 
   void BuildSnapshotSql(Connection& c);
+
+  // The outbox: each records an event in the caller's write transaction, with the object as it
+  // now is (and `previous`, its snapshot before an update).
+  void RecordContactEvent(Connection& c, std::string_view type, domain::AccountId account,
+                          domain::ContactId id, std::int64_t now,
+                          const std::optional<std::string>& previous);
+  // contact.created, and contact.primary_set when the new contact is its company's primary.
+  void RecordCreated(Connection& c, const domain::NewContact& contact, domain::ContactId id);
+  // contact.updated, and contact.status_changed when the status changed.
+  void RecordContactUpdate(Connection& c, const domain::Contact& before,
+                           const domain::Contact& after, std::int64_t now,
+                           const std::optional<std::string>& previous);
+  // contact.deleted with the id only: the contact is erased.
+  void RecordErasedContact(Connection& c, const domain::Contact& erased, std::int64_t now);
+  void RecordCompanyEvent(Connection& c, std::string_view type, domain::AccountId account,
+                          domain::CompanyId id, std::int64_t now,
+                          const std::optional<std::string>& previous);
+  // The row's JSON snapshot, as events keep it.
+  std::optional<std::string> ContactJson(Connection& c, domain::AccountId account,
+                                         domain::ContactId id);
+  std::optional<std::string> CompanyJson(Connection& c, domain::AccountId account,
+                                         domain::CompanyId id);
   // Indexes the search words of contacts written before the search index existed.
   void IndexPendingSearchWords(Connection& c);
   void EmptyWal();
@@ -191,6 +218,13 @@ class SqliteStore final : public Store {
   std::string snapshot_sql_;       // contacts row -> deleted_contacts.data (JSON)
   std::string restore_sql_;        // deleted_contacts.data -> contacts row
   std::string select_deleted_sql_;  // deleted_contacts.data -> the contact columns ReadContact reads
+  std::string contact_json_sql_;       // a contacts row -> its JSON snapshot
+  std::string contact_event_sql_;      // a contacts row -> an event (type, time, previous bound)
+  std::string contact_events_sql_;     // a range of ids of contacts -> one event each
+  std::string contact_from_json_sql_;  // a snapshot (?1) -> the columns ReadContact reads
+  std::string company_json_sql_;
+  std::string company_event_sql_;
+  std::string company_from_json_sql_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
   std::mutex write_mu_;

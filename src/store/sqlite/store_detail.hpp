@@ -7,6 +7,8 @@
 #include <optional>
 #include <utility>
 
+#include "domain/company.hpp"
+#include "domain/contact.hpp"
 #include "domain/error.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/statement.hpp"
@@ -20,6 +22,11 @@ struct RefusedWrite {
 
 // A failure of SQLite as a domain error: kUnavailable when the database was busy, else kInternal.
 domain::Error FromSqlite(const SqliteError& e);
+
+// A row of the columns of CONTACTD_CONTACT_COLUMNS / CONTACTD_COMPANY_COLUMNS (sqlite_store.cpp),
+// in their order.
+domain::Contact ReadContact(const Statement& row);
+domain::Company ReadCompany(const Statement& row);
 
 // Borrows a pooled connection for one call and gives it back afterwards.
 class SqliteStore::Lease {
