@@ -2,6 +2,8 @@
 #include <string>
 #include <unordered_set>
 
+#include <boost/json.hpp>
+
 #include "domain/events.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/statement.hpp"
@@ -38,6 +40,16 @@ constexpr const char* kLastOfChunk =
 constexpr const char* kPurgeEvents = "DELETE FROM events WHERE id <= ?";
 
 bool IsContactEvent(std::string_view type) { return type.starts_with("contact."); }
+
+// A contact update's event keeps the old values of the columns it wrote only: over the snapshot
+// after it, they give the contact before it.
+std::string Overlay(const std::string& after, const std::string& written_before) {
+  boost::json::value contact = boost::json::parse(after);
+  boost::json::value before = boost::json::parse(written_before);
+  if (!contact.is_object() || !before.is_object()) throw SqliteError(0, "corrupt event snapshot");
+  for (const auto& member : before.get_object()) contact.get_object()[member.key()] = member.value();
+  return boost::json::serialize(contact);
+}
 
 std::int64_t PurgedThrough(Connection& c) {
   Statement stmt = c.Prepare(kSelectPurgedThrough);
@@ -102,8 +114,13 @@ Result<domain::EventPage> SqliteStore::ListEvents(const domain::ContactScope& sc
       bool contact = IsContactEvent(event.type);
       auto decode = [&](int column, auto& contact_out, auto& company_out) {
         if (stmt.IsNull(column)) return;
+        std::string snapshot = stmt.Text(column);
+        if (contact && column == 6) {
+          if (stmt.IsNull(5)) return;
+          snapshot = Overlay(stmt.Text(5), snapshot);
+        }
         Statement row = c.Prepare(contact ? contact_from_json_sql_ : company_from_json_sql_);
-        row.Bind(1, stmt.Text(column));
+        row.Bind(1, snapshot);
         if (!row.Step()) return;
         if (contact) {
           contact_out = ReadContact(row);

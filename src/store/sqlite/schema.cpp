@@ -482,9 +482,10 @@ CREATE INDEX contact_shares_user ON contact_shares (user_id, contact_id);
 )sql",
 
     // 18: the outbox (seed 003's webhooks, the change feed): one row per change, written in the
-    // change's own transaction. `data` and `previous` are JSON snapshots of the row after and
-    // before it (every column, as deleted contacts keep them), so that each surface renders them
-    // in its own shape; NULL data: an erased object, its id only. A contact event keeps the
+    // change's own transaction. `data` is a JSON snapshot of the row after it (every column, as
+    // deleted contacts keep them), so that each surface renders it in its own shape; NULL: an
+    // erased object, its id only. `previous` holds, for an update, the old values of the
+    // columns it wrote (a company's: its whole row before). A contact event keeps the
     // contact's owner and assignee, whom an `own` user's feed shows it. Ids are never given again:
     // they are the feed's cursors and the webhooks' message ids. A contact erased for good
     // leaves its earlier events without data (found by subject).

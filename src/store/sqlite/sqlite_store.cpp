@@ -1200,17 +1200,25 @@ void ReindexCompanyContacts(Connection& c, AccountId account, CompanyId company,
 }
 
 // Writes `changes` to the stored `current` contact (and its side tables) inside the caller's
-// write transaction; returns the contact as it now is.
+// write transaction; returns the contact as it now is, and the delta of the columns it wrote.
 std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId account, ContactId id,
                                                    const domain::Contact& current,
-                                                   const domain::ContactChanges& changes) {
+                                                   const domain::ContactChanges& changes,
+                                                   ContactDelta* delta = nullptr) {
   std::string sql = "UPDATE contacts SET updated_at = ?";
   std::vector<SqlValue> params{changes.now};
   std::vector<std::size_t> null_params;  // positions in params to bind as NULL
+  std::string written;  // json_object arguments of the columns written, derived keys aside
+  auto note = [&](std::string_view column) {
+    if (column.ends_with("_key")) return;
+    if (!written.empty()) written += ", ";
+    written += "'" + std::string(column) + "', " + std::string(column);
+  };
   auto set = [&](std::string_view column, const std::optional<std::string>& value) {
     sql += ", ";
     sql += column;
     sql += " = ?";
+    note(column);
     if (!value) null_params.push_back(params.size());
     params.emplace_back(value.value_or(std::string()));
   };
@@ -1224,6 +1232,7 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
     sql += ", ";
     sql += column;
     sql += " = ?";
+    note(column);
     params.emplace_back(value);
   };
   if (changes.full_name_given) set_int("full_name_given", *changes.full_name_given);
@@ -1258,6 +1267,7 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
     sql += ", ";
     sql += column;
     sql += " = ?";
+    note(column);
     if (!value) null_params.push_back(params.size());
     params.emplace_back(value.value_or(0));
   };
@@ -1288,8 +1298,16 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
     set_optional_int("assigned_user_id",
                      *changes.assigned ? std::optional((*changes.assigned)->value) : std::nullopt);
   }
+  std::string written_json = "json_object(" + written + ")";
+  if (delta != nullptr) {
+    Statement before = c.Prepare("SELECT " + written_json +
+                                 " FROM contacts WHERE account_id = ? AND id = ?");
+    before.Bind(1, account.value).Bind(2, id.value);
+    if (before.Step()) delta->before = before.Text(0);
+  }
   // The row as it now is comes back from the UPDATE itself: no second lookup.
-  sql += " WHERE account_id = ? AND id = ? RETURNING " CONTACTD_CONTACT_COLUMNS;
+  sql += " WHERE account_id = ? AND id = ? RETURNING " CONTACTD_CONTACT_COLUMNS ", " +
+         written_json;
   params.emplace_back(account.value);
   params.emplace_back(id.value);
   std::optional<domain::Contact> updated;
@@ -1297,7 +1315,10 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
     Statement stmt = c.Prepare(sql);
     BindAll(stmt, params);
     for (std::size_t position : null_params) stmt.BindNull(static_cast<int>(position) + 1);
-    if (stmt.Step()) updated = ReadContact(stmt);
+    if (stmt.Step()) {
+      updated = ReadContact(stmt);
+      if (delta != nullptr) delta->after = stmt.Text(kContactColumnCount);
+    }
   }
   if (changes.phones) {
     IndexPhones(c, account, id, PhonesMissing(current.phones, *changes.phones), /*add=*/false);
@@ -1452,7 +1473,6 @@ void SqliteStore::BuildSnapshotSql(Connection& c) {
                         "WHERE account_id = ? AND data IS NOT NULL AND deleted_at >= ? "
                         "AND id > ? ORDER BY id LIMIT ?";
   // Events: the row as it is now into the outbox, and a snapshot back into ReadContact's columns.
-  contact_json_sql_ = "SELECT " + json + " FROM contacts WHERE account_id = ? AND id = ?";
   contact_event_sql_ =
       "INSERT INTO events (account_id, type, created_at, subject_id, owner_user_id, "
       "assigned_user_id, data, previous) SELECT account_id, ?, ?, id, owner_user_id, "
@@ -1477,14 +1497,6 @@ void SqliteStore::RecordCreated(Connection& c, const domain::NewContact& contact
   if (contact.is_primary && contact.company) {
     RecordContactEvent(c, "contact.primary_set", contact.account, id, contact.now, std::nullopt);
   }
-}
-
-std::optional<std::string> SqliteStore::ContactJson(Connection& c, AccountId account,
-                                                    ContactId id) {
-  Statement stmt = c.Prepare(contact_json_sql_);
-  stmt.Bind(1, account.value).Bind(2, id.value);
-  if (!stmt.Step()) return std::nullopt;
-  return stmt.Text(0);
 }
 
 void SqliteStore::RecordContactEvent(Connection& c, std::string_view type, AccountId account,
@@ -1516,7 +1528,10 @@ void SqliteStore::RecordErasedContact(Connection& c, const domain::Contact& eras
 
 void SqliteStore::RecordContactUpdate(Connection& c, const domain::Contact& before,
                                       const domain::Contact& after, std::int64_t now,
-                                      const std::optional<std::string>& previous) {
+                                      const ContactDelta& delta) {
+  // A write of the values a contact holds already is no change: no event.
+  if (delta.before == delta.after) return;
+  std::optional<std::string> previous = delta.before;
   RecordContactEvent(c, "contact.updated", after.account, after.id, now, previous);
   if (before.Text(domain::TextField::kStatus) != after.Text(domain::TextField::kStatus)) {
     RecordContactEvent(c, "contact.status_changed", after.account, after.id, now, previous);
@@ -1854,9 +1869,9 @@ Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
     const domain::ContactChanges& changes = *planned;
     if (changes.empty()) return current;
     if (changes.reports_to) CheckManagerVisible(c, scope, *changes.reports_to);
-    std::optional<std::string> previous = ContactJson(c, scope.account, id);
-    auto updated = ApplyContactChanges(c, scope.account, id, *current, changes);
-    if (updated) RecordContactUpdate(c, *current, *updated, changes.now, previous);
+    ContactDelta delta;
+    auto updated = ApplyContactChanges(c, scope.account, id, *current, changes, &delta);
+    if (updated) RecordContactUpdate(c, *current, *updated, changes.now, delta);
     return updated;
   });
 }
@@ -2256,10 +2271,10 @@ Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contac
     if (!planned) return std::unexpected(planned.error());
     if (planned->empty()) return UpsertResult{std::move(*current), false};
     if (planned->reports_to) CheckManagerVisible(c, scope, *planned->reports_to);
-    std::optional<std::string> previous = ContactJson(c, contact.account, id);
-    auto updated = ApplyContactChanges(c, contact.account, id, *current, *planned);
+    ContactDelta delta;
+    auto updated = ApplyContactChanges(c, contact.account, id, *current, *planned, &delta);
     if (!updated) return std::unexpected(Error::Internal("updated contact not found"));
-    RecordContactUpdate(c, *current, *updated, planned->now, previous);
+    RecordContactUpdate(c, *current, *updated, planned->now, delta);
     return UpsertResult{std::move(*updated), false};
   });
 }

@@ -13,6 +13,7 @@
 namespace contactd::store::sqlite {
 
 class Connection;
+struct ContactDelta;
 
 struct SqliteOptions {
   // Database file; created with its schema when missing and `create_if_missing`.
@@ -191,18 +192,17 @@ class SqliteStore final : public Store {
                           const std::optional<std::string>& previous);
   // contact.created, and contact.primary_set when the new contact is its company's primary.
   void RecordCreated(Connection& c, const domain::NewContact& contact, domain::ContactId id);
-  // contact.updated, and contact.status_changed when the status changed.
+  // contact.updated, and contact.status_changed when the status changed; nothing when the
+  // columns written hold what they held. `previous` keeps the old values of those columns.
   void RecordContactUpdate(Connection& c, const domain::Contact& before,
                            const domain::Contact& after, std::int64_t now,
-                           const std::optional<std::string>& previous);
+                           const ContactDelta& delta);
   // contact.deleted with the id only: the contact is erased.
   void RecordErasedContact(Connection& c, const domain::Contact& erased, std::int64_t now);
   void RecordCompanyEvent(Connection& c, std::string_view type, domain::AccountId account,
                           domain::CompanyId id, std::int64_t now,
                           const std::optional<std::string>& previous);
-  // The row's JSON snapshot, as events keep it.
-  std::optional<std::string> ContactJson(Connection& c, domain::AccountId account,
-                                         domain::ContactId id);
+  // The company row's JSON snapshot, as events keep it.
   std::optional<std::string> CompanyJson(Connection& c, domain::AccountId account,
                                          domain::CompanyId id);
   // Indexes the search words of contacts written before the search index existed.
@@ -218,7 +218,6 @@ class SqliteStore final : public Store {
   std::string snapshot_sql_;       // contacts row -> deleted_contacts.data (JSON)
   std::string restore_sql_;        // deleted_contacts.data -> contacts row
   std::string select_deleted_sql_;  // deleted_contacts.data -> the contact columns ReadContact reads
-  std::string contact_json_sql_;       // a contacts row -> its JSON snapshot
   std::string contact_event_sql_;      // a contacts row -> an event (type, time, previous bound)
   std::string contact_events_sql_;     // a range of ids of contacts -> one event each
   std::string contact_from_json_sql_;  // a snapshot (?1) -> the columns ReadContact reads

@@ -28,6 +28,13 @@ domain::Error FromSqlite(const SqliteError& e);
 domain::Contact ReadContact(const Statement& row);
 domain::Company ReadCompany(const Statement& row);
 
+// The columns an update wrote, before and after it, as JSON objects: what its event's `previous`
+// keeps (the rest is in the event's snapshot), and whether anything changed at all.
+struct ContactDelta {
+  std::string before;
+  std::string after;
+};
+
 // Borrows a pooled connection for one call and gives it back afterwards.
 class SqliteStore::Lease {
  public:
