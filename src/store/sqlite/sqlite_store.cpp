@@ -1399,16 +1399,20 @@ class RowJson {
     while (info.Step()) columns_.push_back({info.Text(0), info.OptionalText(1).value_or("NULL")});
   }
 
-  // A JSON object of every column, nulls included: json_object for the first columns, then
-  // json_set for the rest (a function takes at most 127 arguments).
-  std::string Object() const {
+  // A JSON object of every column (or of those of `list`, "a, b, c"), nulls included:
+  // json_object for the first columns, then json_set for the rest (a function takes at most 127
+  // arguments).
+  std::string Object(std::string_view list = {}) const {
+    std::vector<std::string> names;
+    for (const Column& column : columns_) names.push_back(column.name);
+    if (!list.empty()) names = Split(list);
     constexpr std::size_t kChunk = 40;
     std::string json;
-    for (std::size_t start = 0; start < columns_.size(); start += kChunk) {
+    for (std::size_t start = 0; start < names.size(); start += kChunk) {
       std::string chunk = start == 0 ? "json_object(" : "json_set(" + json + ", ";
-      for (std::size_t i = start; i < std::min(columns_.size(), start + kChunk); ++i) {
+      for (std::size_t i = start; i < std::min(names.size(), start + kChunk); ++i) {
         if (i > start) chunk += ", ";
-        chunk += (start == 0 ? "'" : "'$.") + columns_[i].name + "', " + columns_[i].name;
+        chunk += (start == 0 ? "'" : "'$.") + names[i] + "', " + names[i];
       }
       json = chunk + ")";
     }
@@ -1429,13 +1433,9 @@ class RowJson {
   // The columns of `list` ("a, b, c") from the snapshot in `json`, comma-separated.
   std::string Values(std::string_view json, std::string_view list) const {
     std::string values;
-    while (!list.empty()) {
-      std::size_t comma = list.find(',');
-      std::string_view column = list.substr(0, comma);
-      while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+    for (const std::string& column : Split(list)) {
       if (!values.empty()) values += ", ";
       values += Value(json, column);
-      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
     }
     return values;
   }
@@ -1452,6 +1452,18 @@ class RowJson {
     std::string name;
     std::string default_sql;  // "NULL" when the column has no default
   };
+  static std::vector<std::string> Split(std::string_view list) {
+    std::vector<std::string> names;
+    while (!list.empty()) {
+      std::size_t comma = list.find(',');
+      std::string_view column = list.substr(0, comma);
+      while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+      names.emplace_back(column);
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+    return names;
+  }
+
   std::vector<Column> columns_;
 };
 
@@ -1472,7 +1484,9 @@ void SqliteStore::BuildSnapshotSql(Connection& c) {
                         ", deleted_at FROM deleted_contacts "
                         "WHERE account_id = ? AND data IS NOT NULL AND deleted_at >= ? "
                         "AND id > ? ORDER BY id LIMIT ?";
-  // Events: the row as it is now into the outbox, and a snapshot back into ReadContact's columns.
+  // Events: the columns ReadContact reads (not the derived keys) as they are now into the outbox,
+  // and a snapshot back into those columns.
+  json = contacts.Object(kContactColumns);
   contact_event_sql_ =
       "INSERT INTO events (account_id, type, created_at, subject_id, owner_user_id, "
       "assigned_user_id, data, previous) SELECT account_id, ?, ?, id, owner_user_id, "
