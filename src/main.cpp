@@ -54,6 +54,13 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 3650));
 
+  bool webhook_allow_private = false;
+  serve
+      ->add_flag("--webhook-allow-private", webhook_allow_private,
+                 "Let webhook endpoints be on loopback, private or link-local addresses (tests, "
+                 "private deployments)")
+      ->envname("CONTACTD_WEBHOOK_ALLOW_PRIVATE");
+
   auto* accounts = cli.add_subcommand("accounts", "Manage accounts");
   accounts->require_subcommand(1);
   auto* accounts_create = accounts->add_subcommand("create", "Create an account");
@@ -156,6 +163,7 @@ int main(int argc, char** argv) {
       config.server.max_connections = max_connections;
       config.server.shutdown_grace = std::chrono::seconds(shutdown_grace);
       config.event_retention_seconds = std::int64_t{event_retention_days} * 24 * 3600;
+      config.webhook_allow_private = webhook_allow_private;
       int code = contactd::app::Serve(config);
       spdlog::shutdown();  // flushes the access log and stops its flusher thread
       return code;

@@ -16,6 +16,8 @@ struct ServeConfig {
   http::ServerOptions server;
   // How long the change feed keeps events.
   std::int64_t event_retention_seconds = 30 * 24 * 3600;
+  // Webhook endpoints may be on loopback or private networks (tests, private deployments).
+  bool webhook_allow_private = false;
 };
 
 struct ListenAddress {

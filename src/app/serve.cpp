@@ -20,6 +20,7 @@
 #include "domain/events.hpp"
 #include "domain/settings.hpp"
 #include "domain/users.hpp"
+#include "domain/webhooks.hpp"
 #include "http/middleware.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -93,13 +94,15 @@ int Serve(const ServeConfig& config) {
   domain::AccountListService lists(store);
   domain::UserService users(store);
   domain::EventService events(store);
+  domain::WebhookService webhooks(store, config.webhook_allow_private);
 
   Purger purger(contacts, events, config.event_retention_seconds);
 
   http::Router router;
   api::native::AddRoutes(
       router,
-      {contacts, companies, settings, custom_fields, lists, users, events, cursors, store});
+      {contacts, companies, settings, custom_fields, lists, users, events, webhooks, cursors,
+       store});
   http::Pipeline pipeline(router, accounts);
   http::Server server(config.server, pipeline);
   server.Run([&](std::uint16_t port) {

@@ -23,7 +23,7 @@ std::pair<std::uint32_t, std::uint32_t> ScopesOf(std::string_view resource) {
   if (resource == "contact") return {kContactsRead, kContactsWrite};
   if (resource == "company") return {kCompaniesRead, kCompaniesWrite};
   if (resource == "settings" || resource == "custom field" || resource == "source" ||
-      resource == "hotness level") {
+      resource == "hotness level" || resource == "webhook") {
     return {kSettingsRead, kSettingsWrite};
   }
   if (resource == "user" || resource == "token") return {kUsersRead, kUsersWrite};

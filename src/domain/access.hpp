@@ -67,7 +67,8 @@ bool Allows(Role role, Permission permission);
 // kForbidden unless the principal's role grants the permission ("User not authorized to <verb>
 // <resource>") and its token's scopes cover it ("This token lacks the scope <name>"). The one
 // check every use case and the pipeline (before a body is read) make. Resources are "contact",
-// "company", "settings", "custom field", "source", "hotness level", "user" and "token".
+// "company", "settings", "custom field", "source", "hotness level", "webhook", "user" and
+// "token".
 Result<void> Authorize(const Principal& principal, Permission permission,
                        std::string_view resource);
 

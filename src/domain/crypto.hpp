@@ -24,6 +24,9 @@ std::string Sha256Hex(std::string_view data);
 // HMAC-SHA256 of `data` under `key`, as 32 raw bytes.
 std::string HmacSha256(std::string_view key, std::string_view data);
 
+std::string Base64Encode(std::string_view data);  // standard alphabet, padded (RFC 4648 §4)
+// Returns nullopt unless `text` is padded standard base64.
+std::optional<std::string> Base64Decode(std::string_view text);
 std::string Base64UrlEncode(std::string_view data);  // no padding
 // Returns nullopt unless `text` is unpadded base64url.
 std::optional<std::string> Base64UrlDecode(std::string_view text);

@@ -21,6 +21,7 @@
 #include "domain/query.hpp"
 #include "domain/tags.hpp"
 #include "domain/users.hpp"
+#include "domain/webhooks.hpp"
 
 namespace contactd::store {
 
@@ -315,6 +316,24 @@ class Store {
                                                              domain::ContactId contact,
                                                              domain::UserId user,
                                                              const DeleteCheck& check) = 0;
+
+  // The account's webhook endpoints, by id.
+  virtual domain::Result<std::vector<domain::Webhook>> ListWebhooks(domain::AccountId account) = 0;
+  virtual domain::Result<std::optional<domain::Webhook>> FindWebhook(domain::AccountId account,
+                                                                     std::int64_t id) = 0;
+  // Inserts the endpoint (its id is set) with its signing secret; it receives the events written
+  // after it. kValidation when the account has `max` endpoints.
+  virtual domain::Result<domain::Webhook> CreateWebhook(const domain::Webhook& webhook,
+                                                        std::string_view secret,
+                                                        std::size_t max) = 0;
+  // nullopt when the account has no such endpoint.
+  virtual domain::Result<std::optional<domain::Webhook>> UpdateWebhook(
+      domain::AccountId account, std::int64_t id, const domain::WebhookChanges& changes) = 0;
+  virtual domain::Result<bool> DeleteWebhook(domain::AccountId account, std::int64_t id) = 0;
+  // Makes `secret` the endpoint's; the one it replaces signs too until `previous_until`.
+  virtual domain::Result<std::optional<domain::Webhook>> RotateWebhookSecret(
+      domain::AccountId account, std::int64_t id, std::string_view secret, std::int64_t now,
+      std::int64_t previous_until) = 0;
 
   // The account's events after query.after_id, oldest first: at most query.limit of
   // query.types (every type when empty) that the scope sees (contact events of the contacts it

@@ -3,6 +3,7 @@
 #include "api/native/codec.hpp"
 #include "api/native/events_codec.hpp"
 #include "api/native/users_routes.hpp"
+#include "api/native/webhooks_routes.hpp"
 #include "api/params.hpp"
 #include "domain/access.hpp"
 #include "domain/account_lists.hpp"
@@ -498,8 +499,10 @@ void AddRoutes(http::Router& router, const Services& services) {
   add("DELETE", base + "/companies/{company_id}/primary-contact", ClearPrimaryContact,
       needs(Permission::kUpdate, "company"));
   add("GET", base + "/events", ListEvents, needs(Permission::kRead, "contact"));
-  for (const RouteSpec& route : UserRoutes()) {
-    add(route.method, base + route.path, route.handler, route.options);
+  for (const auto& routes : {UserRoutes(), WebhookRoutes()}) {
+    for (const RouteSpec& route : routes) {
+      add(route.method, base + route.path, route.handler, route.options);
+    }
   }
   add("GET", "/healthz", Health,
       {.authenticated = false, .permission = {}, .resource = {}, .bounded_read = true});

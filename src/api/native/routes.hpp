@@ -9,6 +9,7 @@ class EventService;
 class CursorCodec;
 class SettingsService;
 class UserService;
+class WebhookService;
 }  // namespace contactd::domain
 namespace contactd::http {
 class Router;
@@ -29,6 +30,7 @@ struct Services {
   domain::AccountListService& lists;
   domain::UserService& users;
   domain::EventService& events;
+  domain::WebhookService& webhooks;
   const domain::CursorCodec& cursors;
   store::Store& store;  // for the health check only
 };

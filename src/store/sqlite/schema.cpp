@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 18> kMigrations = {
+constexpr std::array<const char*, 19> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -504,6 +504,30 @@ CREATE TABLE events (
 CREATE INDEX events_account ON events (account_id, id);
 -- Erasing a contact for good erases its data from its earlier events too.
 CREATE INDEX events_subject ON events (account_id, subject_id);
+)sql",
+
+    // 19: webhook endpoints. A secret signs deliveries (so it is kept as is, unlike tokens); a
+    // rotated-out one goes on signing, beside the new one, until previous_secret_until.
+    // last_event_id is the endpoint's place in the outbox: later events are its to deliver.
+    R"sql(
+CREATE TABLE webhooks (
+  id                    INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id            INTEGER NOT NULL REFERENCES accounts (id),
+  url                   TEXT NOT NULL,
+  events                TEXT NOT NULL,
+  description           TEXT,
+  enabled               INTEGER NOT NULL DEFAULT 1,
+  disabled_reason       TEXT,
+  format                TEXT NOT NULL DEFAULT 'native',
+  secret                TEXT NOT NULL,
+  previous_secret       TEXT,
+  previous_secret_until INTEGER,
+  last_event_id         INTEGER NOT NULL,
+  failing_since         INTEGER,
+  created_at            INTEGER NOT NULL,
+  updated_at            INTEGER NOT NULL
+);
+CREATE INDEX webhooks_account ON webhooks (account_id);
 )sql",
 };
 

@@ -106,6 +106,18 @@ class SqliteStore final : public Store {
                                                      domain::ContactId contact,
                                                      domain::UserId user,
                                                      const DeleteCheck& check) override;
+  domain::Result<std::vector<domain::Webhook>> ListWebhooks(domain::AccountId account) override;
+  domain::Result<std::optional<domain::Webhook>> FindWebhook(domain::AccountId account,
+                                                             std::int64_t id) override;
+  domain::Result<domain::Webhook> CreateWebhook(const domain::Webhook& webhook,
+                                                std::string_view secret,
+                                                std::size_t max) override;
+  domain::Result<std::optional<domain::Webhook>> UpdateWebhook(
+      domain::AccountId account, std::int64_t id, const domain::WebhookChanges& changes) override;
+  domain::Result<bool> DeleteWebhook(domain::AccountId account, std::int64_t id) override;
+  domain::Result<std::optional<domain::Webhook>> RotateWebhookSecret(
+      domain::AccountId account, std::int64_t id, std::string_view secret, std::int64_t now,
+      std::int64_t previous_until) override;
   domain::Result<domain::EventPage> ListEvents(const domain::ContactScope& scope,
                                                const domain::EventQuery& query,
                                                std::size_t max_scanned) override;

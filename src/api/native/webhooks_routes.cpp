@@ -1,0 +1,141 @@
+#include "api/native/webhooks_routes.hpp"
+
+#include <boost/json/object.hpp>
+
+#include "api/json.hpp"
+#include "api/native/codec.hpp"
+#include "api/native/envelope.hpp"
+#include "api/native/routes.hpp"
+#include "api/params.hpp"
+#include "domain/time.hpp"
+#include "domain/webhooks.hpp"
+
+namespace contactd::api::native {
+namespace {
+
+namespace json = boost::json;
+
+domain::Result<domain::WebhookInput> ParseWebhookInput(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return std::unexpected(object.error());
+  domain::WebhookInput input;
+  ObjectReader reader(*object, "", input.errors);
+  input.url = reader.String("url");
+  input.events = reader.StringArray("events", 20);
+  input.description = reader.String("description");
+  input.enabled = reader.Bool("enabled");
+  reader.ReadOnly({"id", "secret", "disabled_reason", "format", "created_at", "updated_at"});
+  reader.RejectUnknown();
+  return input;
+}
+
+json::object WebhookJson(const domain::Webhook& webhook) {
+  json::array events;
+  for (const std::string& event : webhook.events) events.emplace_back(event);
+  auto optional = [](const std::optional<std::string>& text) {
+    return text ? json::value(*text) : json::value(nullptr);
+  };
+  return json::object{{"id", webhook.id},
+                      {"url", webhook.url},
+                      {"events", std::move(events)},
+                      {"description", optional(webhook.description)},
+                      {"enabled", webhook.enabled},
+                      {"disabled_reason", optional(webhook.disabled_reason)},
+                      {"format", webhook.format},
+                      {"created_at", domain::FormatTimestamp(webhook.created_at)},
+                      {"updated_at", domain::FormatTimestamp(webhook.updated_at)}};
+}
+
+http::Response Render(const http::RequestContext& context, json::value data,
+                      unsigned status = 200) {
+  json::object body = Envelope(context);
+  body["data"] = std::move(data);
+  return Respond(status, body);
+}
+
+http::Response RenderWithSecret(const http::RequestContext& context,
+                                const domain::WebhookWithSecret& created, unsigned status) {
+  json::object data = WebhookJson(created.webhook);
+  data["secret"] = created.secret;
+  return Render(context, std::move(data), status);
+}
+
+domain::Result<std::int64_t> WebhookId(const http::RequestContext& context) {
+  return ParseIdParam(context.path_params[0], "webhook_id");
+}
+
+http::Response ListWebhooks(const Services& s, const http::Request&,
+                            http::RequestContext& context) {
+  auto webhooks = s.webhooks.List(context.caller());
+  if (!webhooks) return RenderError(context, webhooks.error());
+  json::array data;
+  for (const domain::Webhook& webhook : *webhooks) data.push_back(WebhookJson(webhook));
+  return Render(context, std::move(data));
+}
+
+http::Response GetWebhook(const Services& s, const http::Request&,
+                          http::RequestContext& context) {
+  auto id = WebhookId(context);
+  if (!id) return RenderError(context, id.error());
+  auto webhook = s.webhooks.Get(context.caller(), *id);
+  return webhook ? Render(context, WebhookJson(*webhook)) : RenderError(context, webhook.error());
+}
+
+http::Response CreateWebhook(const Services& s, const http::Request& request,
+                             http::RequestContext& context) {
+  auto input = ParseWebhookInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto created = s.webhooks.Create(context.caller(), std::move(*input));
+  return created ? RenderWithSecret(context, *created, 201)
+                 : RenderError(context, created.error());
+}
+
+http::Response UpdateWebhook(const Services& s, const http::Request& request,
+                             http::RequestContext& context) {
+  auto id = WebhookId(context);
+  if (!id) return RenderError(context, id.error());
+  auto input = ParseWebhookInput(request.body);
+  if (!input) return RenderError(context, input.error());
+  auto updated = s.webhooks.Update(context.caller(), *id, std::move(*input));
+  return updated ? Render(context, WebhookJson(*updated)) : RenderError(context, updated.error());
+}
+
+http::Response DeleteWebhook(const Services& s, const http::Request&,
+                             http::RequestContext& context) {
+  auto id = WebhookId(context);
+  if (!id) return RenderError(context, id.error());
+  auto deleted = s.webhooks.Delete(context.caller(), *id);
+  if (!deleted) return RenderError(context, deleted.error());
+  http::Response response;
+  response.status = 204;
+  return response;
+}
+
+http::Response RotateSecret(const Services& s, const http::Request&,
+                            http::RequestContext& context) {
+  auto id = WebhookId(context);
+  if (!id) return RenderError(context, id.error());
+  auto rotated = s.webhooks.RotateSecret(context.caller(), *id);
+  return rotated ? RenderWithSecret(context, *rotated, 200)
+                 : RenderError(context, rotated.error());
+}
+
+http::RouteOptions Needs(domain::Permission permission) {
+  return http::RouteOptions{.permission = permission, .resource = "webhook"};
+}
+
+}  // namespace
+
+std::vector<RouteSpec> WebhookRoutes() {
+  using domain::Permission;
+  return {
+      {"GET", "/webhooks", ListWebhooks, Needs(Permission::kRead)},
+      {"POST", "/webhooks", CreateWebhook, Needs(Permission::kCreate)},
+      {"GET", "/webhooks/{webhook_id}", GetWebhook, Needs(Permission::kRead)},
+      {"PATCH", "/webhooks/{webhook_id}", UpdateWebhook, Needs(Permission::kUpdate)},
+      {"DELETE", "/webhooks/{webhook_id}", DeleteWebhook, Needs(Permission::kDelete)},
+      {"POST", "/webhooks/{webhook_id}/rotate-secret", RotateSecret, Needs(Permission::kUpdate)},
+  };
+}
+
+}  // namespace contactd::api::native

@@ -1,0 +1,168 @@
+#include "domain/webhooks.hpp"
+
+#include <algorithm>
+
+#include "domain/crypto.hpp"
+#include "domain/events.hpp"
+#include "domain/ssrf.hpp"
+#include "domain/text.hpp"
+#include "domain/time.hpp"
+#include "domain/validation.hpp"
+#include "store/store.hpp"
+
+namespace contactd::domain {
+namespace {
+
+Result<void> RequireAdmin(const Principal& principal, Permission permission) {
+  if (auto allowed = Authorize(principal, permission, "webhook"); !allowed) return allowed;
+  if (principal.role == Role::kAdmin) return {};
+  return std::unexpected(Error::Forbidden("Only admins may manage webhooks"));
+}
+
+// ["*"] or distinct known event types, 1 to 9 of them.
+std::vector<std::string> ValidEvents(const Input<std::vector<std::string>>& input,
+                                     FieldErrors& errors) {
+  std::vector<std::string> events;
+  if (!input.value || input.value->empty()) {
+    errors.Add("events", "events must be [\"*\"] or a non-empty array of event types");
+    return events;
+  }
+  for (std::size_t i = 0; i < input.value->size(); ++i) {
+    const std::string& type = (*input.value)[i];
+    std::string path = "events[" + std::to_string(i) + "]";
+    if (type == "*") {
+      if (input.value->size() > 1) errors.Add(path, "\"*\" stands alone: it is every type");
+      events = {"*"};
+    } else if (!IsEventType(type)) {
+      errors.Add(path, path + " must be an event type (contact.created, contact.updated, "
+                              "contact.deleted, contact.restored, contact.status_changed, "
+                              "contact.primary_set, company.created, company.updated, "
+                              "company.deleted) or \"*\"");
+    } else if (std::find(events.begin(), events.end(), type) == events.end()) {
+      events.push_back(type);
+    }
+  }
+  return events;
+}
+
+std::optional<std::string> Description(const Input<std::string>& input, FieldErrors& errors) {
+  if (!input.value) return std::nullopt;
+  std::string text = CleanText("description", *input.value, errors);
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
+}  // namespace
+
+std::string NewWebhookSecret() { return "whsec_" + Base64Encode(RandomBytes(32)); }
+
+Result<std::vector<Webhook>> WebhookService::List(const Principal& principal) {
+  if (auto allowed = RequireAdmin(principal, Permission::kRead); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  return store_.ListWebhooks(principal.account);
+}
+
+Result<Webhook> WebhookService::Get(const Principal& principal, std::int64_t id) {
+  if (auto allowed = RequireAdmin(principal, Permission::kRead); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  auto webhook = store_.FindWebhook(principal.account, id);
+  if (!webhook) return std::unexpected(webhook.error());
+  if (!*webhook) return std::unexpected(Error::NotFound("Webhook not found"));
+  return std::move(**webhook);
+}
+
+Result<WebhookWithSecret> WebhookService::Create(const Principal& principal, WebhookInput input) {
+  if (auto allowed = RequireAdmin(principal, Permission::kCreate); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  FieldErrors errors = std::move(input.errors);
+  Webhook webhook;
+  webhook.account = principal.account;
+  if (!input.url.value) {
+    errors.Add("url", "url is required");
+  } else if (auto url = CheckPublicUrl(Trim(*input.url.value), "url", allow_private_); !url) {
+    for (const FieldError& field : url.error().fields) errors.Add(field.field, field.message);
+  } else {
+    webhook.url = std::string(Trim(*input.url.value));
+  }
+  if (!input.events.present) {
+    errors.Add("events", "events is required: [\"*\"] or a list of event types");
+  } else {
+    webhook.events = ValidEvents(input.events, errors);
+  }
+  webhook.description = Description(input.description, errors);
+  if (input.enabled.present) {
+    if (!input.enabled.value) {
+      errors.Add("enabled", "enabled must be true or false");
+    } else {
+      webhook.enabled = *input.enabled.value;
+    }
+  }
+  if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
+  webhook.created_at = webhook.updated_at = NowSeconds();
+  std::string secret = NewWebhookSecret();
+  auto created = store_.CreateWebhook(webhook, secret, kMaxWebhooksPerAccount);
+  if (!created) return std::unexpected(created.error());
+  return WebhookWithSecret{std::move(*created), std::move(secret)};
+}
+
+Result<Webhook> WebhookService::Update(const Principal& principal, std::int64_t id,
+                                       WebhookInput input) {
+  if (auto allowed = RequireAdmin(principal, Permission::kUpdate); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  FieldErrors errors = std::move(input.errors);
+  WebhookChanges changes;
+  if (input.url.present) {
+    if (!input.url.value) {
+      errors.Add("url", "url must be an http or https URL");
+    } else if (auto url = CheckPublicUrl(Trim(*input.url.value), "url", allow_private_); !url) {
+      for (const FieldError& field : url.error().fields) errors.Add(field.field, field.message);
+    } else {
+      changes.url = std::string(Trim(*input.url.value));
+    }
+  }
+  if (input.events.present) changes.events = ValidEvents(input.events, errors);
+  if (input.description.present) changes.description = Description(input.description, errors);
+  if (input.enabled.present) {
+    if (!input.enabled.value) {
+      errors.Add("enabled", "enabled must be true or false");
+    } else {
+      changes.enabled = *input.enabled.value;
+    }
+  }
+  if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
+  changes.now = NowSeconds();
+  auto updated = store_.UpdateWebhook(principal.account, id, changes);
+  if (!updated) return std::unexpected(updated.error());
+  if (!*updated) return std::unexpected(Error::NotFound("Webhook not found"));
+  return std::move(**updated);
+}
+
+Result<void> WebhookService::Delete(const Principal& principal, std::int64_t id) {
+  if (auto allowed = RequireAdmin(principal, Permission::kDelete); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  auto deleted = store_.DeleteWebhook(principal.account, id);
+  if (!deleted) return std::unexpected(deleted.error());
+  if (!*deleted) return std::unexpected(Error::NotFound("Webhook not found"));
+  return {};
+}
+
+Result<WebhookWithSecret> WebhookService::RotateSecret(const Principal& principal,
+                                                       std::int64_t id) {
+  if (auto allowed = RequireAdmin(principal, Permission::kUpdate); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  std::string secret = NewWebhookSecret();
+  std::int64_t now = NowSeconds();
+  auto rotated =
+      store_.RotateWebhookSecret(principal.account, id, secret, now, now + kSecretOverlapSeconds);
+  if (!rotated) return std::unexpected(rotated.error());
+  if (!*rotated) return std::unexpected(Error::NotFound("Webhook not found"));
+  return WebhookWithSecret{std::move(**rotated), std::move(secret)};
+}
+
+}  // namespace contactd::domain

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/access.hpp"
+#include "domain/contact.hpp"
+#include "domain/error.hpp"
+#include "domain/ids.hpp"
+
+namespace contactd::store {
+class Store;
+}
+
+namespace contactd::domain {
+
+// An account's endpoint that receives its events (Standard Webhooks), as it may be shown: never
+// its secret, which exists only in the answers that create or rotate it.
+struct Webhook {
+  std::int64_t id = 0;
+  AccountId account;
+  std::string url;
+  std::vector<std::string> events;  // event types, or "*" alone: every type
+  std::optional<std::string> description;
+  bool enabled = true;
+  std::optional<std::string> disabled_reason;  // why delivery stopped it (410, failing 3 days)
+  std::string format = "native";               // the payload's shape (a surface's)
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct WebhookChanges {
+  std::optional<std::string> url;
+  std::optional<std::vector<std::string>> events;
+  std::optional<std::optional<std::string>> description;
+  std::optional<bool> enabled;  // true also clears disabled_reason
+  std::int64_t now = 0;
+};
+
+// The body of POST / PATCH /webhooks.
+struct WebhookInput {
+  Input<std::string> url;
+  Input<std::vector<std::string>> events;
+  Input<std::string> description;
+  Input<bool> enabled;
+  FieldErrors errors;
+};
+
+struct WebhookWithSecret {
+  Webhook webhook;
+  std::string secret;  // "whsec_" + base64 of 32 random bytes
+};
+
+inline constexpr std::size_t kMaxWebhooksPerAccount = 20;
+// How long a rotated-out secret still signs deliveries (beside the new one).
+inline constexpr std::int64_t kSecretOverlapSeconds = 24 * 3600;
+
+// A new signing secret: "whsec_" + base64 of 32 random bytes.
+std::string NewWebhookSecret();
+
+// The account's webhook endpoints: admins only. Thread-safe if the store is.
+class WebhookService {
+ public:
+  // `allow_private`: endpoints may be on loopback or private networks (tests, private
+  // deployments); otherwise their host must resolve to public addresses only.
+  WebhookService(store::Store& store, bool allow_private)
+      : store_(store), allow_private_(allow_private) {}
+
+  Result<std::vector<Webhook>> List(const Principal& principal);
+  Result<Webhook> Get(const Principal& principal, std::int64_t id);
+  // url and events are required; 422 naming url when it is not http(s) or its host resolves to
+  // an internal address. At most kMaxWebhooksPerAccount.
+  Result<WebhookWithSecret> Create(const Principal& principal, WebhookInput input);
+  Result<Webhook> Update(const Principal& principal, std::int64_t id, WebhookInput input);
+  Result<void> Delete(const Principal& principal, std::int64_t id);
+  // A new secret; the old one keeps signing (beside it) for kSecretOverlapSeconds.
+  Result<WebhookWithSecret> RotateSecret(const Principal& principal, std::int64_t id);
+
+  bool allow_private() const { return allow_private_; }
+
+ private:
+  store::Store& store_;
+  const bool allow_private_;
+};
+
+}  // namespace contactd::domain
