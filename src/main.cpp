@@ -1,5 +1,6 @@
 // contactd: a multi-tenant Contacts API server. This file only parses the command line.
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -164,6 +165,15 @@ int main(int argc, char** argv) {
       config.server.shutdown_grace = std::chrono::seconds(shutdown_grace);
       config.event_retention_seconds = std::int64_t{event_retention_days} * 24 * 3600;
       config.webhook_allow_private = webhook_allow_private;
+      if (const char* scale = std::getenv("CONTACTD_WEBHOOK_RETRY_SCALE")) {
+        char* end = nullptr;
+        double value = std::strtod(scale, &end);
+        if (end == scale || *end != '\0' || !(value > 0) || value > 1000) {
+          fmt::print(stderr, "contactd: CONTACTD_WEBHOOK_RETRY_SCALE must be a number > 0\n");
+          return 2;
+        }
+        config.webhook_retry_scale = value;
+      }
       int code = contactd::app::Serve(config);
       spdlog::shutdown();  // flushes the access log and stops its flusher thread
       return code;

@@ -18,6 +18,8 @@ struct ServeConfig {
   std::int64_t event_retention_seconds = 30 * 24 * 3600;
   // Webhook endpoints may be on loopback or private networks (tests, private deployments).
   bool webhook_allow_private = false;
+  // Multiplies every webhook retry delay (CONTACTD_WEBHOOK_RETRY_SCALE, for tests).
+  double webhook_retry_scale = 1.0;
 };
 
 struct ListenAddress {

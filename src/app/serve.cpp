@@ -21,6 +21,7 @@
 #include "domain/settings.hpp"
 #include "domain/users.hpp"
 #include "domain/webhooks.hpp"
+#include "app/webhook_worker.hpp"
 #include "http/middleware.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -87,6 +88,8 @@ int Serve(const ServeConfig& config) {
   auto secret = store.CursorSecret();
   if (!secret) throw std::runtime_error(secret.error().message);
   const domain::CursorCodec cursors(*secret);
+  // The feed's cursors are signed apart: a list's cursor is no place in the feed.
+  const domain::CursorCodec event_cursors(*secret + ":events");
   domain::ContactService contacts(store);
   domain::CompanyService companies(store);
   domain::SettingsService settings(store);
@@ -97,12 +100,14 @@ int Serve(const ServeConfig& config) {
   domain::WebhookService webhooks(store, config.webhook_allow_private);
 
   Purger purger(contacts, events, config.event_retention_seconds);
+  WebhookWorker webhook_worker(store, {.allow_private = config.webhook_allow_private,
+                                       .retry_scale = config.webhook_retry_scale});
 
   http::Router router;
   api::native::AddRoutes(
       router,
       {contacts, companies, settings, custom_fields, lists, users, events, webhooks, cursors,
-       store});
+       event_cursors, store});
   http::Pipeline pipeline(router, accounts);
   http::Server server(config.server, pipeline);
   server.Run([&](std::uint16_t port) {

@@ -59,6 +59,7 @@ struct EventPage {
   std::vector<Event> items;
   std::int64_t last_id = 0;  // where the next page starts (the cursor)
   bool has_more = false;
+  bool gone = false;  // events after the cursor were purged
 };
 
 struct EventQuery {
@@ -72,8 +73,10 @@ class EventService {
  public:
   explicit EventService(store::Store& store) : store_(store) {}
 
-  // kGone when events after `after_id` were purged already (the client must resync).
-  Result<EventPage> List(const Principal& principal, const EventQuery& query);
+  // kGone when events after `after_id` were purged already (the client must resync). Contact
+  // events need contact reads, company events company reads: a token scoped to one sees its
+  // types only.
+  Result<EventPage> List(const Principal& principal, EventQuery query);
   // Erases events older than `retention_seconds`; returns how many.
   Result<std::int64_t> PurgeExpired(std::int64_t retention_seconds);
 

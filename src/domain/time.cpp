@@ -48,6 +48,13 @@ std::string FormatTimestamp(std::int64_t unix_seconds) {
                      hms.hours().count(), hms.minutes().count(), hms.seconds().count());
 }
 
+std::string FormatTimestampMs(std::int64_t unix_ms) {
+  std::int64_t seconds = unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000;
+  std::string text = FormatTimestamp(seconds);
+  text.insert(text.size() - 1, fmt::format(".{:03}", unix_ms - seconds * 1000));
+  return text;
+}
+
 std::optional<std::int64_t> ParseTimestamp(std::string_view text) {
   using namespace std::chrono;
   auto y = Digits(text, 0, 4);

@@ -12,6 +12,8 @@ std::int64_t NowSeconds();
 
 // Formats unix seconds as ISO 8601 UTC with second precision: "2026-03-20T15:30:45Z".
 std::string FormatTimestamp(std::int64_t unix_seconds);
+// The same with milliseconds: 2024-03-01T12:00:00.250Z.
+std::string FormatTimestampMs(std::int64_t unix_ms);
 
 // Parses an ISO 8601 date or date-time into unix seconds: "2020-01-01" (midnight UTC),
 // "2020-01-01T09:15:00Z", "2020-01-01T09:15:00.250Z" (fraction dropped),

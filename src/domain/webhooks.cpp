@@ -151,6 +151,38 @@ Result<void> WebhookService::Delete(const Principal& principal, std::int64_t id)
   return {};
 }
 
+Result<std::int64_t> WebhookService::Test(const Principal& principal, std::int64_t id) {
+  if (auto allowed = RequireAdmin(principal, Permission::kUpdate); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  auto queued = store_.QueuePing(principal.account, id, NowSeconds());
+  if (!queued) return std::unexpected(queued.error());
+  if (!*queued) return std::unexpected(Error::NotFound("Webhook not found"));
+  return **queued;
+}
+
+Result<std::vector<DeliveryAttempt>> WebhookService::Deliveries(const Principal& principal,
+                                                                std::int64_t id) {
+  if (auto allowed = RequireAdmin(principal, Permission::kRead); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  auto attempts = store_.ListDeliveryAttempts(principal.account, id, 100);
+  if (!attempts) return std::unexpected(attempts.error());
+  if (!*attempts) return std::unexpected(Error::NotFound("Webhook not found"));
+  return std::move(**attempts);
+}
+
+Result<std::int64_t> WebhookService::Redeliver(const Principal& principal,
+                                               std::int64_t event_id) {
+  if (auto allowed = RequireAdmin(principal, Permission::kUpdate); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  auto queued = store_.Redeliver(principal.account, event_id, NowSeconds());
+  if (!queued) return std::unexpected(queued.error());
+  if (!*queued) return std::unexpected(Error::NotFound("Event not found"));
+  return **queued;
+}
+
 Result<WebhookWithSecret> WebhookService::RotateSecret(const Principal& principal,
                                                        std::int64_t id) {
   if (auto allowed = RequireAdmin(principal, Permission::kUpdate); !allowed) {

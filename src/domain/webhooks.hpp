@@ -8,6 +8,7 @@
 #include "domain/access.hpp"
 #include "domain/contact.hpp"
 #include "domain/error.hpp"
+#include "domain/events.hpp"
 #include "domain/ids.hpp"
 
 namespace contactd::store {
@@ -53,6 +54,38 @@ struct WebhookWithSecret {
   std::string secret;  // "whsec_" + base64 of 32 random bytes
 };
 
+// A delivery the worker is to make now: an event (or a ping) for one endpoint.
+struct DueDelivery {
+  std::int64_t id = 0;
+  std::string kind;  // "event" or "ping"
+  int attempts = 0;  // made before this one
+  Webhook webhook;
+  std::vector<std::string> secrets;  // the current one first, then a rotated-out one still valid
+  std::optional<Event> event;        // kind "event"; none when the event expired meanwhile
+  std::int64_t created_at = 0;       // unix seconds
+  std::optional<std::int64_t> failing_since;  // the endpoint's first failure since a success
+};
+
+// One attempt of a delivery, as GET /webhooks/{id}/deliveries lists it.
+struct DeliveryAttempt {
+  std::int64_t delivery_id = 0;
+  std::int64_t webhook_id = 0;
+  std::int64_t event_id = 0;  // 0: a ping
+  std::int64_t attempted_at_ms = 0;
+  std::optional<int> status_code;  // none: no answer (refused, timeout, connection error)
+  std::int64_t duration_ms = 0;
+  std::optional<std::string> error;
+};
+
+// What an attempt leads to.
+struct AttemptOutcome {
+  DeliveryAttempt attempt;
+  bool delivered = false;
+  std::optional<std::int64_t> retry_at_ms;     // none and not delivered: given up
+  std::optional<std::string> disable_reason;   // the endpoint stops (410, failing 3 days)
+  std::int64_t now = 0;                        // unix seconds
+};
+
 inline constexpr std::size_t kMaxWebhooksPerAccount = 20;
 // How long a rotated-out secret still signs deliveries (beside the new one).
 inline constexpr std::int64_t kSecretOverlapSeconds = 24 * 3600;
@@ -77,6 +110,13 @@ class WebhookService {
   Result<void> Delete(const Principal& principal, std::int64_t id);
   // A new secret; the old one keeps signing (beside it) for kSecretOverlapSeconds.
   Result<WebhookWithSecret> RotateSecret(const Principal& principal, std::int64_t id);
+  // Queues a ping to the endpoint (delivered as soon as the worker can); returns its delivery id.
+  Result<std::int64_t> Test(const Principal& principal, std::int64_t id);
+  // The endpoint's latest delivery attempts, newest first (at most 100).
+  Result<std::vector<DeliveryAttempt>> Deliveries(const Principal& principal, std::int64_t id);
+  // Queues the event again to every enabled endpoint of the account that takes its type;
+  // returns how many.
+  Result<std::int64_t> Redeliver(const Principal& principal, std::int64_t event_id);
 
   bool allow_private() const { return allow_private_; }
 

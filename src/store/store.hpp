@@ -335,15 +335,39 @@ class Store {
       domain::AccountId account, std::int64_t id, std::string_view secret, std::int64_t now,
       std::int64_t previous_until) = 0;
 
+  // Deliveries. Reads the outbox past every enabled endpoint's place (at most `max_events` per
+  // endpoint) into deliveries of the types it takes, due now, and moves its place, in one write;
+  // returns how many deliveries it made.
+  virtual domain::Result<std::size_t> FanOutEvents(std::size_t max_events, std::int64_t now) = 0;
+  // Pending deliveries of enabled endpoints due at `now_ms`, soonest first, at most `limit`, none
+  // of the endpoints in `busy`.
+  virtual domain::Result<std::vector<domain::DueDelivery>> DueDeliveries(
+      std::int64_t now_ms, std::size_t limit, const std::vector<std::int64_t>& busy) = 0;
+  // Records the attempt and what follows from it, in one write.
+  virtual domain::Result<void> FinishAttempt(const domain::AttemptOutcome& outcome) = 0;
+  // The endpoint's latest attempts, newest first; nullopt when the account has no such endpoint.
+  virtual domain::Result<std::optional<std::vector<domain::DeliveryAttempt>>>
+  ListDeliveryAttempts(domain::AccountId account, std::int64_t webhook, std::size_t limit) = 0;
+  // A ping delivery, due now; nullopt when the account has no such endpoint.
+  virtual domain::Result<std::optional<std::int64_t>> QueuePing(domain::AccountId account,
+                                                                std::int64_t webhook,
+                                                                std::int64_t now) = 0;
+  // The event again for every enabled endpoint of the account taking its type; how many.
+  // nullopt when the account has no such event (kept).
+  virtual domain::Result<std::optional<std::int64_t>> Redeliver(domain::AccountId account,
+                                                                std::int64_t event_id,
+                                                                std::int64_t now) = 0;
+  // Pending deliveries, every account's.
+  virtual domain::Result<std::int64_t> DeliveryBacklog() = 0;
+
   // The account's events after query.after_id, oldest first: at most query.limit of
-  // query.types (every type when empty) that the scope sees (contact events of the contacts it
-  // sees: owned, assigned or shared, then or now), reading at most `max_scanned` events. The
-  // page's last_id is where the next one starts.
+  // query.types (every type when empty) that the scope sees (contact events of the contacts its
+  // user owned or was assigned when the event was written, or that are shared with it now),
+  // reading at most `max_scanned` events. The page's last_id is where the next one starts; gone
+  // (and nothing else) when events after query.after_id were purged.
   virtual domain::Result<domain::EventPage> ListEvents(const domain::ContactScope& scope,
                                                        const domain::EventQuery& query,
                                                        std::size_t max_scanned) = 0;
-  // The greatest id of the events purged so far (0: none).
-  virtual domain::Result<std::int64_t> PurgedEventsThrough() = 0;
   // Erases the events of every account written before `created_before`; returns how many.
   virtual domain::Result<std::int64_t> PurgeEvents(std::int64_t created_before) = 0;
 

@@ -206,3 +206,68 @@ def test_a_cursor_older_than_the_retention_is_gone(tmp_path):
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
+
+
+def test_events_carry_when_they_were_written(server, tmp_path):
+    tenant = server.tenant()
+    _, start = drain(tenant.admin)
+    path = tmp_path / "old.ndjson"
+    path.write_text('{"contact_type":"sponsor","company_name":"Old Co","first_name":"Old",'
+                    '"created_at":"2001-02-03T04:05:06Z"}\n')
+    result = subprocess.run([BIN, "import", "--account", str(tenant.account["id"]), "--file",
+                             str(path), "--db", str(server.db)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    events, _ = drain(tenant.admin, start)
+    created = [e for e in events if e["type"] == "contact.created"]
+    assert created[0]["data"]["created_at"] == "2001-02-03T04:05:06Z"
+    assert not created[0]["timestamp"].startswith("2001")
+
+
+def test_scoped_tokens_read_the_event_types_they_may(server, tenant):
+    _, start = drain(tenant.admin)
+    company = tenant.admin.company("Scoped Co")
+    tenant.admin.contact(company["id"], first_name="Scoped")
+    me = tenant.admin.get("/me").json()["data"]
+
+    def token(scopes):
+        r = tenant.admin.post(f"/users/{me['id']}/tokens", {"scopes": scopes})
+        return Client(server, r.json()["data"]["token"])
+    contacts_only, _ = drain(token(["contacts.readonly"]), start)
+    assert [e["type"] for e in contacts_only] == ["contact.created"]
+    companies_only, _ = drain(token(["companies.readonly"]), start)
+    assert [e["type"] for e in companies_only] == ["company.created"]
+    assert_error(token(["contacts.readonly"]).get("/events", params={"types": "company.created"}),
+                 403, "forbidden")
+    assert_error(token(["users.readonly"]).get("/events"), 403, "forbidden")
+
+
+def test_a_list_cursor_is_no_place_in_the_feed(tenant):
+    company = tenant.admin.company()
+    for name in ("A", "B"):
+        tenant.admin.contact(company["id"], first_name=name, is_connected=True)
+    page = tenant.admin.get("/contacts", params={"limit": 1}).json()
+    assert_error(tenant.admin.get("/events", params={"after": page["pagination"]["next_cursor"]}),
+                 400, "bad_request", ["after"])
+
+
+def test_writes_that_change_nothing_have_no_company_event(tenant):
+    company = tenant.admin.company("Same Co", website="https://same.example")
+    contact = tenant.admin.contact(company["id"])
+    put = lambda: tenant.admin.session.put(
+        f"{tenant.server.api}/companies/{company['id']}/primary-contact",
+        json={"contact_id": contact["id"]})
+    assert put().status_code == 200
+    _, start = drain(tenant.admin)
+    assert tenant.admin.patch(f"/companies/{company['id']}",
+                              {"name": "Same Co", "website": "https://same.example"}).ok
+    assert put().status_code == 200  # the primary already
+    events, _ = drain(tenant.admin, start)
+    assert events == []
+
+
+def test_an_idle_accounts_cursor_keeps_up_with_the_others(server, tenant):
+    _, cursor = drain(tenant.admin)
+    other = server.tenant()
+    other.admin.company("Busy Co")
+    page = feed(tenant.admin, after=cursor)
+    assert page["data"] == [] and page["pagination"]["next_cursor"] != cursor

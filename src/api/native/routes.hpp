@@ -32,6 +32,7 @@ struct Services {
   domain::EventService& events;
   domain::WebhookService& webhooks;
   const domain::CursorCodec& cursors;
+  const domain::CursorCodec& event_cursors;  // the feed's, under a key of their own
   store::Store& store;  // for the health check only
 };
 

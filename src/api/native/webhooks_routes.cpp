@@ -120,6 +120,47 @@ http::Response RotateSecret(const Services& s, const http::Request&,
                  : RenderError(context, rotated.error());
 }
 
+http::Response TestWebhook(const Services& s, const http::Request&,
+                           http::RequestContext& context) {
+  auto id = WebhookId(context);
+  if (!id) return RenderError(context, id.error());
+  auto queued = s.webhooks.Test(context.caller(), *id);
+  if (!queued) return RenderError(context, queued.error());
+  return Render(context, json::object{{"delivery_id", *queued}}, 202);
+}
+
+http::Response ListDeliveries(const Services& s, const http::Request&,
+                              http::RequestContext& context) {
+  auto id = WebhookId(context);
+  if (!id) return RenderError(context, id.error());
+  auto attempts = s.webhooks.Deliveries(context.caller(), *id);
+  if (!attempts) return RenderError(context, attempts.error());
+  json::array data;
+  for (const domain::DeliveryAttempt& attempt : *attempts) {
+    data.push_back(json::object{
+        {"delivery_id", attempt.delivery_id},
+        {"event_id", attempt.event_id == 0 ? json::value(nullptr)
+                                           : json::value(domain::EventPublicId(attempt.event_id))},
+        {"attempted_at", domain::FormatTimestampMs(attempt.attempted_at_ms)},
+        {"status_code", attempt.status_code ? json::value(*attempt.status_code)
+                                            : json::value(nullptr)},
+        {"duration_ms", attempt.duration_ms},
+        {"error", attempt.error ? json::value(*attempt.error) : json::value(nullptr)}});
+  }
+  return Render(context, std::move(data));
+}
+
+http::Response Redeliver(const Services& s, const http::Request&,
+                         http::RequestContext& context) {
+  std::string_view raw = context.path_params[0];
+  if (raw.starts_with("evt_")) raw.remove_prefix(4);
+  auto id = ParseIdParam(std::string(raw), "event_id");
+  if (!id) return RenderError(context, id.error());
+  auto queued = s.webhooks.Redeliver(context.caller(), *id);
+  if (!queued) return RenderError(context, queued.error());
+  return Render(context, json::object{{"deliveries", *queued}}, 202);
+}
+
 http::RouteOptions Needs(domain::Permission permission) {
   return http::RouteOptions{.permission = permission, .resource = "webhook"};
 }
@@ -135,6 +176,9 @@ std::vector<RouteSpec> WebhookRoutes() {
       {"PATCH", "/webhooks/{webhook_id}", UpdateWebhook, Needs(Permission::kUpdate)},
       {"DELETE", "/webhooks/{webhook_id}", DeleteWebhook, Needs(Permission::kDelete)},
       {"POST", "/webhooks/{webhook_id}/rotate-secret", RotateSecret, Needs(Permission::kUpdate)},
+      {"POST", "/webhooks/{webhook_id}/test", TestWebhook, Needs(Permission::kUpdate)},
+      {"GET", "/webhooks/{webhook_id}/deliveries", ListDeliveries, Needs(Permission::kRead)},
+      {"POST", "/events/{event_id}/redeliver", Redeliver, Needs(Permission::kUpdate)},
   };
 }
 

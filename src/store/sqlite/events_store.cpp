@@ -31,7 +31,7 @@ constexpr const char* kSetPurgedThrough =
     "INSERT INTO settings (key, value) VALUES ('events_purged_through', ?) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 // The oldest event to keep: events are written in id order, so the ones before it are the
-// expired ones (reading up to it costs what the purge deletes).
+// expired ones (found once per purge, reading what it deletes).
 constexpr const char* kFirstKeptEvent =
     "SELECT id FROM events WHERE created_at >= ? ORDER BY id LIMIT 1";
 constexpr const char* kLastEvent = "SELECT max(id) FROM events";
@@ -59,6 +59,38 @@ std::int64_t PurgedThrough(Connection& c) {
 
 }  // namespace
 
+std::optional<domain::Event> SqliteStore::ReadEvent(Connection& c, std::int64_t id) {
+  Statement stmt = c.Prepare(kSelectEvent);
+  stmt.Bind(1, id);
+  if (!stmt.Step()) return std::nullopt;
+  domain::Event event;
+  event.id = stmt.Int(0);
+  event.account = AccountId{stmt.Int(1)};
+  event.type = stmt.Text(2);
+  event.created_at = stmt.Int(3);
+  event.subject_id = stmt.Int(4);
+  bool contact = IsContactEvent(event.type);
+  auto decode = [&](int column, auto& contact_out, auto& company_out) {
+    if (stmt.IsNull(column)) return;
+    std::string snapshot = stmt.Text(column);
+    if (contact && column == 6) {
+      if (stmt.IsNull(5)) return;
+      snapshot = Overlay(stmt.Text(5), snapshot);
+    }
+    Statement row = c.Prepare(contact ? contact_from_json_sql_ : company_from_json_sql_);
+    row.Bind(1, snapshot);
+    if (!row.Step()) return;
+    if (contact) {
+      contact_out = ReadContact(row);
+    } else {
+      company_out = ReadCompany(row);
+    }
+  };
+  decode(5, event.contact, event.company);
+  decode(6, event.previous_contact, event.previous_company);
+  return event;
+}
+
 Result<domain::EventPage> SqliteStore::ListEvents(const domain::ContactScope& scope,
                                                   const domain::EventQuery& query,
                                                   std::size_t max_scanned) {
@@ -66,6 +98,11 @@ Result<domain::EventPage> SqliteStore::ListEvents(const domain::ContactScope& sc
     Transaction transaction(c, Transaction::Mode::kRead);
     domain::EventPage page;
     page.last_id = query.after_id;
+    // In the read's own snapshot, so that no purge slips between the check and the read.
+    if (query.after_id > 0 && query.after_id < PurgedThrough(c)) {
+      page.gone = true;
+      return page;
+    }
     std::unordered_set<std::string> types(query.types.begin(), query.types.end());
     std::vector<std::int64_t> kept;
     std::size_t scanned = 0;
@@ -102,69 +139,42 @@ Result<domain::EventPage> SqliteStore::ListEvents(const domain::ContactScope& sc
     }
     if (!page.has_more && scanned == max_scanned) page.has_more = true;
     for (std::int64_t id : kept) {
-      Statement stmt = c.Prepare(kSelectEvent);
-      stmt.Bind(1, id);
-      if (!stmt.Step()) continue;
-      domain::Event event;
-      event.id = stmt.Int(0);
-      event.account = AccountId{stmt.Int(1)};
-      event.type = stmt.Text(2);
-      event.created_at = stmt.Int(3);
-      event.subject_id = stmt.Int(4);
-      bool contact = IsContactEvent(event.type);
-      auto decode = [&](int column, auto& contact_out, auto& company_out) {
-        if (stmt.IsNull(column)) return;
-        std::string snapshot = stmt.Text(column);
-        if (contact && column == 6) {
-          if (stmt.IsNull(5)) return;
-          snapshot = Overlay(stmt.Text(5), snapshot);
-        }
-        Statement row = c.Prepare(contact ? contact_from_json_sql_ : company_from_json_sql_);
-        row.Bind(1, snapshot);
-        if (!row.Step()) return;
-        if (contact) {
-          contact_out = ReadContact(row);
-        } else {
-          company_out = ReadCompany(row);
-        }
-      };
-      decode(5, event.contact, event.company);
-      decode(6, event.previous_contact, event.previous_company);
-      page.items.push_back(std::move(event));
+      if (auto event = ReadEvent(c, id)) page.items.push_back(std::move(*event));
     }
-    // A page cut by its limit ends at its last event; one cut by the scan, where the scan ended.
+    // A page cut by its limit ends at its last event; one cut by the scan, where the scan ended;
+    // a whole one at the newest event of every account (ids are given in commit order), so that
+    // an idle account's cursor moves on with the others' and stays ahead of the purge.
     if (page.has_more && kept.size() == static_cast<std::size_t>(query.limit) && !kept.empty()) {
       page.last_id = kept.back();
+    } else if (!page.has_more) {
+      Statement newest = c.Prepare(kLastEvent);
+      newest.Step();
+      if (!newest.IsNull(0)) page.last_id = std::max(page.last_id, newest.Int(0));
     }
     transaction.Commit();
     return page;
   });
 }
 
-Result<std::int64_t> SqliteStore::PurgedEventsThrough() {
-  return Run([&](Connection& c) -> Result<std::int64_t> { return PurgedThrough(c); });
-}
-
 Result<std::int64_t> SqliteStore::PurgeEvents(std::int64_t created_before) {
-  // In writes of at most 10,000 events, so that other writers get their turn.
+  // The first event to keep, found once; then deletes below it in writes of at most 10,000
+  // events, so that other writers get their turn.
+  auto boundary = Run([&](Connection& c) -> Result<std::int64_t> {
+    Statement first = c.Prepare(kFirstKeptEvent);
+    first.Bind(1, created_before);
+    if (first.Step()) return first.Int(0);
+    Statement last = c.Prepare(kLastEvent);
+    last.Step();
+    return last.IsNull(0) ? 0 : last.Int(0) + 1;
+  });
+  if (!boundary) return std::unexpected(boundary.error());
   constexpr std::int64_t kChunk = 10000;
   std::int64_t total = 0;
   for (;;) {
     auto purged = Write([&](Connection& c) -> Result<std::int64_t> {
-      std::int64_t boundary = 0;  // the first event kept
-      Statement first = c.Prepare(kFirstKeptEvent);
-      first.Bind(1, created_before);
-      if (first.Step()) {
-        boundary = first.Int(0);
-      } else {
-        Statement last = c.Prepare(kLastEvent);
-        last.Step();
-        if (last.IsNull(0)) return 0;
-        boundary = last.Int(0) + 1;
-      }
       // The greatest id this write purges: the cursor a client must be past.
       Statement chunk = c.Prepare(kLastOfChunk);
-      chunk.Bind(1, boundary).Bind(2, kChunk);
+      chunk.Bind(1, *boundary).Bind(2, kChunk);
       chunk.Step();
       if (chunk.IsNull(0)) return 0;
       std::int64_t through = chunk.Int(0);

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 19> kMigrations = {
+constexpr std::array<const char*, 20> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -528,6 +528,36 @@ CREATE TABLE webhooks (
   updated_at            INTEGER NOT NULL
 );
 CREATE INDEX webhooks_account ON webhooks (account_id);
+)sql",
+
+    // 20: deliveries. One row per event (or ping) an endpoint is to receive, made when the worker
+    // reads the outbox past the endpoint's last_event_id (in the same transaction that moves it),
+    // so that nothing acknowledged is lost across a crash; due times in milliseconds. Each
+    // attempt is kept for GET /webhooks/{id}/deliveries.
+    R"sql(
+CREATE TABLE deliveries (
+  id              INTEGER PRIMARY KEY,
+  webhook_id      INTEGER NOT NULL,
+  event_id        INTEGER NOT NULL,
+  kind            TEXT NOT NULL DEFAULT 'event',
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending',
+  created_at      INTEGER NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX deliveries_webhook ON deliveries (webhook_id);
+CREATE TABLE delivery_attempts (
+  id           INTEGER PRIMARY KEY,
+  delivery_id  INTEGER NOT NULL,
+  webhook_id   INTEGER NOT NULL,
+  event_id     INTEGER NOT NULL,
+  attempted_at INTEGER NOT NULL,
+  status_code  INTEGER,
+  duration_ms  INTEGER NOT NULL,
+  error        TEXT
+);
+CREATE INDEX delivery_attempts_webhook ON delivery_attempts (webhook_id, id);
 )sql",
 };
 

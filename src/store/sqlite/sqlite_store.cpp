@@ -5,6 +5,7 @@
 #include <charconv>
 #include <optional>
 #include <stdexcept>
+#include <map>
 #include <unordered_map>
 #include <utility>
 
@@ -12,6 +13,7 @@
 
 #include "domain/tags.hpp"
 #include "domain/text.hpp"
+#include "domain/time.hpp"
 #include "store/sqlite/filter_sql.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/statement.hpp"
@@ -153,6 +155,14 @@ constexpr const char* kInsertBareEvent =
 constexpr const char* kEraseEventData =
     "UPDATE events SET data = NULL, previous = NULL WHERE account_id = ? AND subject_id = ? AND "
     "type LIKE 'contact.%' AND (data IS NOT NULL OR previous IS NOT NULL)";
+constexpr const char* kSnapshotPeople =
+    "SELECT json_extract(data, '$.owner_user_id'), json_extract(data, '$.assigned_user_id') "
+    "FROM deleted_contacts WHERE account_id = ? AND id = ? AND data IS NOT NULL";
+// Contacts past their restore window leave their events without data too.
+constexpr const char* kPurgeEventData =
+    "UPDATE events SET data = NULL, previous = NULL WHERE type LIKE 'contact.%' AND "
+    "(data IS NOT NULL OR previous IS NOT NULL) AND (account_id, subject_id) IN "
+    "(SELECT account_id, id FROM deleted_contacts WHERE data IS NOT NULL AND deleted_at < ?)";
 constexpr const char* kSeesContact =
     "SELECT 1 FROM contacts WHERE account_id = ?1 AND id = ?2 AND (owner_user_id = ?3 OR "
     "assigned_user_id = ?3 OR EXISTS (SELECT 1 FROM contact_shares WHERE contact_id = ?2 AND "
@@ -1504,6 +1514,9 @@ void SqliteStore::BuildSnapshotSql(Connection& c) {
       "SELECT account_id, ?, ?, id, " + company_json +
       ", ? FROM companies WHERE account_id = ? AND id = ?";
   company_from_json_sql_ = "SELECT " + companies.Values("?1", kCompanyColumns);
+  company_unchanged_sql_ = "SELECT json_remove(?, '$.updated_at') = json_remove(" +
+                           company_json + ", '$.updated_at') FROM companies WHERE account_id = ? "
+                           "AND id = ?";
 }
 
 void SqliteStore::RecordCreated(Connection& c, const domain::NewContact& contact, ContactId id) {
@@ -1563,6 +1576,12 @@ std::optional<std::string> SqliteStore::CompanyJson(Connection& c, AccountId acc
 void SqliteStore::RecordCompanyEvent(Connection& c, std::string_view type, AccountId account,
                                      CompanyId id, std::int64_t now,
                                      const std::optional<std::string>& previous) {
+  if (previous) {
+    // A write of the values the company holds already is no change: no event.
+    Statement same = c.Prepare(company_unchanged_sql_);
+    same.Bind(1, *previous).Bind(2, account.value).Bind(3, id.value);
+    if (same.Step() && same.Int(0) == 1) return;
+  }
   Statement stmt = c.Prepare(company_event_sql_);
   stmt.Bind(1, type).Bind(2, now).BindOptional(3, previous).Bind(4, account.value);
   stmt.Bind(5, id.value).Run();
@@ -1766,25 +1785,28 @@ class SqliteStore::Load final : public ContactLoad {
       FieldDefinitions definitions(c);  // one read per batch: a load holds the write lock
       std::optional<ContactId> first;
       ContactId last;
-      std::vector<std::pair<const domain::NewContact*, ContactId>> primaries;
+      // The primary contact each company ends the batch with (the last one wins).
+      std::map<std::int64_t, ContactId> primaries;
       for (const domain::NewContact& contact : contacts) {
         last = InsertContact(c, contact, definitions);
         if (!first) first = last;
-        if (contact.is_primary && contact.company) primaries.emplace_back(&contact, last);
+        if (contact.is_primary && contact.company) primaries[contact.company->value] = last;
       }
+      // Events carry when they were written (a row's created_at may keep an older time).
+      std::int64_t now = domain::NowSeconds();
       // One statement writes the batch's contact.created events (its ids are consecutive: the
       // load holds the write lock).
       if (first) {
         c.Prepare(store_.contact_events_sql_)
             .Bind(1, "contact.created")
-            .Bind(2, contacts.front().now)
+            .Bind(2, now)
             .Bind(3, contacts.front().account.value)
             .Bind(4, first->value)
             .Bind(5, last.value)
             .Run();
       }
-      for (const auto& [contact, id] : primaries) {
-        store_.RecordContactEvent(c, "contact.primary_set", contact->account, id, contact->now,
+      for (const auto& [company, id] : primaries) {
+        store_.RecordContactEvent(c, "contact.primary_set", contacts.front().account, id, now,
                                   std::nullopt);
       }
       if (batch) batch->Commit();
@@ -2004,16 +2026,20 @@ Result<bool> SqliteStore::DeleteContact(const domain::ContactScope& scope, Conta
     if (!current) {
       if (!permanent || scope.user) return false;
       // Erasing a contact deleted earlier: its snapshot and its shares go.
-      c.Prepare(kEraseSnapshot).Bind(1, account.value).Bind(2, id.value).Run();
-      bool erased = c.Changes() > 0;
-      if (erased) {
-        c.Prepare(kDeleteShares).Bind(1, account.value).Bind(2, id.value).Run();
-        domain::Contact gone;
-        gone.account = account;
-        gone.id = id;
-        RecordErasedContact(c, gone, now);
+      domain::Contact gone;  // who its event is shown to (an `own` user's feed)
+      gone.account = account;
+      gone.id = id;
+      {
+        Statement people = c.Prepare(kSnapshotPeople);
+        people.Bind(1, account.value).Bind(2, id.value);
+        if (!people.Step()) return false;
+        if (!people.IsNull(0)) gone.owner_user = domain::UserId{people.Int(0)};
+        if (!people.IsNull(1)) gone.assigned_user = domain::UserId{people.Int(1)};
       }
-      return erased;
+      c.Prepare(kEraseSnapshot).Bind(1, account.value).Bind(2, id.value).Run();
+      c.Prepare(kDeleteShares).Bind(1, account.value).Bind(2, id.value).Run();
+      RecordErasedContact(c, gone, now);
+      return true;
     }
     if (auto allowed = check(*current); !allowed) return std::unexpected(allowed.error());
     IndexTags(c, account, id, current->tags, /*add=*/false);
@@ -2138,6 +2164,7 @@ Result<Page<domain::Contact>> SqliteStore::ListDeletedContacts(AccountId account
 Result<std::int64_t> SqliteStore::PurgeDeletedContacts(std::int64_t deleted_before) {
   auto purged = Write([&](Connection& c) -> Result<std::int64_t> {
     c.Prepare(kPurgeShares).Bind(1, deleted_before).Run();
+    c.Prepare(kPurgeEventData).Bind(1, deleted_before).Run();
     c.Prepare(kPurgeSnapshots).Bind(1, deleted_before).Run();
     return c.Changes();
   });
@@ -2171,6 +2198,12 @@ Result<std::optional<domain::Company>> SqliteStore::SetCompanyPrimary(
       }
     }
     std::optional<std::string> previous = CompanyJson(c, account, company);
+    std::optional<std::int64_t> was_primary;
+    {
+      Statement primary = c.Prepare(kSelectCompanyPrimary);
+      primary.Bind(1, account.value).Bind(2, company.value);
+      if (primary.Step() && !primary.IsNull(0)) was_primary = primary.Int(0);
+    }
     c.Prepare(kDemotePrimary).Bind(1, now).Bind(2, account.value).Bind(3, company.value).Run();
     Statement set = c.Prepare(kSetCompanyPrimary);
     if (contact) {
@@ -2180,7 +2213,9 @@ Result<std::optional<domain::Company>> SqliteStore::SetCompanyPrimary(
       set.BindNull(1);
     }
     set.Bind(2, now).Bind(3, account.value).Bind(4, company.value).Run();
-    if (contact) RecordContactEvent(c, "contact.primary_set", account, *contact, now, std::nullopt);
+    if (contact && was_primary != contact->value) {
+      RecordContactEvent(c, "contact.primary_set", account, *contact, now, std::nullopt);
+    }
     RecordCompanyEvent(c, "company.updated", account, company, now, previous);
     return SelectCompany(c, account, company);
   });

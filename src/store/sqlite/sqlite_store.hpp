@@ -118,10 +118,22 @@ class SqliteStore final : public Store {
   domain::Result<std::optional<domain::Webhook>> RotateWebhookSecret(
       domain::AccountId account, std::int64_t id, std::string_view secret, std::int64_t now,
       std::int64_t previous_until) override;
+  domain::Result<std::size_t> FanOutEvents(std::size_t max_events, std::int64_t now) override;
+  domain::Result<std::vector<domain::DueDelivery>> DueDeliveries(
+      std::int64_t now_ms, std::size_t limit, const std::vector<std::int64_t>& busy) override;
+  domain::Result<void> FinishAttempt(const domain::AttemptOutcome& outcome) override;
+  domain::Result<std::optional<std::vector<domain::DeliveryAttempt>>> ListDeliveryAttempts(
+      domain::AccountId account, std::int64_t webhook, std::size_t limit) override;
+  domain::Result<std::optional<std::int64_t>> QueuePing(domain::AccountId account,
+                                                        std::int64_t webhook,
+                                                        std::int64_t now) override;
+  domain::Result<std::optional<std::int64_t>> Redeliver(domain::AccountId account,
+                                                        std::int64_t event_id,
+                                                        std::int64_t now) override;
+  domain::Result<std::int64_t> DeliveryBacklog() override;
   domain::Result<domain::EventPage> ListEvents(const domain::ContactScope& scope,
                                                const domain::EventQuery& query,
                                                std::size_t max_scanned) override;
-  domain::Result<std::int64_t> PurgedEventsThrough() override;
   domain::Result<std::int64_t> PurgeEvents(std::int64_t created_before) override;
   domain::Result<Page<domain::TagCount>> ListTags(const domain::ContactScope& scope,
                                                   const domain::ListQuery& query) override;
@@ -196,9 +208,12 @@ class SqliteStore final : public Store {
   void CommitGroup(const std::vector<PendingWrite*>& group);
 
   void BuildSnapshotSql(Connection& c);
+  // The event of that id with its objects, or nullopt (events_store.cpp).
+  std::optional<domain::Event> ReadEvent(Connection& c, std::int64_t id);
 
   // The outbox: each records an event in the caller's write transaction, with the object as it
-  // now is (and `previous`, its snapshot before an update).
+  // now is (and `previous`: for a contact, the old values of the columns an update wrote; for a
+  // company, its snapshot before the update).
   void RecordContactEvent(Connection& c, std::string_view type, domain::AccountId account,
                           domain::ContactId id, std::int64_t now,
                           const std::optional<std::string>& previous);
@@ -236,6 +251,7 @@ class SqliteStore final : public Store {
   std::string company_json_sql_;
   std::string company_event_sql_;
   std::string company_from_json_sql_;
+  std::string company_unchanged_sql_;  // 1 when a snapshot (?1) is the row as it is (updated_at aside)
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
   std::mutex write_mu_;

@@ -1,0 +1,267 @@
+#include "app/webhook_worker.hpp"
+
+#include <curl/curl.h>
+
+#include <array>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <random>
+
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/native/events_codec.hpp"
+#include "domain/crypto.hpp"
+#include "domain/ssrf.hpp"
+#include "domain/time.hpp"
+#include "domain/webhooks.hpp"
+#include "store/store.hpp"
+
+namespace contactd::app {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::size_t kMaxResponseBytes = 64 * 1024;
+constexpr std::int64_t kFailingLimitSeconds = 3 * 24 * 3600;
+constexpr std::array<std::int64_t, 11> kRetrySeconds = {
+    5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600,
+    10 * 3600, 10 * 3600, 10 * 3600, 10 * 3600};
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The body an endpoint of `format` receives, and its webhook-id.
+std::pair<std::string, std::string> Payload(const domain::DueDelivery& delivery) {
+  if (delivery.kind == "ping") {
+    json::object body{{"type", "ping"},
+                      {"timestamp", domain::FormatTimestamp(domain::NowSeconds())},
+                      {"data", json::object{{"webhook_id", delivery.webhook.id}}}};
+    return {"ping_" + std::to_string(delivery.id), json::serialize(body)};
+  }
+  json::object event = api::native::EventJson(*delivery.event);
+  json::object body{{"type", event["type"]},
+                    {"timestamp", event["timestamp"]},
+                    {"data", event["data"]}};
+  if (!event["previous"].is_null()) body["previous"] = event["previous"];
+  return {domain::EventPublicId(delivery.event->id), json::serialize(body)};
+}
+
+// One transfer in flight.
+struct Transfer {
+  domain::DueDelivery delivery;
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  std::string body;
+  std::string response;
+  std::int64_t started_ms = 0;
+  bool internal_address = false;  // refused at connect
+  bool allow_private = false;
+
+  ~Transfer() {
+    if (headers != nullptr) curl_slist_free_all(headers);
+    if (easy != nullptr) curl_easy_cleanup(easy);
+  }
+};
+
+std::size_t Collect(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  std::size_t bytes = size * count;
+  std::size_t room = kMaxResponseBytes - std::min(kMaxResponseBytes, transfer->response.size());
+  transfer->response.append(data, std::min(bytes, room));
+  return bytes;  // the rest is read and dropped
+}
+
+// Checks the address curl is about to connect to: DNS may have changed since registration.
+curl_socket_t OpenSocket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* transfer = static_cast<Transfer*>(user);
+  if (!transfer->allow_private && !domain::IsPublicAddress(address->addr)) {
+    transfer->internal_address = true;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
+std::unique_ptr<Transfer> Start(domain::DueDelivery delivery, bool allow_private) {
+  auto transfer = std::make_unique<Transfer>();
+  transfer->allow_private = allow_private;
+  auto [id, body] = Payload(delivery);
+  transfer->body = std::move(body);
+  std::int64_t timestamp = domain::NowSeconds();
+  std::string signature =
+      WebhookSignature(delivery.secrets, id, timestamp, transfer->body);
+  for (const std::string& header :
+       {std::string("content-type: application/json"), "webhook-id: " + id,
+        "webhook-timestamp: " + std::to_string(timestamp), "webhook-signature: " + signature,
+        std::string("user-agent: contactd-webhooks")}) {
+    transfer->headers = curl_slist_append(transfer->headers, header.c_str());
+  }
+  CURL* easy = curl_easy_init();
+  transfer->easy = easy;
+  curl_easy_setopt(easy, CURLOPT_URL, delivery.webhook.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_POST, 1L);
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->body.c_str());
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(transfer->body.size()));
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 10000L);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, Collect);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, OpenSocket);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, transfer.get());
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
+  transfer->delivery = std::move(delivery);
+  transfer->started_ms = NowMs();
+  return transfer;
+}
+
+domain::AttemptOutcome Outcome(const Transfer& transfer, CURLcode code, double retry_scale) {
+  const domain::DueDelivery& delivery = transfer.delivery;
+  domain::AttemptOutcome outcome;
+  outcome.now = domain::NowSeconds();
+  domain::DeliveryAttempt& attempt = outcome.attempt;
+  attempt.delivery_id = delivery.id;
+  attempt.webhook_id = delivery.webhook.id;
+  attempt.event_id = delivery.event ? delivery.event->id : 0;
+  attempt.attempted_at_ms = transfer.started_ms;
+  attempt.duration_ms = NowMs() - transfer.started_ms;
+  long status = 0;
+  if (code == CURLE_OK) {
+    curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
+    attempt.status_code = static_cast<int>(status);
+  } else if (transfer.internal_address) {
+    attempt.error = "refused: the endpoint's address is internal";
+  } else {
+    attempt.error = curl_easy_strerror(code);
+  }
+  if (code == CURLE_OK && status >= 200 && status < 300) {
+    outcome.delivered = true;
+    return outcome;
+  }
+  if (status >= 300 && status < 400) attempt.error = "redirects are not followed";
+  if (status == 410) {
+    outcome.disable_reason = "The endpoint answered 410 Gone";
+    return outcome;  // no retry
+  }
+  if (auto delay = RetryDelayMs(delivery.attempts + 1, retry_scale)) {
+    outcome.retry_at_ms = NowMs() + *delay;
+  }
+  auto limit = static_cast<std::int64_t>(static_cast<double>(kFailingLimitSeconds) * retry_scale);
+  if (delivery.failing_since && outcome.now - *delivery.failing_since >= limit) {
+    outcome.disable_reason = "Every delivery failed for 3 days";
+  }
+  return outcome;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> RetryDelayMs(int attempts, double scale) {
+  if (attempts < 1 || attempts > static_cast<int>(kRetrySeconds.size())) return std::nullopt;
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::uniform_real_distribution<double> jitter(0.9, 1.1);
+  double ms = static_cast<double>(kRetrySeconds[attempts - 1]) * 1000.0 * scale * jitter(random);
+  return static_cast<std::int64_t>(ms);
+}
+
+std::string WebhookSignature(const std::vector<std::string>& secrets, std::string_view id,
+                             std::int64_t timestamp, std::string_view body) {
+  std::string content =
+      std::string(id) + "." + std::to_string(timestamp) + "." + std::string(body);
+  std::string signature;
+  for (const std::string& secret : secrets) {
+    std::string_view encoded = secret;
+    if (encoded.starts_with("whsec_")) encoded.remove_prefix(6);
+    auto key = domain::Base64Decode(encoded);
+    if (!key) continue;
+    if (!signature.empty()) signature += ' ';
+    signature += "v1," + domain::Base64Encode(domain::HmacSha256(*key, content));
+  }
+  return signature;
+}
+
+WebhookWorker::WebhookWorker(store::Store& store, WebhookWorkerOptions options)
+    : store_(store), options_(options) {
+  // Before any thread uses libcurl (only this worker does).
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  thread_ = std::jthread([this](std::stop_token stop) { Run(stop); });
+}
+
+WebhookWorker::~WebhookWorker() {
+  thread_.request_stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void WebhookWorker::Run(std::stop_token stop) {
+  CURLM* multi = curl_multi_init();
+  std::map<std::int64_t, std::unique_ptr<Transfer>> in_flight;  // by endpoint
+  auto last_fan_out = std::chrono::steady_clock::time_point{};
+  while (!stop.stop_requested()) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_fan_out >= std::chrono::milliseconds(100)) {
+      last_fan_out = now;
+      if (auto made = store_.FanOutEvents(1000, domain::NowSeconds()); !made) {
+        spdlog::warn("webhooks: reading the outbox failed: {}", made.error().message);
+      }
+      std::size_t room = static_cast<std::size_t>(options_.max_in_flight) - in_flight.size();
+      if (room > 0) {
+        std::vector<std::int64_t> busy;
+        for (const auto& [webhook, transfer] : in_flight) busy.push_back(webhook);
+        auto due = store_.DueDeliveries(NowMs(), room, busy);
+        if (!due) {
+          spdlog::warn("webhooks: reading due deliveries failed: {}", due.error().message);
+        } else {
+          for (domain::DueDelivery& delivery : *due) {
+            if (delivery.kind == "event" && !delivery.event) {
+              // Expired or erased meanwhile: nothing left to send.
+              domain::AttemptOutcome outcome;
+              outcome.now = domain::NowSeconds();
+              outcome.attempt = {delivery.id, delivery.webhook.id, 0, NowMs(), std::nullopt, 0,
+                                 "the event is kept no more"};
+              (void)store_.FinishAttempt(outcome);
+              continue;
+            }
+            std::int64_t webhook = delivery.webhook.id;
+            auto transfer = Start(std::move(delivery), options_.allow_private);
+            curl_multi_add_handle(multi, transfer->easy);
+            in_flight[webhook] = std::move(transfer);
+          }
+        }
+      }
+    }
+    int running = 0;
+    curl_multi_perform(multi, &running);
+    int queued = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      Transfer* transfer = nullptr;
+      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
+      domain::AttemptOutcome outcome = Outcome(*transfer, message->data.result, options_.retry_scale);
+      counters_.attempts++;
+      if (outcome.delivered) {
+        counters_.delivered++;
+      } else {
+        counters_.failed_attempts++;
+      }
+      if (outcome.disable_reason) counters_.disabled++;
+      if (auto finished = store_.FinishAttempt(outcome); !finished) {
+        spdlog::warn("webhooks: recording a delivery failed: {}", finished.error().message);
+      }
+      curl_multi_remove_handle(multi, message->easy_handle);
+      in_flight.erase(transfer->delivery.webhook.id);
+    }
+    curl_multi_poll(multi, nullptr, 0, 50, nullptr);
+  }
+  for (auto& [webhook, transfer] : in_flight) curl_multi_remove_handle(multi, transfer->easy);
+  in_flight.clear();
+  curl_multi_cleanup(multi);
+  curl_global_cleanup();
+}
+
+}  // namespace contactd::app

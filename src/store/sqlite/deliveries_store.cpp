@@ -1,0 +1,282 @@
+// SqliteStore: webhook deliveries, from the outbox to attempts.
+#include <algorithm>
+#include <string>
+
+#include "domain/webhooks.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/statement.hpp"
+#include "store/sqlite/store_detail.hpp"
+
+namespace contactd::store::sqlite {
+
+using domain::AccountId;
+using domain::Error;
+using domain::Result;
+
+namespace {
+
+constexpr const char* kSelectBehind =
+    "SELECT w.id, w.account_id, w.events, w.last_event_id FROM webhooks w "
+    "WHERE w.enabled = 1 AND EXISTS (SELECT 1 FROM events e WHERE e.account_id = w.account_id "
+    "AND e.id > w.last_event_id)";
+constexpr const char* kSelectNewEvents =
+    "SELECT id, type FROM events WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?";
+constexpr const char* kInsertDelivery =
+    "INSERT INTO deliveries (webhook_id, event_id, kind, next_attempt_at, created_at) "
+    "VALUES (?, ?, ?, ?, ?)";
+constexpr const char* kMoveWebhook = "UPDATE webhooks SET last_event_id = ? WHERE id = ?";
+constexpr const char* kSelectDue =
+    "SELECT d.id, d.kind, d.attempts, d.event_id, d.created_at, w.id, w.account_id, w.url, "
+    "w.events, w.description, w.enabled, w.disabled_reason, w.format, w.created_at, "
+    "w.updated_at, w.secret, w.previous_secret, w.previous_secret_until, w.failing_since "
+    "FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+    "WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND w.enabled = 1 "
+    "ORDER BY d.next_attempt_at LIMIT ?";
+constexpr const char* kInsertAttempt =
+    "INSERT INTO delivery_attempts (delivery_id, webhook_id, event_id, attempted_at, "
+    "status_code, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kDelivered =
+    "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1 WHERE id = ?";
+constexpr const char* kRetry =
+    "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?";
+constexpr const char* kGiveUp =
+    "UPDATE deliveries SET state = 'failed', attempts = attempts + 1 WHERE id = ?";
+constexpr const char* kHealthy = "UPDATE webhooks SET failing_since = NULL WHERE id = ?";
+constexpr const char* kFailing =
+    "UPDATE webhooks SET failing_since = coalesce(failing_since, ?) WHERE id = ?";
+constexpr const char* kDisable =
+    "UPDATE webhooks SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?";
+constexpr const char* kSelectAttempts =
+    "SELECT delivery_id, webhook_id, event_id, attempted_at, status_code, duration_ms, error "
+    "FROM delivery_attempts WHERE webhook_id = ? ORDER BY id DESC LIMIT ?";
+constexpr const char* kWebhookOfAccount =
+    "SELECT 1 FROM webhooks WHERE account_id = ? AND id = ?";
+constexpr const char* kEventOfAccount = "SELECT type FROM events WHERE account_id = ? AND id = ?";
+constexpr const char* kAccountWebhooks =
+    "SELECT id, events FROM webhooks WHERE account_id = ? AND enabled = 1 ORDER BY id";
+constexpr const char* kBacklog = "SELECT count(*) FROM deliveries WHERE state = 'pending'";
+
+std::vector<std::string> SplitEvents(const std::string& text) {
+  std::vector<std::string> events;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = std::min(text.find(' ', start), text.size());
+    if (end > start) events.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return events;
+}
+
+bool Takes(const std::string& events, const std::string& type) {
+  for (const std::string& event : SplitEvents(events)) {
+    if (event == "*" || event == type) return true;
+  }
+  return false;
+}
+
+void InsertDelivery(Connection& c, std::int64_t webhook, std::int64_t event, const char* kind,
+                    std::int64_t now) {
+  c.Prepare(kInsertDelivery)
+      .Bind(1, webhook)
+      .Bind(2, event)
+      .Bind(3, kind)
+      .Bind(4, now * 1000)
+      .Bind(5, now)
+      .Run();
+}
+
+}  // namespace
+
+Result<std::size_t> SqliteStore::FanOutEvents(std::size_t max_events, std::int64_t now) {
+  // A read first: an idle outbox costs no write.
+  auto behind = Run([&](Connection& c) -> Result<bool> {
+    Statement stmt = c.Prepare(kSelectBehind);
+    return stmt.Step();
+  });
+  if (!behind) return std::unexpected(behind.error());
+  if (!*behind) return std::size_t{0};
+  return Write([&](Connection& c) -> Result<std::size_t> {
+    struct Behind {
+      std::int64_t id, account;
+      std::string events;
+      std::int64_t last;
+    };
+    std::vector<Behind> behind;
+    {
+      Statement stmt = c.Prepare(kSelectBehind);
+      while (stmt.Step()) {
+        behind.push_back({stmt.Int(0), stmt.Int(1), stmt.Text(2), stmt.Int(3)});
+      }
+    }
+    std::size_t made = 0;
+    for (const Behind& webhook : behind) {
+      std::int64_t last = webhook.last;
+      Statement events = c.Prepare(kSelectNewEvents);
+      events.Bind(1, webhook.account)
+          .Bind(2, webhook.last)
+          .Bind(3, static_cast<std::int64_t>(max_events));
+      std::vector<std::int64_t> taken;
+      while (events.Step()) {
+        last = events.Int(0);
+        if (Takes(webhook.events, events.Text(1))) taken.push_back(last);
+      }
+      for (std::int64_t event : taken) InsertDelivery(c, webhook.id, event, "event", now);
+      c.Prepare(kMoveWebhook).Bind(1, last).Bind(2, webhook.id).Run();
+      made += taken.size();
+    }
+    return made;
+  });
+}
+
+Result<std::vector<domain::DueDelivery>> SqliteStore::DueDeliveries(
+    std::int64_t now_ms, std::size_t limit, const std::vector<std::int64_t>& busy) {
+  return Run([&](Connection& c) -> Result<std::vector<domain::DueDelivery>> {
+    Transaction transaction(c, Transaction::Mode::kRead);
+    std::vector<domain::DueDelivery> due;
+    Statement stmt = c.Prepare(kSelectDue);
+    // Read past the busy endpoints' deliveries too, so that they do not hide the others'.
+    stmt.Bind(1, now_ms).Bind(2, static_cast<std::int64_t>(limit * 4 + 64));
+    std::vector<std::int64_t> taken_webhooks;
+    while (stmt.Step() && due.size() < limit) {
+      std::int64_t webhook_id = stmt.Int(5);
+      // One delivery per endpoint at a time: the others wait for it (and their turn).
+      if (std::find(busy.begin(), busy.end(), webhook_id) != busy.end() ||
+          std::find(taken_webhooks.begin(), taken_webhooks.end(), webhook_id) !=
+              taken_webhooks.end()) {
+        continue;
+      }
+      taken_webhooks.push_back(webhook_id);
+      domain::DueDelivery delivery;
+      delivery.id = stmt.Int(0);
+      delivery.kind = stmt.Text(1);
+      delivery.attempts = static_cast<int>(stmt.Int(2));
+      std::int64_t event_id = stmt.Int(3);
+      delivery.created_at = stmt.Int(4);
+      domain::Webhook& webhook = delivery.webhook;
+      webhook.id = webhook_id;
+      webhook.account = AccountId{stmt.Int(6)};
+      webhook.url = stmt.Text(7);
+      webhook.events = SplitEvents(stmt.Text(8));
+      webhook.description = stmt.OptionalText(9);
+      webhook.enabled = stmt.Int(10) != 0;
+      webhook.disabled_reason = stmt.OptionalText(11);
+      webhook.format = stmt.Text(12);
+      webhook.created_at = stmt.Int(13);
+      webhook.updated_at = stmt.Int(14);
+      delivery.secrets.push_back(stmt.Text(15));
+      if (!stmt.IsNull(16) && !stmt.IsNull(17) && stmt.Int(17) * 1000 > now_ms) {
+        delivery.secrets.push_back(stmt.Text(16));
+      }
+      if (!stmt.IsNull(18)) delivery.failing_since = stmt.Int(18);
+      if (delivery.kind == "event") delivery.event = ReadEvent(c, event_id);
+      due.push_back(std::move(delivery));
+    }
+    transaction.Commit();
+    return due;
+  });
+}
+
+Result<void> SqliteStore::FinishAttempt(const domain::AttemptOutcome& outcome) {
+  return Write([&](Connection& c) -> Result<void> {
+    const domain::DeliveryAttempt& attempt = outcome.attempt;
+    Statement insert = c.Prepare(kInsertAttempt);
+    insert.Bind(1, attempt.delivery_id)
+        .Bind(2, attempt.webhook_id)
+        .Bind(3, attempt.event_id)
+        .Bind(4, attempt.attempted_at_ms);
+    if (attempt.status_code) {
+      insert.Bind(5, std::int64_t{*attempt.status_code});
+    } else {
+      insert.BindNull(5);
+    }
+    insert.Bind(6, attempt.duration_ms).BindOptional(7, attempt.error).Run();
+    if (outcome.delivered) {
+      c.Prepare(kDelivered).Bind(1, attempt.delivery_id).Run();
+      c.Prepare(kHealthy).Bind(1, attempt.webhook_id).Run();
+    } else {
+      if (outcome.retry_at_ms) {
+        c.Prepare(kRetry).Bind(1, *outcome.retry_at_ms).Bind(2, attempt.delivery_id).Run();
+      } else {
+        c.Prepare(kGiveUp).Bind(1, attempt.delivery_id).Run();
+      }
+      c.Prepare(kFailing).Bind(1, outcome.now).Bind(2, attempt.webhook_id).Run();
+    }
+    if (outcome.disable_reason) {
+      c.Prepare(kDisable)
+          .Bind(1, *outcome.disable_reason)
+          .Bind(2, outcome.now)
+          .Bind(3, attempt.webhook_id)
+          .Run();
+    }
+    return {};
+  });
+}
+
+Result<std::optional<std::vector<domain::DeliveryAttempt>>> SqliteStore::ListDeliveryAttempts(
+    AccountId account, std::int64_t webhook, std::size_t limit) {
+  return Run([&](Connection& c) -> Result<std::optional<std::vector<domain::DeliveryAttempt>>> {
+    Transaction transaction(c, Transaction::Mode::kRead);
+    Statement owned = c.Prepare(kWebhookOfAccount);
+    owned.Bind(1, account.value).Bind(2, webhook);
+    if (!owned.Step()) return std::nullopt;
+    std::vector<domain::DeliveryAttempt> attempts;
+    Statement stmt = c.Prepare(kSelectAttempts);
+    stmt.Bind(1, webhook).Bind(2, static_cast<std::int64_t>(limit));
+    while (stmt.Step()) {
+      domain::DeliveryAttempt attempt;
+      attempt.delivery_id = stmt.Int(0);
+      attempt.webhook_id = stmt.Int(1);
+      attempt.event_id = stmt.Int(2);
+      attempt.attempted_at_ms = stmt.Int(3);
+      if (!stmt.IsNull(4)) attempt.status_code = static_cast<int>(stmt.Int(4));
+      attempt.duration_ms = stmt.Int(5);
+      attempt.error = stmt.OptionalText(6);
+      attempts.push_back(std::move(attempt));
+    }
+    transaction.Commit();
+    return attempts;
+  });
+}
+
+Result<std::optional<std::int64_t>> SqliteStore::QueuePing(AccountId account,
+                                                           std::int64_t webhook,
+                                                           std::int64_t now) {
+  return Write([&](Connection& c) -> Result<std::optional<std::int64_t>> {
+    Statement owned = c.Prepare(kWebhookOfAccount);
+    owned.Bind(1, account.value).Bind(2, webhook);
+    if (!owned.Step()) return std::nullopt;
+    InsertDelivery(c, webhook, 0, "ping", now);
+    return c.LastInsertId();
+  });
+}
+
+Result<std::optional<std::int64_t>> SqliteStore::Redeliver(AccountId account,
+                                                           std::int64_t event_id,
+                                                           std::int64_t now) {
+  return Write([&](Connection& c) -> Result<std::optional<std::int64_t>> {
+    Statement event = c.Prepare(kEventOfAccount);
+    event.Bind(1, account.value).Bind(2, event_id);
+    if (!event.Step()) return std::nullopt;
+    std::string type = event.Text(0);
+    std::vector<std::int64_t> webhooks;
+    {
+      Statement stmt = c.Prepare(kAccountWebhooks);
+      stmt.Bind(1, account.value);
+      while (stmt.Step()) {
+        if (Takes(stmt.Text(1), type)) webhooks.push_back(stmt.Int(0));
+      }
+    }
+    for (std::int64_t webhook : webhooks) InsertDelivery(c, webhook, event_id, "event", now);
+    return static_cast<std::int64_t>(webhooks.size());
+  });
+}
+
+Result<std::int64_t> SqliteStore::DeliveryBacklog() {
+  return Run([&](Connection& c) -> Result<std::int64_t> {
+    Statement stmt = c.Prepare(kBacklog);
+    stmt.Step();
+    return stmt.Int(0);
+  });
+}
+
+}  // namespace contactd::store::sqlite
