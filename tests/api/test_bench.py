@@ -13,7 +13,7 @@ def test_bench_run_help_names_every_scenario_and_option():
     result = subprocess.run([sys.executable, str(ROOT / "bench" / "run"), "--help"],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
-    for word in SCENARIOS + ["--rows", "--scenarios", "--quick", "--systems"]:
+    for word in SCENARIOS + ["--rows", "--scenarios", "--quick", "--systems", "--webhook"]:
         assert word in result.stdout
 
 
