@@ -25,6 +25,7 @@ namespace json = boost::json;
 
 constexpr std::size_t kMaxResponseBytes = 64 * 1024;
 constexpr std::int64_t kFailingLimitSeconds = 3 * 24 * 3600;
+constexpr double kLongestGapSeconds = 10 * 3600;
 constexpr std::array<std::int64_t, 11> kRetrySeconds = {
     5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600,
     10 * 3600, 10 * 3600, 10 * 3600, 10 * 3600};
@@ -35,7 +36,8 @@ std::int64_t NowMs() {
       .count();
 }
 
-// The body an endpoint of `format` receives, and its webhook-id.
+// The body an endpoint receives, in its format, and its webhook-id. Only the native format
+// exists yet (the /api/v1 surface adds seed 003's).
 std::pair<std::string, std::string> Payload(const domain::DueDelivery& delivery) {
   if (delivery.kind == "ping") {
     json::object body{{"type", "ping"},
@@ -63,8 +65,8 @@ struct Transfer {
   bool allow_private = false;
 
   ~Transfer() {
-    if (headers != nullptr) curl_slist_free_all(headers);
     if (easy != nullptr) curl_easy_cleanup(easy);
+    if (headers != nullptr) curl_slist_free_all(headers);
   }
 };
 
@@ -97,12 +99,17 @@ std::unique_ptr<Transfer> Start(domain::DueDelivery delivery, bool allow_private
   for (const std::string& header :
        {std::string("content-type: application/json"), "webhook-id: " + id,
         "webhook-timestamp: " + std::to_string(timestamp), "webhook-signature: " + signature,
-        std::string("user-agent: contactd-webhooks")}) {
+        std::string("user-agent: contactd-webhooks"),
+        std::string("expect:")}) {  // no 100-continue wait before the body
     transfer->headers = curl_slist_append(transfer->headers, header.c_str());
   }
   CURL* easy = curl_easy_init();
+  if (easy == nullptr) return nullptr;
   transfer->easy = easy;
   curl_easy_setopt(easy, CURLOPT_URL, delivery.webhook.url.c_str());
+  // Never through a proxy from the environment: the address connected to is the endpoint's, and
+  // it is the one checked.
+  curl_easy_setopt(easy, CURLOPT_PROXY, "");
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_POST, 1L);
   curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->body.c_str());
@@ -126,6 +133,8 @@ domain::AttemptOutcome Outcome(const Transfer& transfer, CURLcode code, double r
   const domain::DueDelivery& delivery = transfer.delivery;
   domain::AttemptOutcome outcome;
   outcome.now = domain::NowSeconds();
+  outcome.streak_broken_before =
+      outcome.now - static_cast<std::int64_t>(kLongestGapSeconds * 1.5 * retry_scale);
   domain::DeliveryAttempt& attempt = outcome.attempt;
   attempt.delivery_id = delivery.id;
   attempt.webhook_id = delivery.webhook.id;
@@ -222,14 +231,18 @@ void WebhookWorker::Run(std::stop_token stop) {
               // Expired or erased meanwhile: nothing left to send.
               domain::AttemptOutcome outcome;
               outcome.now = domain::NowSeconds();
-              outcome.attempt = {delivery.id, delivery.webhook.id, 0, NowMs(), std::nullopt, 0,
-                                 "the event is kept no more"};
+              outcome.attempted = false;
+              outcome.attempt.delivery_id = delivery.id;
+              outcome.attempt.webhook_id = delivery.webhook.id;
               (void)store_.FinishAttempt(outcome);
               continue;
             }
             std::int64_t webhook = delivery.webhook.id;
             auto transfer = Start(std::move(delivery), options_.allow_private);
-            curl_multi_add_handle(multi, transfer->easy);
+            if (!transfer || curl_multi_add_handle(multi, transfer->easy) != CURLM_OK) {
+              spdlog::warn("webhooks: cannot start a transfer to endpoint {}", webhook);
+              continue;
+            }
             in_flight[webhook] = std::move(transfer);
           }
         }
@@ -254,7 +267,10 @@ void WebhookWorker::Run(std::stop_token stop) {
         spdlog::warn("webhooks: recording a delivery failed: {}", finished.error().message);
       }
       curl_multi_remove_handle(multi, message->easy_handle);
-      in_flight.erase(transfer->delivery.webhook.id);
+      std::int64_t webhook = transfer->delivery.webhook.id;
+      in_flight.erase(webhook);
+      // A slot is free: look for the endpoint's next delivery at once.
+      last_fan_out = {};
     }
     curl_multi_poll(multi, nullptr, 0, 50, nullptr);
   }

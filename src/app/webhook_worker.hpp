@@ -21,8 +21,8 @@ struct WebhookWorkerOptions {
   bool allow_private = false;
   // Multiplies every retry delay (tests: 0.001).
   double retry_scale = 1.0;
-  // Transfers in flight at once (one per endpoint).
-  int max_in_flight = 32;
+  // Transfers in flight at once (one per endpoint): dead endpoints hold theirs for up to 10 s.
+  int max_in_flight = 256;
 };
 
 // Counts of what the worker did since it started (the metrics issue exposes them).

@@ -15,8 +15,15 @@ namespace {
 
 Result<void> RequireAdmin(const Principal& principal, Permission permission) {
   if (auto allowed = Authorize(principal, permission, "webhook"); !allowed) return allowed;
-  if (principal.role == Role::kAdmin) return {};
-  return std::unexpected(Error::Forbidden("Only admins may manage webhooks"));
+  if (principal.role != Role::kAdmin) {
+    return std::unexpected(Error::Forbidden("Only admins may manage webhooks"));
+  }
+  if (permission == Permission::kRead) return {};
+  // An endpoint receives contacts and companies: a token that directs deliveries must read both.
+  if (auto contacts = Authorize(principal, Permission::kRead, "contact"); !contacts) {
+    return contacts;
+  }
+  return Authorize(principal, Permission::kRead, "company");
 }
 
 // ["*"] or distinct known event types, 1 to 9 of them.
@@ -76,6 +83,13 @@ Result<Webhook> WebhookService::Get(const Principal& principal, std::int64_t id)
 Result<WebhookWithSecret> WebhookService::Create(const Principal& principal, WebhookInput input) {
   if (auto allowed = RequireAdmin(principal, Permission::kCreate); !allowed) {
     return std::unexpected(allowed.error());
+  }
+  // Before resolving anything: a full account costs no lookup.
+  auto existing = store_.ListWebhooks(principal.account);
+  if (!existing) return std::unexpected(existing.error());
+  if (existing->size() >= kMaxWebhooksPerAccount) {
+    return std::unexpected(Error::Validation(
+        {{"url", "an account has at most 20 webhook endpoints"}}));
   }
   FieldErrors errors = std::move(input.errors);
   Webhook webhook;
@@ -154,6 +168,13 @@ Result<void> WebhookService::Delete(const Principal& principal, std::int64_t id)
 Result<std::int64_t> WebhookService::Test(const Principal& principal, std::int64_t id) {
   if (auto allowed = RequireAdmin(principal, Permission::kUpdate); !allowed) {
     return std::unexpected(allowed.error());
+  }
+  auto webhook = store_.FindWebhook(principal.account, id);
+  if (!webhook) return std::unexpected(webhook.error());
+  if (!*webhook) return std::unexpected(Error::NotFound("Webhook not found"));
+  if (!(*webhook)->enabled) {
+    return std::unexpected(
+        Error::Conflict("The endpoint is disabled: enable it (PATCH enabled true) to ping it"));
   }
   auto queued = store_.QueuePing(principal.account, id, NowSeconds());
   if (!queued) return std::unexpected(queued.error());

@@ -80,6 +80,8 @@ struct DeliveryAttempt {
 // What an attempt leads to.
 struct AttemptOutcome {
   DeliveryAttempt attempt;
+  bool attempted = true;  // false: given up without sending (the event is kept no more)
+  std::int64_t streak_broken_before = 0;  // a last failure before this ends a failing streak
   bool delivered = false;
   std::optional<std::int64_t> retry_at_ms;     // none and not delivered: given up
   std::optional<std::string> disable_reason;   // the endpoint stops (410, failing 3 days)

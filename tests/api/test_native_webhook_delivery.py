@@ -84,6 +84,8 @@ def test_every_change_arrives_signed_with_the_feeds_ids(hooks_server, receiver):
         headers = {k.lower(): v for k, v in request["headers"].items()}
         assert headers["content-type"] == "application/json"
         assert abs(int(headers["webhook-timestamp"]) - time.time()) < 60
+        assert headers["webhook-signature"].startswith("v1,")
+        assert " " not in headers["webhook-signature"]  # one secret: one signature
     updated = next(body for _, body, _ in got if body["type"] == "contact.updated")
     assert updated["previous"] == {"status": "active"}
     assert "previous" not in next(b for _, b, _ in got if b["type"] == "contact.created")
@@ -138,9 +140,14 @@ def test_410_disables_the_endpoint_until_it_is_enabled_again(hooks_server, recei
     admin.company("Unsent Co")
     time.sleep(0.5)
     assert len(receiver.received([hook["secret"]])) == 1
+    assert_error(admin.post(f"/webhooks/{hook['id']}/test"), 409, "conflict")
     receiver.status = 200
     r = admin.patch(f"/webhooks/{hook['id']}", {"enabled": True})
     assert r.json()["data"]["enabled"] is True and r.json()["data"]["disabled_reason"] is None
+    # Enabled again, it gets what was written meanwhile.
+    got = receiver.wait_for([hook["secret"]], lambda g: any(
+        b["data"].get("name") == "Unsent Co" for _, b, _ in g))
+    assert got
 
 
 def test_rotation_signs_with_both_secrets_and_pings_and_redelivery(hooks_server, receiver):
@@ -161,6 +168,29 @@ def test_rotation_signs_with_both_secrets_and_pings_and_redelivery(hooks_server,
     assert r.status_code == 202 and r.json()["data"]["deliveries"] == 1
     receiver.wait_for([rotated], lambda g: [m for m, _, _ in g].count(event_id) == 2)
     assert_error(admin.post("/events/evt_999999999/redeliver"), 404, "not_found")
+    # Another account's endpoint and event are missing ones.
+    other, _ = admin_of(hooks_server.db, hooks_server)
+    for r in (other.post(f"/webhooks/{hook['id']}/test"),
+              other.get(f"/webhooks/{hook['id']}/deliveries"),
+              other.post(f"/events/{event_id}/redeliver")):
+        assert_error(r, 404, "not_found")
+
+
+def test_a_slow_endpoint_delays_only_itself(hooks_server, receiver):
+    admin, _ = admin_of(hooks_server.db, hooks_server)
+    slow = Receiver()
+    try:
+        slow.delay = 2.0
+        slow_hook = register(admin, slow, ["company.created"])
+        hook = register(admin, receiver, ["company.created"])
+        started = time.time()
+        for i in range(5):
+            admin.company(f"Fast {i}")
+        receiver.wait_for([hook["secret"]], lambda g: len(g) >= 5, seconds=10)
+        assert time.time() - started < 4  # the slow one's 5 x 2 s never held it up
+        assert len(slow.received([slow_hook["secret"]])) <= 2
+    finally:
+        slow.close()
 
 
 def test_an_internal_address_is_refused_at_delivery_too(tmp_path, receiver):

@@ -23,6 +23,7 @@ class Receiver:
         self.requests = []
         self.fail = {}
         self.status = 200
+        self.delay = 0.0  # seconds each answer waits
         self.lock = threading.Lock()
         receiver = self
 
@@ -37,6 +38,7 @@ class Receiver:
                     if receiver.fail.get(msg_id, 0) > 0:
                         receiver.fail[msg_id] -= 1
                         status = 500
+                time.sleep(receiver.delay)
                 self.send_response(status)
                 self.send_header("content-length", "2")
                 self.end_headers()
@@ -63,7 +65,8 @@ class Receiver:
         for request in requests:
             headers = {k.lower(): v for k, v in request["headers"].items()}
             msg_id, ts = headers["webhook-id"], headers["webhook-timestamp"]
-            given = [s.split(",", 1)[1] for s in headers["webhook-signature"].split(" ")]
+            given = [s.removeprefix("v1,") for s in headers["webhook-signature"].split(" ")
+                     if s.startswith("v1,")]
             if any(hmac.compare_digest(sign(secret, msg_id, ts, request["body"]), signature)
                    for secret in secrets for signature in given):
                 out.append((msg_id, json.loads(request["body"]), request))

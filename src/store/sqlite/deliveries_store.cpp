@@ -25,13 +25,14 @@ constexpr const char* kInsertDelivery =
     "INSERT INTO deliveries (webhook_id, event_id, kind, next_attempt_at, created_at) "
     "VALUES (?, ?, ?, ?, ?)";
 constexpr const char* kMoveWebhook = "UPDATE webhooks SET last_event_id = ? WHERE id = ?";
+// The next due delivery of each enabled endpoint: one endpoint's backlog never hides another's.
 constexpr const char* kSelectDue =
     "SELECT d.id, d.kind, d.attempts, d.event_id, d.created_at, w.id, w.account_id, w.url, "
     "w.events, w.description, w.enabled, w.disabled_reason, w.format, w.created_at, "
     "w.updated_at, w.secret, w.previous_secret, w.previous_secret_until, w.failing_since "
-    "FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-    "WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND w.enabled = 1 "
-    "ORDER BY d.next_attempt_at LIMIT ?";
+    "FROM webhooks w JOIN deliveries d ON d.id = (SELECT id FROM deliveries "
+    "WHERE webhook_id = w.id AND state = 'pending' ORDER BY next_attempt_at, id LIMIT 1) "
+    "WHERE w.enabled = 1 AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at";
 constexpr const char* kInsertAttempt =
     "INSERT INTO delivery_attempts (delivery_id, webhook_id, event_id, attempted_at, "
     "status_code, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -42,8 +43,11 @@ constexpr const char* kRetry =
 constexpr const char* kGiveUp =
     "UPDATE deliveries SET state = 'failed', attempts = attempts + 1 WHERE id = ?";
 constexpr const char* kHealthy = "UPDATE webhooks SET failing_since = NULL WHERE id = ?";
+// A failure starts a failing streak, unless one is on; a streak whose last failure is older than
+// the longest retry gap was broken by deliveries that gave up, and starts again.
 constexpr const char* kFailing =
-    "UPDATE webhooks SET failing_since = coalesce(failing_since, ?) WHERE id = ?";
+    "UPDATE webhooks SET failing_since = CASE WHEN failing_since IS NULL OR last_failure_at < ? "
+    "THEN ?2 ELSE failing_since END, last_failure_at = ?2 WHERE id = ?3";
 constexpr const char* kDisable =
     "UPDATE webhooks SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?";
 constexpr const char* kSelectAttempts =
@@ -110,6 +114,7 @@ Result<std::size_t> SqliteStore::FanOutEvents(std::size_t max_events, std::int64
     }
     std::size_t made = 0;
     for (const Behind& webhook : behind) {
+      if (made >= max_events) break;  // bounds the write; the next one goes on
       std::int64_t last = webhook.last;
       Statement events = c.Prepare(kSelectNewEvents);
       events.Bind(1, webhook.account)
@@ -134,18 +139,11 @@ Result<std::vector<domain::DueDelivery>> SqliteStore::DueDeliveries(
     Transaction transaction(c, Transaction::Mode::kRead);
     std::vector<domain::DueDelivery> due;
     Statement stmt = c.Prepare(kSelectDue);
-    // Read past the busy endpoints' deliveries too, so that they do not hide the others'.
-    stmt.Bind(1, now_ms).Bind(2, static_cast<std::int64_t>(limit * 4 + 64));
-    std::vector<std::int64_t> taken_webhooks;
+    stmt.Bind(1, now_ms);
     while (stmt.Step() && due.size() < limit) {
       std::int64_t webhook_id = stmt.Int(5);
-      // One delivery per endpoint at a time: the others wait for it (and their turn).
-      if (std::find(busy.begin(), busy.end(), webhook_id) != busy.end() ||
-          std::find(taken_webhooks.begin(), taken_webhooks.end(), webhook_id) !=
-              taken_webhooks.end()) {
-        continue;
-      }
-      taken_webhooks.push_back(webhook_id);
+      // One delivery per endpoint at a time: its others wait for it.
+      if (std::find(busy.begin(), busy.end(), webhook_id) != busy.end()) continue;
       domain::DueDelivery delivery;
       delivery.id = stmt.Int(0);
       delivery.kind = stmt.Text(1);
@@ -179,6 +177,10 @@ Result<std::vector<domain::DueDelivery>> SqliteStore::DueDeliveries(
 Result<void> SqliteStore::FinishAttempt(const domain::AttemptOutcome& outcome) {
   return Write([&](Connection& c) -> Result<void> {
     const domain::DeliveryAttempt& attempt = outcome.attempt;
+    if (!outcome.attempted) {
+      c.Prepare(kGiveUp).Bind(1, attempt.delivery_id).Run();
+      return {};
+    }
     Statement insert = c.Prepare(kInsertAttempt);
     insert.Bind(1, attempt.delivery_id)
         .Bind(2, attempt.webhook_id)
@@ -199,7 +201,11 @@ Result<void> SqliteStore::FinishAttempt(const domain::AttemptOutcome& outcome) {
       } else {
         c.Prepare(kGiveUp).Bind(1, attempt.delivery_id).Run();
       }
-      c.Prepare(kFailing).Bind(1, outcome.now).Bind(2, attempt.webhook_id).Run();
+      c.Prepare(kFailing)
+          .Bind(1, outcome.streak_broken_before)
+          .Bind(2, outcome.now)
+          .Bind(3, attempt.webhook_id)
+          .Run();
     }
     if (outcome.disable_reason) {
       c.Prepare(kDisable)

@@ -38,6 +38,9 @@ constexpr const char* kLastEvent = "SELECT max(id) FROM events";
 constexpr const char* kLastOfChunk =
     "SELECT max(id) FROM (SELECT id FROM events WHERE id < ? ORDER BY id LIMIT ?)";
 constexpr const char* kPurgeEvents = "DELETE FROM events WHERE id <= ?";
+constexpr const char* kPurgeDeliveries =
+    "DELETE FROM deliveries WHERE state <> 'pending' AND created_at < ?";
+constexpr const char* kPurgeAttempts = "DELETE FROM delivery_attempts WHERE attempted_at < ?";
 
 bool IsContactEvent(std::string_view type) { return type.starts_with("contact."); }
 
@@ -168,6 +171,13 @@ Result<std::int64_t> SqliteStore::PurgeEvents(std::int64_t created_before) {
     return last.IsNull(0) ? 0 : last.Int(0) + 1;
   });
   if (!boundary) return std::unexpected(boundary.error());
+  // Deliveries done and attempts go with their events' retention.
+  auto deliveries = Write([&](Connection& c) -> Result<void> {
+    c.Prepare(kPurgeDeliveries).Bind(1, created_before).Run();
+    c.Prepare(kPurgeAttempts).Bind(1, created_before * 1000).Run();
+    return {};
+  });
+  if (!deliveries) return std::unexpected(deliveries.error());
   constexpr std::int64_t kChunk = 10000;
   std::int64_t total = 0;
   for (;;) {

@@ -524,6 +524,7 @@ CREATE TABLE webhooks (
   previous_secret_until INTEGER,
   last_event_id         INTEGER NOT NULL,
   failing_since         INTEGER,
+  last_failure_at       INTEGER,
   created_at            INTEGER NOT NULL,
   updated_at            INTEGER NOT NULL
 );
@@ -545,8 +546,9 @@ CREATE TABLE deliveries (
   state           TEXT NOT NULL DEFAULT 'pending',
   created_at      INTEGER NOT NULL
 );
-CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
-CREATE INDEX deliveries_webhook ON deliveries (webhook_id);
+-- Each endpoint's next due delivery (so that one endpoint's backlog never hides another's).
+CREATE INDEX deliveries_due ON deliveries (webhook_id, next_attempt_at) WHERE state = 'pending';
+CREATE INDEX deliveries_created ON deliveries (created_at);
 CREATE TABLE delivery_attempts (
   id           INTEGER PRIMARY KEY,
   delivery_id  INTEGER NOT NULL,
@@ -558,6 +560,7 @@ CREATE TABLE delivery_attempts (
   error        TEXT
 );
 CREATE INDEX delivery_attempts_webhook ON delivery_attempts (webhook_id, id);
+CREATE INDEX delivery_attempts_time ON delivery_attempts (attempted_at);
 )sql",
 };
 

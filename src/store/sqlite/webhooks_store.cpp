@@ -33,6 +33,8 @@ constexpr const char* kUpdateWebhook =
     "disabled_reason = ?, failing_since = CASE WHEN ? THEN NULL ELSE failing_since END, "
     "updated_at = ? WHERE account_id = ? AND id = ?";
 constexpr const char* kDeleteWebhook = "DELETE FROM webhooks WHERE account_id = ? AND id = ?";
+constexpr const char* kDeleteDeliveries = "DELETE FROM deliveries WHERE webhook_id = ?";
+constexpr const char* kDeleteAttempts = "DELETE FROM delivery_attempts WHERE webhook_id = ?";
 constexpr const char* kRotateSecret =
     "UPDATE webhooks SET previous_secret = secret, previous_secret_until = ?, secret = ?, "
     "updated_at = ? WHERE account_id = ? AND id = ?";
@@ -156,7 +158,10 @@ Result<std::optional<domain::Webhook>> SqliteStore::UpdateWebhook(
 Result<bool> SqliteStore::DeleteWebhook(AccountId account, std::int64_t id) {
   return Write([&](Connection& c) -> Result<bool> {
     c.Prepare(kDeleteWebhook).Bind(1, account.value).Bind(2, id).Run();
-    return c.Changes() > 0;
+    if (c.Changes() == 0) return false;
+    c.Prepare(kDeleteDeliveries).Bind(1, id).Run();
+    c.Prepare(kDeleteAttempts).Bind(1, id).Run();
+    return true;
   });
 }
 
