@@ -47,7 +47,7 @@ def test_every_change_has_its_event_in_order(tenant):
     assert [e["type"] for e in events] == [
         "company.created", "contact.created", "contact.updated", "contact.updated",
         "contact.status_changed", "contact.primary_set", "company.updated", "company.updated",
-        "contact.deleted", "contact.restored"]
+        "company.updated", "contact.deleted", "contact.restored", "company.updated"]
     numbers = [int(e["id"].removeprefix("evt_")) for e in events]
     assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
     assert all(e["account"] == tenant.account["id"] and e["timestamp"].endswith("Z")
@@ -64,8 +64,12 @@ def test_every_change_has_its_event_in_order(tenant):
     assert events[6]["previous"] == {"primary_contact_id": None}
     assert events[6]["data"]["primary_contact_id"] == contact["id"]
     assert events[7]["previous"] == {"website": None}
-    assert events[8]["data"]["first_name"] == "Eve"  # a restorable delete keeps the contact
+    # The company loses its primary (a delete's consequences come before it), and a restorable
+    # delete keeps the contact.
+    assert events[8]["previous"] == {"primary_contact_id": contact["id"]}
     assert events[9]["data"]["first_name"] == "Eve"
+    assert events[10]["data"]["first_name"] == "Eve"
+    assert events[11]["data"]["primary_contact_id"] == contact["id"]  # and has it again
 
     # Erased for good: the delete names the id only, and the contact's earlier events lose their
     # data too; the company's keep theirs.
@@ -74,13 +78,13 @@ def test_every_change_has_its_event_in_order(tenant):
     other = tenant.admin.company("Gone Co")
     assert delete(tenant.admin, f"/companies/{other['id']}").status_code == 204
     events, _ = drain(tenant.admin, start)
-    assert [e["type"] for e in events[10:]] == ["contact.deleted", "company.created",
-                                                "company.deleted"]
-    for event in events[:11]:
+    assert [e["type"] for e in events[12:]] == ["company.updated", "contact.deleted",
+                                                "company.created", "company.deleted"]
+    for event in events[:13]:
         if event["type"].startswith("contact."):
             assert event["data"] == {"id": contact["id"]} and event["previous"] is None, event
     assert events[6]["data"]["name"] == "Events Co"
-    assert events[12]["data"] == {"id": other["id"]}
+    assert events[15]["data"] == {"id": other["id"]}
 
 
 def test_refused_and_empty_changes_have_no_event(tenant):
@@ -271,3 +275,42 @@ def test_an_idle_accounts_cursor_keeps_up_with_the_others(server, tenant):
     other.admin.company("Busy Co")
     page = feed(tenant.admin, after=cursor)
     assert page["data"] == [] and page["pagination"]["next_cursor"] != cursor
+
+
+def test_changes_made_as_side_effects_have_their_events(tenant):
+    company = tenant.admin.company("Side Co")
+    source = tenant.admin.post("/sources", {"name": "Zillow"}).json()["data"]
+    field = tenant.admin.post("/custom-fields", {"key": "tier", "name": "Tier",
+                                                 "data_type": "text"}).json()["data"]
+    boss = tenant.admin.contact(company["id"], first_name="Boss", is_primary=True)
+    worker = tenant.admin.contact(company["id"], first_name="Worker", reports_to=boss["id"],
+                                  source_id=source["id"], custom_fields={"tier": "gold"})
+    _, start = drain(tenant.admin)
+
+    def since():
+        events, _ = drain(tenant.admin, start)
+        return [(e["type"], e["data"].get("id"), e["previous"]) for e in events]
+
+    tenant.admin.patch(f"/sources/{source['id']}", {"name": "Zillow Premier"})
+    assert since()[-1] == ("contact.updated", worker["id"], {"source": "Zillow"})
+    tenant.admin.session.delete(f"{tenant.server.api}/custom-fields/{field['id']}")
+    assert since()[-1] == ("contact.updated", worker["id"], {"custom_fields": {"tier": "gold"}})
+    # A new primary demotes the old one and changes the company.
+    newcomer = tenant.admin.contact(company["id"], first_name="New", is_primary=True)
+    assert since()[-4:] == [
+        ("contact.created", newcomer["id"], None), ("contact.primary_set", newcomer["id"], None),
+        ("contact.updated", boss["id"], {"is_primary": True}),
+        ("company.updated", company["id"], {"primary_contact_id": boss["id"]})]
+    # A deleted manager's reports lose it.
+    tenant.admin.session.delete(f"{tenant.server.api}/contacts/{boss['id']}")
+    assert since()[-2:] == [("contact.updated", worker["id"], {"reports_to": boss["id"]}),
+                            ("contact.deleted", boss["id"], None)]
+    # A deleted company's contacts lose it.
+    r = tenant.admin.session.delete(f"{tenant.server.api}/companies/{company['id']}",
+                                    params={"detach": "true"})
+    assert r.status_code == 204
+    tail = since()[-3:]
+    assert {t[1] for t in tail[:2]} == {worker["id"], newcomer["id"]}
+    assert all(t[0] == "contact.updated" and t[2]["company_id"] == company["id"]
+               for t in tail[:2])
+    assert tail[2] == ("company.deleted", company["id"], None)

@@ -1519,6 +1519,44 @@ void SqliteStore::BuildSnapshotSql(Connection& c) {
                            "AND id = ?";
 }
 
+SqliteStore::PrimaryChange SqliteStore::BeforePrimary(Connection& c,
+                                                     const domain::NewContact& contact) {
+  PrimaryChange change;
+  if (!contact.is_primary || !contact.company) return change;
+  change.company = CompanyJson(c, contact.account, *contact.company);
+  change.demoted = BulkBefore(c, contact.account, "'is_primary', is_primary",
+                              "company_id = ? AND is_primary = 1", {contact.company->value});
+  return change;
+}
+
+void SqliteStore::AfterPrimary(Connection& c, const domain::NewContact& contact,
+                               const PrimaryChange& change) {
+  if (!contact.is_primary || !contact.company) return;
+  RecordBulkUpdates(c, contact.account, change.demoted, contact.now);
+  RecordCompanyEvent(c, "company.updated", contact.account, *contact.company, contact.now,
+                     change.company);
+}
+
+std::vector<std::pair<std::int64_t, std::string>> SqliteStore::BulkBefore(
+    Connection& c, AccountId account, std::string_view columns, std::string_view where,
+    const std::vector<SqlValue>& params) {
+  std::vector<std::pair<std::int64_t, std::string>> before;
+  Statement stmt = c.Prepare("SELECT id, json_object(" + std::string(columns) +
+                             ") FROM contacts WHERE account_id = ? AND " + std::string(where));
+  stmt.Bind(1, account.value);
+  BindAll(stmt, params, 2);
+  while (stmt.Step()) before.emplace_back(stmt.Int(0), stmt.Text(1));
+  return before;
+}
+
+void SqliteStore::RecordBulkUpdates(Connection& c, AccountId account,
+                                    const std::vector<std::pair<std::int64_t, std::string>>& before,
+                                    std::int64_t now) {
+  for (const auto& [id, previous] : before) {
+    RecordContactEvent(c, "contact.updated", account, ContactId{id}, now, previous);
+  }
+}
+
 void SqliteStore::RecordCreated(Connection& c, const domain::NewContact& contact, ContactId id) {
   RecordContactEvent(c, "contact.created", contact.account, id, contact.now, std::nullopt);
   if (contact.is_primary && contact.company) {
@@ -1743,8 +1781,10 @@ Result<domain::Contact> SqliteStore::CreateContact(const domain::NewContact& con
     }
     CheckManagerVisible(c, scope, contact.reports_to);
     FieldDefinitions definitions(c);
+    PrimaryChange primary = BeforePrimary(c, contact);
     ContactId id = InsertContact(c, contact, definitions);
     RecordCreated(c, contact, id);
+    AfterPrimary(c, contact, primary);
     auto created = SelectContact(c, contact.account, id);
     if (!created) return std::unexpected(Error::Internal("inserted contact not found"));
     return *created;
@@ -2048,14 +2088,18 @@ Result<bool> SqliteStore::DeleteContact(const domain::ContactScope& scope, Conta
     IndexPhones(c, account, id, PhonesMissing(current->phones, {}), /*add=*/false);
     ReindexWords(c, account, id, current, CompanyName(c, account, current->company), std::nullopt,
                  std::nullopt);
+    auto reports = BulkBefore(c, account, "'reports_to', reports_to", "reports_to = ?", {id.value});
     c.Prepare(kDetachReports).Bind(1, now).Bind(2, account.value).Bind(3, id.value).Run();
+    RecordBulkUpdates(c, account, reports, now);
     if (current->is_primary && current->company) {
+      std::optional<std::string> company = CompanyJson(c, account, *current->company);
       c.Prepare(kClearCompanyPrimary)
           .Bind(1, now)
           .Bind(2, account.value)
           .Bind(3, current->company->value)
           .Bind(4, id.value)
           .Run();
+      RecordCompanyEvent(c, "company.updated", account, *current->company, now, company);
     }
     if (permanent) {
       RecordErasedContact(c, *current, now);
@@ -2109,11 +2153,13 @@ Result<std::optional<domain::Contact>> SqliteStore::RestoreContact(AccountId acc
                  CompanyName(c, account, restored->company));
     // Primary again only where its company has found no other since.
     bool primary = false;
+    std::optional<std::string> restored_company_before;
     if (restored->is_primary && restored->company) {
       Statement company = c.Prepare(kSelectCompanyPrimary);
       company.Bind(1, account.value).Bind(2, restored->company->value);
       if (company.Step() && company.IsNull(0)) {
         primary = true;
+        restored_company_before = CompanyJson(c, account, *restored->company);
         c.Prepare(kSetCompanyPrimary)
             .Bind(1, id.value)
             .Bind(2, now)
@@ -2129,6 +2175,10 @@ Result<std::optional<domain::Contact>> SqliteStore::RestoreContact(AccountId acc
         .Bind(4, id.value)
         .Run();
     RecordContactEvent(c, "contact.restored", account, id, now, std::nullopt);
+    if (primary) {
+      RecordCompanyEvent(c, "company.updated", account, *restored->company, now,
+                         restored_company_before);
+    }
     return SelectContact(c, account, id);
   });
 }
@@ -2204,7 +2254,11 @@ Result<std::optional<domain::Company>> SqliteStore::SetCompanyPrimary(
       primary.Bind(1, account.value).Bind(2, company.value);
       if (primary.Step() && !primary.IsNull(0)) was_primary = primary.Int(0);
     }
+    auto demoted = BulkBefore(c, account, "'is_primary', is_primary",
+                              "company_id = ? AND is_primary = 1 AND id IS NOT ?",
+                              {company.value, contact ? contact->value : std::int64_t{0}});
     c.Prepare(kDemotePrimary).Bind(1, now).Bind(2, account.value).Bind(3, company.value).Run();
+    RecordBulkUpdates(c, account, demoted, now);
     Statement set = c.Prepare(kSetCompanyPrimary);
     if (contact) {
       c.Prepare(kPromoteContact).Bind(1, now).Bind(2, account.value).Bind(3, contact->value).Run();
@@ -2271,7 +2325,10 @@ Result<std::optional<std::int64_t>> SqliteStore::DeleteCompany(AccountId account
     if (contacts > 0) {
       if (!detach) return contacts;
       ReindexCompanyContacts(c, account, id, CompanyName(c, account, id), std::nullopt);
+      auto detached = BulkBefore(c, account, "'company_id', company_id, 'is_primary', is_primary",
+                                 "company_id = ?", {id.value});
       c.Prepare(kDetachCompanyContacts).Bind(1, now).Bind(2, account.value).Bind(3, id.value).Run();
+      RecordBulkUpdates(c, account, detached, now);
     }
     c.Prepare(kDetachCompanySnapshots).Bind(1, account.value).Bind(2, id.value).Run();
     c.Prepare(kDeleteCompanyRow).Bind(1, account.value).Bind(2, id.value).Run();
@@ -2307,8 +2364,10 @@ Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contac
     if (matches.empty()) {
       CheckManagerVisible(c, scope, contact.reports_to);
       FieldDefinitions definitions(c);
+      PrimaryChange primary = BeforePrimary(c, contact);
       ContactId id = InsertContact(c, contact, definitions);
       RecordCreated(c, contact, id);
+      AfterPrimary(c, contact, primary);
       auto created = SelectContact(c, contact.account, id);
       if (!created) return std::unexpected(Error::Internal("inserted contact not found"));
       return UpsertResult{std::move(*created), true};
@@ -2434,6 +2493,10 @@ Result<bool> SqliteStore::DeleteCustomField(AccountId account, domain::CustomFie
     }
     // Keys hold no quote (domain::IsCustomFieldKey), so the path needs no escaping.
     std::string path = "$.\"" + key + "\"";
+    auto holders = BulkBefore(c, account, "'custom_fields', custom_fields",
+                              "id IN (SELECT contact_id FROM contact_field_values WHERE "
+                              "account_id = ? AND field_id = ?)",
+                              {account.value, id.value});
     c.Prepare(kRemoveFieldFromContacts)
         .Bind(1, path)
         .Bind(2, now)
@@ -2441,6 +2504,7 @@ Result<bool> SqliteStore::DeleteCustomField(AccountId account, domain::CustomFie
         .Bind(4, account.value)
         .Bind(5, id.value)
         .Run();
+    RecordBulkUpdates(c, account, holders, now);
     c.Prepare(kDeleteFieldValues).Bind(1, account.value).Bind(2, id.value).Run();
     c.Prepare(kRemoveFieldFromSnapshots).Bind(1, path).Bind(2, account.value).Run();
     c.Prepare(kDeleteCustomField).Bind(1, account.value).Bind(2, id.value).Run();
@@ -2535,12 +2599,15 @@ Result<std::optional<domain::Source>> SqliteStore::UpdateSource(
           .Bind(5, id)
           .Run();
       if (c.Changes() == 0) return std::nullopt;
+      auto named = BulkBefore(c, account, "'source', source", "source_id = ? AND source IS NOT ?",
+                              {id, *changes.name});
       c.Prepare(kRenameSourceOnContacts)
           .Bind(1, *changes.name)
           .Bind(2, changes.now)
           .Bind(3, account.value)
           .Bind(4, id)
           .Run();
+      RecordBulkUpdates(c, account, named, changes.now);
     }
     Statement select = c.Prepare(kSelectSource);
     select.Bind(1, account.value).Bind(2, id);
@@ -2553,7 +2620,9 @@ Result<bool> SqliteStore::DeleteSource(AccountId account, std::int64_t id, std::
   return Write([&](Connection& c) -> Result<bool> {
     c.Prepare(kDeleteSource).Bind(1, account.value).Bind(2, id).Run();
     if (c.Changes() == 0) return false;
+    auto linked = BulkBefore(c, account, "'source_id', source_id", "source_id = ?", {id});
     c.Prepare(kUnlinkSource).Bind(1, now).Bind(2, account.value).Bind(3, id).Run();
+    RecordBulkUpdates(c, account, linked, now);
     c.Prepare(kUnlinkSourceInSnapshots).Bind(1, account.value).Bind(2, id).Run();
     return true;
   });
@@ -2631,11 +2700,13 @@ Result<std::optional<domain::StoredHotnessLevel>> SqliteStore::UpdateHotnessLeve
     update.Run();
     if (c.Changes() == 0) return std::nullopt;
     if (changes.name || changes.rank || changes.color) {
+      auto leveled = BulkBefore(c, account, "'hotness', hotness", "hotness_id = ?", {id});
       c.Prepare(kRefreshLevelOnContacts)
           .Bind(1, changes.now)
           .Bind(2, account.value)
           .Bind(3, id)
           .Run();
+      RecordBulkUpdates(c, account, leveled, changes.now);
     }
     Statement select = c.Prepare(kSelectLevel);
     select.Bind(1, account.value).Bind(2, id);
@@ -2649,7 +2720,10 @@ Result<bool> SqliteStore::DeleteHotnessLevel(AccountId account, std::int64_t id,
   return Write([&](Connection& c) -> Result<bool> {
     c.Prepare(kDeleteLevel).Bind(1, account.value).Bind(2, id).Run();
     if (c.Changes() == 0) return false;
+    auto leveled = BulkBefore(c, account, "'hotness_id', hotness_id, 'hotness', hotness",
+                              "hotness_id = ?", {id});
     c.Prepare(kUnlinkLevel).Bind(1, now).Bind(2, account.value).Bind(3, id).Run();
+    RecordBulkUpdates(c, account, leveled, now);
     c.Prepare(kUnlinkLevelInSnapshots).Bind(1, account.value).Bind(2, id).Run();
     return true;
   });

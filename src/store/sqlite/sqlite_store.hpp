@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "store/sqlite/filter_sql.hpp"
 #include "store/store.hpp"
 
 namespace contactd::store::sqlite {
@@ -229,6 +230,23 @@ class SqliteStore final : public Store {
   void RecordCompanyEvent(Connection& c, std::string_view type, domain::AccountId account,
                           domain::CompanyId id, std::int64_t now,
                           const std::optional<std::string>& previous);
+  // Before a write that changes many contacts as a side effect: their ids and the old values of
+  // `columns` (json_object arguments), for the rows of the account `where` selects (its
+  // parameters after the account's). RecordBulkUpdates writes their contact.updated after it.
+  std::vector<std::pair<std::int64_t, std::string>> BulkBefore(
+      Connection& c, domain::AccountId account, std::string_view columns, std::string_view where,
+      const std::vector<SqlValue>& params);
+  void RecordBulkUpdates(Connection& c, domain::AccountId account,
+                         const std::vector<std::pair<std::int64_t, std::string>>& before,
+                         std::int64_t now);
+  // A new primary contact demotes its company's previous one and changes the company: what
+  // their events need from before, and the events after.
+  struct PrimaryChange {
+    std::optional<std::string> company;
+    std::vector<std::pair<std::int64_t, std::string>> demoted;
+  };
+  PrimaryChange BeforePrimary(Connection& c, const domain::NewContact& contact);
+  void AfterPrimary(Connection& c, const domain::NewContact& contact, const PrimaryChange& change);
   // The company row's JSON snapshot, as events keep it.
   std::optional<std::string> CompanyJson(Connection& c, domain::AccountId account,
                                          domain::CompanyId id);
