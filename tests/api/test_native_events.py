@@ -293,6 +293,15 @@ def test_changes_made_as_side_effects_have_their_events(tenant):
 
     tenant.admin.patch(f"/sources/{source['id']}", {"name": "Zillow Premier"})
     assert since()[-1] == ("contact.updated", worker["id"], {"source": "Zillow"})
+    level = tenant.admin.post("/hotness-levels", {"name": "Hot", "rank": 1}).json()["data"]
+    tenant.admin.patch(f"/contacts/{worker['id']}", {"hotness_id": level["id"]})
+    count = len(since())
+    tenant.admin.patch(f"/hotness-levels/{level['id']}", {"rank": 1})  # no change: no event
+    assert len(since()) == count
+    tenant.admin.patch(f"/hotness-levels/{level['id']}", {"name": "Scorching"})
+    kind, who, previous = since()[-1]
+    assert (kind, who) == ("contact.updated", worker["id"])
+    assert previous == {"hotness": {"id": level["id"], "name": "Hot", "rank": 1, "color": None}}
     tenant.admin.session.delete(f"{tenant.server.api}/custom-fields/{field['id']}")
     assert since()[-1] == ("contact.updated", worker["id"], {"custom_fields": {"tier": "gold"}})
     # A new primary demotes the old one and changes the company.

@@ -2700,7 +2700,11 @@ Result<std::optional<domain::StoredHotnessLevel>> SqliteStore::UpdateHotnessLeve
     update.Run();
     if (c.Changes() == 0) return std::nullopt;
     if (changes.name || changes.rank || changes.color) {
-      auto leveled = BulkBefore(c, account, "'hotness', hotness", "hotness_id = ?", {id});
+      // The contacts whose copy of the level changes (the level holds its new values already).
+      auto leveled = BulkBefore(c, account, "'hotness', hotness",
+                                "hotness_id = ?2 AND hotness IS NOT (SELECT " CONTACTD_LEVEL_JSON
+                                " FROM hotness_levels WHERE id = ?2)",
+                                {id});
       c.Prepare(kRefreshLevelOnContacts)
           .Bind(1, changes.now)
           .Bind(2, account.value)
