@@ -60,17 +60,6 @@ constexpr const char* kAccountWebhooks =
     "SELECT id, events FROM webhooks WHERE account_id = ? AND enabled = 1 ORDER BY id";
 constexpr const char* kBacklog = "SELECT count(*) FROM deliveries WHERE state = 'pending'";
 
-std::vector<std::string> SplitEvents(const std::string& text) {
-  std::vector<std::string> events;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = std::min(text.find(' ', start), text.size());
-    if (end > start) events.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return events;
-}
-
 bool Takes(const std::string& events, const std::string& type) {
   for (const std::string& event : SplitEvents(events)) {
     if (event == "*" || event == type) return true;

@@ -5,7 +5,9 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "domain/company.hpp"
 #include "domain/contact.hpp"
@@ -34,6 +36,9 @@ struct ContactDelta {
   std::string before;
   std::string after;
 };
+
+// A webhook's event types as stored (space-separated; "*" alone for every type).
+std::vector<std::string> SplitEvents(const std::string& text);
 
 // Borrows a pooled connection for one call and gives it back afterwards.
 class SqliteStore::Lease {

@@ -39,22 +39,11 @@ constexpr const char* kRotateSecret =
     "UPDATE webhooks SET previous_secret = secret, previous_secret_until = ?, secret = ?, "
     "updated_at = ? WHERE account_id = ? AND id = ?";
 
-// Event types are stored space-separated ("*" alone for every type).
+// Event types are stored space-separated ("*" alone for every type): see SplitEvents.
 std::string JoinEvents(const std::vector<std::string>& events) {
   std::string text;
   for (const std::string& event : events) text += (text.empty() ? "" : " ") + event;
   return text;
-}
-
-std::vector<std::string> SplitEvents(const std::string& text) {
-  std::vector<std::string> events;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = std::min(text.find(' ', start), text.size());
-    if (end > start) events.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return events;
 }
 
 domain::Webhook ReadWebhook(const Statement& row) {
@@ -80,6 +69,17 @@ std::optional<domain::Webhook> SelectWebhook(Connection& c, AccountId account, s
 }
 
 }  // namespace
+
+std::vector<std::string> SplitEvents(const std::string& text) {
+  std::vector<std::string> events;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = std::min(text.find(' ', start), text.size());
+    if (end > start) events.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return events;
+}
 
 Result<std::vector<domain::Webhook>> SqliteStore::ListWebhooks(AccountId account) {
   return Run([&](Connection& c) -> Result<std::vector<domain::Webhook>> {
