@@ -193,6 +193,23 @@ def test_a_slow_endpoint_delays_only_itself(hooks_server, receiver):
         slow.close()
 
 
+def test_redirects_are_not_followed(hooks_server, receiver):
+    admin, _ = admin_of(hooks_server.db, hooks_server)
+    target = Receiver()
+    try:
+        receiver.status = 307
+        receiver.location = target.url
+        hook = register(admin, receiver, ["company.created"])
+        admin.company("Redirected Co")
+        receiver.wait_for([hook["secret"]], lambda g: len(g) >= 2)  # retried, not followed
+        attempts = admin.get(f"/webhooks/{hook['id']}/deliveries").json()["data"]
+        assert attempts[0]["status_code"] == 307
+        assert attempts[0]["error"] == "redirects are not followed"
+        assert target.requests == []
+    finally:
+        target.close()
+
+
 def test_an_internal_address_is_refused_at_delivery_too(tmp_path, receiver):
     db = tmp_path / "strict.db"
     port = free_port()

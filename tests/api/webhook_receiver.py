@@ -24,6 +24,7 @@ class Receiver:
         self.fail = {}
         self.status = 200
         self.delay = 0.0  # seconds each answer waits
+        self.location = None  # sent with a 3xx status
         self.lock = threading.Lock()
         receiver = self
 
@@ -40,6 +41,8 @@ class Receiver:
                         status = 500
                 time.sleep(receiver.delay)
                 self.send_response(status)
+                if receiver.location:
+                    self.send_header("location", receiver.location)
                 self.send_header("content-length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")
