@@ -26,6 +26,7 @@ constexpr const char* kInsertDelivery =
     "VALUES (?, ?, ?, ?, ?)";
 constexpr const char* kMoveWebhook = "UPDATE webhooks SET last_event_id = ? WHERE id = ?";
 // The next due delivery of each enabled endpoint: one endpoint's backlog never hides another's.
+// Columns 5-14 are the webhook's (ReadWebhook).
 constexpr const char* kSelectDue =
     "SELECT d.id, d.kind, d.attempts, d.event_id, d.created_at, w.id, w.account_id, w.url, "
     "w.events, w.description, w.enabled, w.disabled_reason, w.format, w.created_at, "
@@ -139,17 +140,7 @@ Result<std::vector<domain::DueDelivery>> SqliteStore::DueDeliveries(
       delivery.attempts = static_cast<int>(stmt.Int(2));
       std::int64_t event_id = stmt.Int(3);
       delivery.created_at = stmt.Int(4);
-      domain::Webhook& webhook = delivery.webhook;
-      webhook.id = webhook_id;
-      webhook.account = AccountId{stmt.Int(6)};
-      webhook.url = stmt.Text(7);
-      webhook.events = SplitEvents(stmt.Text(8));
-      webhook.description = stmt.OptionalText(9);
-      webhook.enabled = stmt.Int(10) != 0;
-      webhook.disabled_reason = stmt.OptionalText(11);
-      webhook.format = stmt.Text(12);
-      webhook.created_at = stmt.Int(13);
-      webhook.updated_at = stmt.Int(14);
+      delivery.webhook = ReadWebhook(stmt, 5);
       delivery.secrets.push_back(stmt.Text(15));
       if (!stmt.IsNull(16) && !stmt.IsNull(17) && stmt.Int(17) * 1000 > now_ms) {
         delivery.secrets.push_back(stmt.Text(16));

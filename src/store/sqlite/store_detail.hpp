@@ -12,6 +12,7 @@
 #include "domain/company.hpp"
 #include "domain/contact.hpp"
 #include "domain/error.hpp"
+#include "domain/webhooks.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/statement.hpp"
 
@@ -39,6 +40,13 @@ struct ContactDelta {
 
 // A webhook's event types as stored (space-separated; "*" alone for every type).
 std::vector<std::string> SplitEvents(const std::string& text);
+
+// The columns of a webhook as ReadWebhook reads them, from `first` on (prefix each with the
+// table's alias where a query joins).
+#define CONTACTD_WEBHOOK_COLUMNS                                                              \
+  "id, account_id, url, events, description, enabled, disabled_reason, format, created_at, " \
+  "updated_at"
+domain::Webhook ReadWebhook(const Statement& row, int first = 0);
 
 // Borrows a pooled connection for one call and gives it back afterwards.
 class SqliteStore::Lease {

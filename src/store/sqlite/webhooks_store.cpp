@@ -14,10 +14,6 @@ using domain::Result;
 
 namespace {
 
-#define CONTACTD_WEBHOOK_COLUMNS                                                              \
-  "id, account_id, url, events, description, enabled, disabled_reason, format, created_at, " \
-  "updated_at"
-
 constexpr const char* kSelectWebhooks = "SELECT " CONTACTD_WEBHOOK_COLUMNS
                                         " FROM webhooks WHERE account_id = ? ORDER BY id";
 constexpr const char* kSelectWebhook =
@@ -46,21 +42,6 @@ std::string JoinEvents(const std::vector<std::string>& events) {
   return text;
 }
 
-domain::Webhook ReadWebhook(const Statement& row) {
-  domain::Webhook webhook;
-  webhook.id = row.Int(0);
-  webhook.account = AccountId{row.Int(1)};
-  webhook.url = row.Text(2);
-  webhook.events = SplitEvents(row.Text(3));
-  webhook.description = row.OptionalText(4);
-  webhook.enabled = row.Int(5) != 0;
-  webhook.disabled_reason = row.OptionalText(6);
-  webhook.format = row.Text(7);
-  webhook.created_at = row.Int(8);
-  webhook.updated_at = row.Int(9);
-  return webhook;
-}
-
 std::optional<domain::Webhook> SelectWebhook(Connection& c, AccountId account, std::int64_t id) {
   Statement stmt = c.Prepare(kSelectWebhook);
   stmt.Bind(1, account.value).Bind(2, id);
@@ -79,6 +60,21 @@ std::vector<std::string> SplitEvents(const std::string& text) {
     start = end + 1;
   }
   return events;
+}
+
+domain::Webhook ReadWebhook(const Statement& row, int first) {
+  domain::Webhook webhook;
+  webhook.id = row.Int(first);
+  webhook.account = AccountId{row.Int(first + 1)};
+  webhook.url = row.Text(first + 2);
+  webhook.events = SplitEvents(row.Text(first + 3));
+  webhook.description = row.OptionalText(first + 4);
+  webhook.enabled = row.Int(first + 5) != 0;
+  webhook.disabled_reason = row.OptionalText(first + 6);
+  webhook.format = row.Text(first + 7);
+  webhook.created_at = row.Int(first + 8);
+  webhook.updated_at = row.Int(first + 9);
+  return webhook;
 }
 
 Result<std::vector<domain::Webhook>> SqliteStore::ListWebhooks(AccountId account) {
