@@ -171,9 +171,28 @@ def test_imports_write_their_events(server, tmp_path):
                              str(path), "--db", str(server.db)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     events, _ = drain(tenant.admin, start)
-    assert [(e["type"], e["data"].get("first_name") or e["data"].get("name")) for e in events] == [
+    named = [(e["type"], e["data"].get("first_name") or e["data"].get("name")) for e in events]
+    assert named == [
         ("company.created", "Imported Co"), ("contact.created", "A"), ("contact.created", "B"),
-        ("contact.primary_set", "B")]
+        ("contact.primary_set", "B"), ("company.updated", "Imported Co")]
+    company_id = events[0]["data"]["id"]
+    assert events[-1]["previous"] == {"primary_contact_id": None}
+    b_id = events[3]["data"]["id"]
+    # A later import's primary demotes B, and changes the company again.
+    _, start = drain(tenant.admin)
+    path.write_text('{"contact_type":"sponsor","company_id":%d,"first_name":"C",'
+                    '"is_primary":true}\n' % company_id)
+    result = subprocess.run([BIN, "import", "--account", str(tenant.account["id"]), "--file",
+                             str(path), "--db", str(server.db)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    events, _ = drain(tenant.admin, start)
+    assert [(e["type"], e["data"]["id"]) for e in events][2:] == [
+        ("contact.updated", b_id), ("company.updated", company_id)]
+    assert [e["type"] for e in events[:2]] == ["contact.created", "contact.primary_set"]
+    assert events[2]["previous"] == {"is_primary": True}
+    assert events[2]["data"]["is_primary"] is False
+    assert events[3]["previous"] == {"primary_contact_id": b_id}
+    assert events[3]["data"]["primary_contact_id"] == events[0]["data"]["id"]
 
 
 def test_a_cursor_older_than_the_retention_is_gone(tmp_path):

@@ -94,9 +94,11 @@ constexpr const char* kDetachCompanyContacts =
     "UPDATE contacts SET company_id = NULL, is_primary = 0, updated_at = ? "
     "WHERE account_id = ? AND company_id = ?";
 constexpr const char* kDeleteCompanyRow = "DELETE FROM companies WHERE account_id = ? AND id = ?";
+// Found through the company's primary_contact_id, by key: an import drops the contact indexes.
 constexpr const char* kDemotePrimary =
-    "UPDATE contacts SET is_primary = 0, updated_at = ? "
-    "WHERE account_id = ? AND company_id = ? AND is_primary = 1";
+    "UPDATE contacts SET is_primary = 0, updated_at = ? WHERE account_id = ?2 AND id = "
+    "(SELECT primary_contact_id FROM companies WHERE account_id = ?2 AND id = ?3) "
+    "AND is_primary = 1";
 constexpr const char* kSetCompanyPrimary =
     "UPDATE companies SET primary_contact_id = ?, updated_at = ? WHERE account_id = ? AND id = ?";
 // A new contact's id is past every id given so far, deleted ones included (see migration 8).
@@ -1525,7 +1527,9 @@ SqliteStore::PrimaryChange SqliteStore::BeforePrimary(Connection& c,
   if (!contact.is_primary || !contact.company) return change;
   change.company = CompanyJson(c, contact.account, *contact.company);
   change.demoted = BulkBefore(c, contact.account, "'is_primary', is_primary",
-                              "company_id = ? AND is_primary = 1", {contact.company->value});
+                              "id = (SELECT primary_contact_id FROM companies WHERE "
+                              "account_id = ? AND id = ?) AND is_primary = 1",
+                              {contact.account.value, contact.company->value});
   return change;
 }
 
@@ -1825,8 +1829,15 @@ class SqliteStore::Load final : public ContactLoad {
       FieldDefinitions definitions(c);  // one read per batch: a load holds the write lock
       std::optional<ContactId> first;
       ContactId last;
-      // The primary contact each company ends the batch with (the last one wins).
+      // The primary contact each company ends the batch with (the last one wins), and what its
+      // first one changes: the company, and the primary it had before the batch.
       std::map<std::int64_t, ContactId> primaries;
+      std::map<std::int64_t, PrimaryChange> changes;
+      for (const domain::NewContact& contact : contacts) {
+        if (contact.is_primary && contact.company && !changes.contains(contact.company->value)) {
+          changes[contact.company->value] = store_.BeforePrimary(c, contact);
+        }
+      }
       for (const domain::NewContact& contact : contacts) {
         last = InsertContact(c, contact, definitions);
         if (!first) first = last;
@@ -1845,9 +1856,14 @@ class SqliteStore::Load final : public ContactLoad {
             .Bind(5, last.value)
             .Run();
       }
+      AccountId account = contacts.empty() ? AccountId{} : contacts.front().account;
       for (const auto& [company, id] : primaries) {
-        store_.RecordContactEvent(c, "contact.primary_set", contacts.front().account, id, now,
-                                  std::nullopt);
+        store_.RecordContactEvent(c, "contact.primary_set", account, id, now, std::nullopt);
+      }
+      for (const auto& [company, change] : changes) {
+        store_.RecordBulkUpdates(c, account, change.demoted, now);
+        store_.RecordCompanyEvent(c, "company.updated", account, CompanyId{company}, now,
+                                  change.company);
       }
       if (batch) batch->Commit();
       return {};
