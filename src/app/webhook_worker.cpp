@@ -24,8 +24,8 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::size_t kMaxResponseBytes = 64 * 1024;
-constexpr std::int64_t kFailingLimitSeconds = 3 * 24 * 3600;
-constexpr double kLongestGapSeconds = 10 * 3600;
+constexpr double kFailingLimitMs = 3 * 24 * 3600 * 1000.0;
+constexpr double kLongestGapMs = 10 * 3600 * 1000.0;
 constexpr std::array<std::int64_t, 11> kRetrySeconds = {
     5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600,
     10 * 3600, 10 * 3600, 10 * 3600, 10 * 3600};
@@ -53,6 +53,8 @@ std::pair<std::string, std::string> Payload(const domain::DueDelivery& delivery)
   return {domain::EventPublicId(delivery.event->id), json::serialize(body)};
 }
 
+}  // namespace
+
 // One transfer in flight.
 struct Transfer {
   domain::DueDelivery delivery;
@@ -69,6 +71,8 @@ struct Transfer {
     if (headers != nullptr) curl_slist_free_all(headers);
   }
 };
+
+namespace {
 
 std::size_t Collect(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
@@ -132,15 +136,15 @@ std::unique_ptr<Transfer> Start(domain::DueDelivery delivery, bool allow_private
 domain::AttemptOutcome Outcome(const Transfer& transfer, CURLcode code, double retry_scale) {
   const domain::DueDelivery& delivery = transfer.delivery;
   domain::AttemptOutcome outcome;
-  outcome.now = domain::NowSeconds();
-  outcome.streak_broken_before =
-      outcome.now - static_cast<std::int64_t>(kLongestGapSeconds * 1.5 * retry_scale);
+  outcome.now_ms = NowMs();
+  outcome.streak_broken_before_ms =
+      outcome.now_ms - static_cast<std::int64_t>(kLongestGapMs * 1.5 * retry_scale);
   domain::DeliveryAttempt& attempt = outcome.attempt;
   attempt.delivery_id = delivery.id;
   attempt.webhook_id = delivery.webhook.id;
   attempt.event_id = delivery.event ? delivery.event->id : 0;
   attempt.attempted_at_ms = transfer.started_ms;
-  attempt.duration_ms = NowMs() - transfer.started_ms;
+  attempt.duration_ms = outcome.now_ms - transfer.started_ms;
   long status = 0;
   if (code == CURLE_OK) {
     curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
@@ -160,10 +164,10 @@ domain::AttemptOutcome Outcome(const Transfer& transfer, CURLcode code, double r
     return outcome;  // no retry
   }
   if (auto delay = RetryDelayMs(delivery.attempts + 1, retry_scale)) {
-    outcome.retry_at_ms = NowMs() + *delay;
+    outcome.retry_at_ms = outcome.now_ms + *delay;
   }
-  auto limit = static_cast<std::int64_t>(static_cast<double>(kFailingLimitSeconds) * retry_scale);
-  if (delivery.failing_since && outcome.now - *delivery.failing_since >= limit) {
+  auto limit = static_cast<std::int64_t>(kFailingLimitMs * retry_scale);
+  if (delivery.failing_since_ms && outcome.now_ms - *delivery.failing_since_ms >= limit) {
     outcome.disable_reason = "Every delivery failed for 3 days";
   }
   return outcome;
@@ -209,7 +213,7 @@ WebhookWorker::~WebhookWorker() {
 
 void WebhookWorker::Run(std::stop_token stop) {
   CURLM* multi = curl_multi_init();
-  std::map<std::int64_t, std::unique_ptr<Transfer>> in_flight;  // by endpoint
+  std::map<std::int64_t, std::unique_ptr<Transfer>> in_flight;  // by delivery
   auto last_fan_out = std::chrono::steady_clock::time_point{};
   while (!stop.stop_requested()) {
     auto now = std::chrono::steady_clock::now();
@@ -218,66 +222,89 @@ void WebhookWorker::Run(std::stop_token stop) {
       if (auto made = store_.FanOutEvents(1000, domain::NowSeconds()); !made) {
         spdlog::warn("webhooks: reading the outbox failed: {}", made.error().message);
       }
-      std::size_t room = static_cast<std::size_t>(options_.max_in_flight) - in_flight.size();
-      if (room > 0) {
-        std::vector<std::int64_t> busy;
-        for (const auto& [webhook, transfer] : in_flight) busy.push_back(webhook);
-        auto due = store_.DueDeliveries(NowMs(), room, busy);
-        if (!due) {
-          spdlog::warn("webhooks: reading due deliveries failed: {}", due.error().message);
-        } else {
-          for (domain::DueDelivery& delivery : *due) {
-            if (delivery.kind == "event" && !delivery.event) {
-              // Expired or erased meanwhile: nothing left to send.
-              domain::AttemptOutcome outcome;
-              outcome.now = domain::NowSeconds();
-              outcome.attempted = false;
-              outcome.attempt.delivery_id = delivery.id;
-              outcome.attempt.webhook_id = delivery.webhook.id;
-              (void)store_.FinishAttempt(outcome);
-              continue;
-            }
-            std::int64_t webhook = delivery.webhook.id;
-            auto transfer = Start(std::move(delivery), options_.allow_private);
-            if (!transfer || curl_multi_add_handle(multi, transfer->easy) != CURLM_OK) {
-              spdlog::warn("webhooks: cannot start a transfer to endpoint {}", webhook);
-              continue;
-            }
-            in_flight[webhook] = std::move(transfer);
-          }
-        }
-      }
+      StartDue(multi, in_flight);
     }
     int running = 0;
     curl_multi_perform(multi, &running);
+    std::vector<domain::AttemptOutcome> outcomes;
     int queued = 0;
     while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
       if (message->msg != CURLMSG_DONE) continue;
       Transfer* transfer = nullptr;
       curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
-      domain::AttemptOutcome outcome = Outcome(*transfer, message->data.result, options_.retry_scale);
-      counters_.attempts++;
-      if (outcome.delivered) {
-        counters_.delivered++;
-      } else {
-        counters_.failed_attempts++;
-      }
-      if (outcome.disable_reason) counters_.disabled++;
-      if (auto finished = store_.FinishAttempt(outcome); !finished) {
-        spdlog::warn("webhooks: recording a delivery failed: {}", finished.error().message);
-      }
+      outcomes.push_back(Outcome(*transfer, message->data.result, options_.retry_scale));
       curl_multi_remove_handle(multi, message->easy_handle);
-      std::int64_t webhook = transfer->delivery.webhook.id;
-      in_flight.erase(webhook);
-      // A slot is free: look for the endpoint's next delivery at once.
+      in_flight.erase(transfer->delivery.id);
+    }
+    if (!outcomes.empty()) {
+      Record(outcomes);
+      // Slots are free: look for the endpoints' next deliveries at once.
       last_fan_out = {};
+      continue;
     }
     curl_multi_poll(multi, nullptr, 0, 50, nullptr);
   }
-  for (auto& [webhook, transfer] : in_flight) curl_multi_remove_handle(multi, transfer->easy);
+  for (auto& [delivery, transfer] : in_flight) curl_multi_remove_handle(multi, transfer->easy);
   in_flight.clear();
   curl_multi_cleanup(multi);
   curl_global_cleanup();
+}
+
+void WebhookWorker::StartDue(CURLM* multi,
+                             std::map<std::int64_t, std::unique_ptr<Transfer>>& in_flight) {
+  std::size_t room = static_cast<std::size_t>(options_.max_in_flight) - in_flight.size();
+  if (room == 0) return;
+  std::vector<domain::DeliveryInFlight> flying;
+  for (const auto& [delivery, transfer] : in_flight) {
+    flying.push_back({transfer->delivery.webhook.id, delivery});
+  }
+  auto due = store_.DueDeliveries(NowMs(), room,
+                                  static_cast<std::size_t>(options_.per_endpoint), flying);
+  if (!due) {
+    spdlog::warn("webhooks: reading due deliveries failed: {}", due.error().message);
+    return;
+  }
+  std::vector<domain::AttemptOutcome> expired;
+  for (domain::DueDelivery& delivery : *due) {
+    if (delivery.kind == "event" && !delivery.event) {
+      // Expired or erased meanwhile: nothing left to send.
+      domain::AttemptOutcome outcome;
+      outcome.now_ms = NowMs();
+      outcome.attempted = false;
+      outcome.attempt.delivery_id = delivery.id;
+      outcome.attempt.webhook_id = delivery.webhook.id;
+      expired.push_back(std::move(outcome));
+      continue;
+    }
+    std::int64_t id = delivery.id;
+    auto transfer = Start(std::move(delivery), options_.allow_private);
+    if (!transfer || curl_multi_add_handle(multi, transfer->easy) != CURLM_OK) {
+      spdlog::warn("webhooks: cannot start delivery {}", id);
+      continue;
+    }
+    in_flight[id] = std::move(transfer);
+  }
+  if (!expired.empty()) {
+    if (auto finished = store_.FinishAttempts(expired); !finished) {
+      spdlog::warn("webhooks: recording expired deliveries failed: {}", finished.error().message);
+    }
+  }
+}
+
+void WebhookWorker::Record(const std::vector<domain::AttemptOutcome>& outcomes) {
+  for (const domain::AttemptOutcome& outcome : outcomes) {
+    counters_.attempts++;
+    if (outcome.delivered) {
+      counters_.delivered++;
+    } else {
+      counters_.failed_attempts++;
+    }
+    if (outcome.disable_reason) counters_.disabled++;
+  }
+  // One write for every attempt that ended together.
+  if (auto finished = store_.FinishAttempts(outcomes); !finished) {
+    spdlog::warn("webhooks: recording deliveries failed: {}", finished.error().message);
+  }
 }
 
 }  // namespace contactd::app

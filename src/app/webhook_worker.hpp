@@ -1,6 +1,8 @@
 #pragma once
 
 #include <atomic>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,7 +15,13 @@ namespace contactd::store {
 class Store;
 }
 
+namespace contactd::domain {
+struct AttemptOutcome;
+}
+
 namespace contactd::app {
+
+struct Transfer;
 
 struct WebhookWorkerOptions {
   // Endpoints may be on loopback or private networks; otherwise the address actually connected to
@@ -21,8 +29,10 @@ struct WebhookWorkerOptions {
   bool allow_private = false;
   // Multiplies every retry delay (tests: 0.001).
   double retry_scale = 1.0;
-  // Transfers in flight at once (one per endpoint): dead endpoints hold theirs for up to 10 s.
+  // Transfers in flight at once, and for one endpoint: a dead endpoint holds its share for up to
+  // 10 s, and never more than its share.
   int max_in_flight = 256;
+  int per_endpoint = 8;
 };
 
 // Counts of what the worker did since it started (the metrics issue exposes them).
@@ -34,7 +44,7 @@ struct WebhookCounters {
 };
 
 // Delivers webhooks on a thread of its own (never an I/O thread): reads the outbox into
-// deliveries, sends the due ones with libcurl, many at once (one per endpoint, so that a slow or
+// deliveries, sends the due ones with libcurl, many at once (a few per endpoint, so that a slow or
 // dead endpoint delays only itself), signs them as Standard Webhooks does and retries with
 // backoff. At least once: a delivery is marked done only after its 2xx.
 class WebhookWorker {
@@ -48,6 +58,10 @@ class WebhookWorker {
 
  private:
   void Run(std::stop_token stop);
+  // Starts the due deliveries there is room for.
+  void StartDue(void* multi, std::map<std::int64_t, std::unique_ptr<Transfer>>& in_flight);
+  // Counts the attempts and records them in one write.
+  void Record(const std::vector<domain::AttemptOutcome>& outcomes);
 
   store::Store& store_;
   const WebhookWorkerOptions options_;

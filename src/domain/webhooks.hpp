@@ -63,7 +63,13 @@ struct DueDelivery {
   std::vector<std::string> secrets;  // the current one first, then a rotated-out one still valid
   std::optional<Event> event;        // kind "event"; none when the event expired meanwhile
   std::int64_t created_at = 0;       // unix seconds
-  std::optional<std::int64_t> failing_since;  // the endpoint's first failure since a success
+  std::optional<std::int64_t> failing_since_ms;  // the endpoint's first failure since a success
+};
+
+// A delivery the worker is making.
+struct DeliveryInFlight {
+  std::int64_t webhook_id = 0;
+  std::int64_t delivery_id = 0;
 };
 
 // One attempt of a delivery, as GET /webhooks/{id}/deliveries lists it.
@@ -81,11 +87,11 @@ struct DeliveryAttempt {
 struct AttemptOutcome {
   DeliveryAttempt attempt;
   bool attempted = true;  // false: given up without sending (the event is kept no more)
-  std::int64_t streak_broken_before = 0;  // a last failure before this ends a failing streak
+  std::int64_t streak_broken_before_ms = 0;  // a last failure before this ends a failing streak
   bool delivered = false;
   std::optional<std::int64_t> retry_at_ms;     // none and not delivered: given up
   std::optional<std::string> disable_reason;   // the endpoint stops (410, failing 3 days)
-  std::int64_t now = 0;                        // unix seconds
+  std::int64_t now_ms = 0;                     // unix milliseconds
 };
 
 inline constexpr std::size_t kMaxWebhooksPerAccount = 20;

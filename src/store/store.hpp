@@ -339,12 +339,14 @@ class Store {
   // endpoint) into deliveries of the types it takes, due now, and moves its place, in one write;
   // returns how many deliveries it made.
   virtual domain::Result<std::size_t> FanOutEvents(std::size_t max_events, std::int64_t now) = 0;
-  // Pending deliveries of enabled endpoints due at `now_ms`, soonest first, at most `limit`, none
-  // of the endpoints in `busy`.
+  // Pending deliveries of enabled endpoints due at `now_ms`, soonest first, at most `limit` in
+  // all and `per_endpoint` for each endpoint counting those `in_flight` (which are not returned).
   virtual domain::Result<std::vector<domain::DueDelivery>> DueDeliveries(
-      std::int64_t now_ms, std::size_t limit, const std::vector<std::int64_t>& busy) = 0;
-  // Records the attempt and what follows from it, in one write.
-  virtual domain::Result<void> FinishAttempt(const domain::AttemptOutcome& outcome) = 0;
+      std::int64_t now_ms, std::size_t limit, std::size_t per_endpoint,
+      const std::vector<domain::DeliveryInFlight>& in_flight) = 0;
+  // Records the attempts and what follows from each, in one write.
+  virtual domain::Result<void> FinishAttempts(
+      const std::vector<domain::AttemptOutcome>& outcomes) = 0;
   // The endpoint's latest attempts, newest first; nullopt when the account has no such endpoint.
   virtual domain::Result<std::optional<std::vector<domain::DeliveryAttempt>>>
   ListDeliveryAttempts(domain::AccountId account, std::int64_t webhook, std::size_t limit) = 0;

@@ -20,8 +20,8 @@ class Server:
         self.api = f"http://127.0.0.1:{port}/api/external/v2"
 
 
-def start(db, port, allow_private=True):
-    env = dict(os.environ, CONTACTD_WEBHOOK_RETRY_SCALE="0.001")
+def start(db, port, allow_private=True, retry_scale="0.001"):
+    env = dict(os.environ, CONTACTD_WEBHOOK_RETRY_SCALE=retry_scale)
     args = [BIN, "serve", "--db", str(db), "--listen", f"127.0.0.1:{port}", "--threads", "2"]
     if allow_private:
         args.append("--webhook-allow-private")
@@ -150,6 +150,38 @@ def test_410_disables_the_endpoint_until_it_is_enabled_again(hooks_server, recei
     assert got
 
 
+def test_an_endpoint_failing_for_3_days_is_disabled(tmp_path, receiver):
+    # Every delay and the 3 days scaled by 1e-5: 3 days are 2.592 s.
+    db, port = tmp_path / "streak.db", free_port()
+    proc = start(db, port, retry_scale="0.00001")
+    try:
+        admin, _ = admin_of(db, Server(db, port))
+        hook = register(admin, receiver)
+        receiver.status = 500
+        deadline, i = time.time() + 20, 0
+        while admin.get(f"/webhooks/{hook['id']}").json()["data"]["enabled"]:
+            assert time.time() < deadline, "the failing endpoint was never disabled"
+            admin.company(f"Failing {i}")
+            i += 1
+            time.sleep(0.3)
+        shown = admin.get(f"/webhooks/{hook['id']}").json()["data"]
+        assert shown["disabled_reason"] == "Every delivery failed for 3 days"
+        arrivals = [r["at"] for r in receiver.requests]
+        assert arrivals[-1] - arrivals[0] >= 2.5  # not before its (scaled) 3 days
+        time.sleep(0.5)
+        admin.company("After")
+        time.sleep(0.5)
+        assert len(receiver.requests) == len(arrivals)  # nothing sent once disabled
+        receiver.status = 200
+        r = admin.patch(f"/webhooks/{hook['id']}", {"enabled": True})
+        assert r.json()["data"]["enabled"] is True and r.json()["data"]["disabled_reason"] is None
+        receiver.wait_for([hook["secret"]], lambda g: any(
+            b["data"].get("name") == "After" and req["at"] > arrivals[-1] for _, b, req in g))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
 def test_rotation_signs_with_both_secrets_and_pings_and_redelivery(hooks_server, receiver):
     admin, _ = admin_of(hooks_server.db, hooks_server)
     hook = register(admin, receiver)
@@ -180,15 +212,19 @@ def test_a_slow_endpoint_delays_only_itself(hooks_server, receiver):
     admin, _ = admin_of(hooks_server.db, hooks_server)
     slow = Receiver()
     try:
-        slow.delay = 2.0
+        slow.delay = 3.0
         slow_hook = register(admin, slow, ["company.created"])
         hook = register(admin, receiver, ["company.created"])
-        started = time.time()
-        for i in range(5):
+        for i in range(12):
             admin.company(f"Fast {i}")
-        receiver.wait_for([hook["secret"]], lambda g: len(g) >= 5, seconds=10)
-        assert time.time() - started < 4  # the slow one's 5 x 2 s never held it up
-        assert len(slow.received([slow_hook["secret"]])) <= 2
+        receiver.wait_for([hook["secret"]], lambda g: len(g) == 12)
+        # Every fast delivery arrived while the slow endpoint had yet to answer one, and it holds
+        # no more than its share of the transfers (8) meanwhile.
+        assert admin.get(f"/webhooks/{slow_hook['id']}/deliveries").json()["data"] == []
+        assert 1 <= len(slow.received([slow_hook["secret"]])) <= 8
+        # Its others follow, at most 8 at a time.
+        slow.delay = 0.0
+        slow.wait_for([slow_hook["secret"]], lambda g: len({m for m, _, _ in g}) == 12)
     finally:
         slow.close()
 

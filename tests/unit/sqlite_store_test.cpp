@@ -182,6 +182,31 @@ TEST(SqliteMigration, TokensFromBeforeIdsKeepWorking) {
   std::filesystem::remove_all(dir);
 }
 
+// A webhook's failing streak from before migration 21 (seconds) keeps its moment, in milliseconds.
+TEST(SqliteMigration, FailingStreaksMoveToMilliseconds) {
+  auto dir = std::filesystem::temp_directory_path() / ("contactd-test-" + domain::NewUuidV4());
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "v20.db").string();
+  {
+    Connection c(Connection::Options{.path = path});
+    Migrate(c, 20);
+    c.Exec("INSERT INTO accounts (id, uid, name, created_at) VALUES (1, 'a', 'A', 1);"
+           "INSERT INTO webhooks (id, account_id, url, events, secret, last_event_id, "
+           "failing_since, last_failure_at, created_at, updated_at) VALUES (4, 1, "
+           "'http://h.example/', '*', 'whsec_AAAA', 0, 1700000000, 1700000050, 1, 1);"
+           "INSERT INTO deliveries (webhook_id, event_id, kind, next_attempt_at, created_at) "
+           "VALUES (4, 0, 'ping', 5, 5);");
+  }
+  {
+    SqliteStore store(SqliteOptions{.path = path});
+    auto due = store.DueDeliveries(1000, 10, 8, {});
+    ASSERT_TRUE(due.has_value());
+    ASSERT_EQ(due->size(), 1u);
+    EXPECT_EQ((*due)[0].failing_since_ms, 1700000000000);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // A contact deleted before migration 9 comes back with its flat address as its first address.
 TEST(SqliteMigration, SnapshotsFromBeforeAddressesGetTheirFirstAddress) {
   auto dir = std::filesystem::temp_directory_path() / ("contactd-test-" + domain::NewUuidV4());

@@ -1,5 +1,6 @@
 // SqliteStore: webhook deliveries, from the outbox to attempts.
 #include <algorithm>
+#include <map>
 #include <string>
 
 #include "domain/webhooks.hpp"
@@ -25,15 +26,16 @@ constexpr const char* kInsertDelivery =
     "INSERT INTO deliveries (webhook_id, event_id, kind, next_attempt_at, created_at) "
     "VALUES (?, ?, ?, ?, ?)";
 constexpr const char* kMoveWebhook = "UPDATE webhooks SET last_event_id = ? WHERE id = ?";
-// The next due delivery of each enabled endpoint: one endpoint's backlog never hides another's.
-// Columns 5-14 are the webhook's (ReadWebhook).
+// The first due deliveries of each enabled endpoint (at most ?2 each): one endpoint's backlog
+// never hides another's. Columns 5-14 are the webhook's (ReadWebhook).
 constexpr const char* kSelectDue =
     "SELECT d.id, d.kind, d.attempts, d.event_id, d.created_at, w.id, w.account_id, w.url, "
     "w.events, w.description, w.enabled, w.disabled_reason, w.format, w.created_at, "
-    "w.updated_at, w.secret, w.previous_secret, w.previous_secret_until, w.failing_since "
-    "FROM webhooks w JOIN deliveries d ON d.id = (SELECT id FROM deliveries "
-    "WHERE webhook_id = w.id AND state = 'pending' ORDER BY next_attempt_at, id LIMIT 1) "
-    "WHERE w.enabled = 1 AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at";
+    "w.updated_at, w.secret, w.previous_secret, w.previous_secret_until, w.failing_since_ms "
+    "FROM webhooks w JOIN deliveries d ON d.id IN (SELECT id FROM deliveries "
+    "WHERE webhook_id = w.id AND state = 'pending' AND next_attempt_at <= ?1 "
+    "ORDER BY next_attempt_at, id LIMIT ?2) "
+    "WHERE w.enabled = 1 ORDER BY d.next_attempt_at, d.id";
 constexpr const char* kInsertAttempt =
     "INSERT INTO delivery_attempts (delivery_id, webhook_id, event_id, attempted_at, "
     "status_code, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -43,12 +45,13 @@ constexpr const char* kRetry =
     "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?";
 constexpr const char* kGiveUp =
     "UPDATE deliveries SET state = 'failed', attempts = attempts + 1 WHERE id = ?";
-constexpr const char* kHealthy = "UPDATE webhooks SET failing_since = NULL WHERE id = ?";
+constexpr const char* kHealthy = "UPDATE webhooks SET failing_since_ms = NULL WHERE id = ?";
 // A failure starts a failing streak, unless one is on; a streak whose last failure is older than
 // the longest retry gap was broken by deliveries that gave up, and starts again.
 constexpr const char* kFailing =
-    "UPDATE webhooks SET failing_since = CASE WHEN failing_since IS NULL OR last_failure_at < ? "
-    "THEN ?2 ELSE failing_since END, last_failure_at = ?2 WHERE id = ?3";
+    "UPDATE webhooks SET failing_since_ms = CASE WHEN failing_since_ms IS NULL OR "
+    "last_failure_at_ms < ? THEN ?2 ELSE failing_since_ms END, last_failure_at_ms = ?2 "
+    "WHERE id = ?3";
 constexpr const char* kDisable =
     "UPDATE webhooks SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?";
 constexpr const char* kSelectAttempts =
@@ -77,6 +80,49 @@ void InsertDelivery(Connection& c, std::int64_t webhook, std::int64_t event, con
       .Bind(4, now * 1000)
       .Bind(5, now)
       .Run();
+}
+
+// Records one attempt and what follows from it: the delivery done, retried later or given up,
+// the endpoint's failing streak, and its disabling.
+void RecordOutcome(Connection& c, const domain::AttemptOutcome& outcome) {
+  const domain::DeliveryAttempt& attempt = outcome.attempt;
+  if (!outcome.attempted) {
+    c.Prepare(kGiveUp).Bind(1, attempt.delivery_id).Run();
+    return;
+  }
+  Statement insert = c.Prepare(kInsertAttempt);
+  insert.Bind(1, attempt.delivery_id)
+      .Bind(2, attempt.webhook_id)
+      .Bind(3, attempt.event_id)
+      .Bind(4, attempt.attempted_at_ms);
+  if (attempt.status_code) {
+    insert.Bind(5, std::int64_t{*attempt.status_code});
+  } else {
+    insert.BindNull(5);
+  }
+  insert.Bind(6, attempt.duration_ms).BindOptional(7, attempt.error).Run();
+  if (outcome.delivered) {
+    c.Prepare(kDelivered).Bind(1, attempt.delivery_id).Run();
+    c.Prepare(kHealthy).Bind(1, attempt.webhook_id).Run();
+  } else {
+    if (outcome.retry_at_ms) {
+      c.Prepare(kRetry).Bind(1, *outcome.retry_at_ms).Bind(2, attempt.delivery_id).Run();
+    } else {
+      c.Prepare(kGiveUp).Bind(1, attempt.delivery_id).Run();
+    }
+    c.Prepare(kFailing)
+        .Bind(1, outcome.streak_broken_before_ms)
+        .Bind(2, outcome.now_ms)
+        .Bind(3, attempt.webhook_id)
+        .Run();
+  }
+  if (outcome.disable_reason) {
+    c.Prepare(kDisable)
+        .Bind(1, *outcome.disable_reason)
+        .Bind(2, outcome.now_ms / 1000)
+        .Bind(3, attempt.webhook_id)
+        .Run();
+  }
 }
 
 }  // namespace
@@ -124,16 +170,24 @@ Result<std::size_t> SqliteStore::FanOutEvents(std::size_t max_events, std::int64
 }
 
 Result<std::vector<domain::DueDelivery>> SqliteStore::DueDeliveries(
-    std::int64_t now_ms, std::size_t limit, const std::vector<std::int64_t>& busy) {
+    std::int64_t now_ms, std::size_t limit, std::size_t per_endpoint,
+    const std::vector<domain::DeliveryInFlight>& in_flight) {
   return Run([&](Connection& c) -> Result<std::vector<domain::DueDelivery>> {
     Transaction transaction(c, Transaction::Mode::kRead);
+    std::map<std::int64_t, std::size_t> taken;  // by endpoint, counting those in flight
+    for (const domain::DeliveryInFlight& flight : in_flight) ++taken[flight.webhook_id];
+    auto flying = [&](std::int64_t delivery) {
+      return std::any_of(in_flight.begin(), in_flight.end(), [&](const auto& flight) {
+        return flight.delivery_id == delivery;
+      });
+    };
     std::vector<domain::DueDelivery> due;
     Statement stmt = c.Prepare(kSelectDue);
-    stmt.Bind(1, now_ms);
-    while (stmt.Step() && due.size() < limit) {
+    stmt.Bind(1, now_ms).Bind(2, static_cast<std::int64_t>(per_endpoint));
+    while (due.size() < limit && stmt.Step()) {
       std::int64_t webhook_id = stmt.Int(5);
-      // One delivery per endpoint at a time: its others wait for it.
-      if (std::find(busy.begin(), busy.end(), webhook_id) != busy.end()) continue;
+      if (flying(stmt.Int(0)) || taken[webhook_id] >= per_endpoint) continue;
+      ++taken[webhook_id];
       domain::DueDelivery delivery;
       delivery.id = stmt.Int(0);
       delivery.kind = stmt.Text(1);
@@ -145,7 +199,7 @@ Result<std::vector<domain::DueDelivery>> SqliteStore::DueDeliveries(
       if (!stmt.IsNull(16) && !stmt.IsNull(17) && stmt.Int(17) * 1000 > now_ms) {
         delivery.secrets.push_back(stmt.Text(16));
       }
-      if (!stmt.IsNull(18)) delivery.failing_since = stmt.Int(18);
+      if (!stmt.IsNull(18)) delivery.failing_since_ms = stmt.Int(18);
       if (delivery.kind == "event") delivery.event = ReadEvent(c, event_id);
       due.push_back(std::move(delivery));
     }
@@ -154,46 +208,9 @@ Result<std::vector<domain::DueDelivery>> SqliteStore::DueDeliveries(
   });
 }
 
-Result<void> SqliteStore::FinishAttempt(const domain::AttemptOutcome& outcome) {
+Result<void> SqliteStore::FinishAttempts(const std::vector<domain::AttemptOutcome>& outcomes) {
   return Write([&](Connection& c) -> Result<void> {
-    const domain::DeliveryAttempt& attempt = outcome.attempt;
-    if (!outcome.attempted) {
-      c.Prepare(kGiveUp).Bind(1, attempt.delivery_id).Run();
-      return {};
-    }
-    Statement insert = c.Prepare(kInsertAttempt);
-    insert.Bind(1, attempt.delivery_id)
-        .Bind(2, attempt.webhook_id)
-        .Bind(3, attempt.event_id)
-        .Bind(4, attempt.attempted_at_ms);
-    if (attempt.status_code) {
-      insert.Bind(5, std::int64_t{*attempt.status_code});
-    } else {
-      insert.BindNull(5);
-    }
-    insert.Bind(6, attempt.duration_ms).BindOptional(7, attempt.error).Run();
-    if (outcome.delivered) {
-      c.Prepare(kDelivered).Bind(1, attempt.delivery_id).Run();
-      c.Prepare(kHealthy).Bind(1, attempt.webhook_id).Run();
-    } else {
-      if (outcome.retry_at_ms) {
-        c.Prepare(kRetry).Bind(1, *outcome.retry_at_ms).Bind(2, attempt.delivery_id).Run();
-      } else {
-        c.Prepare(kGiveUp).Bind(1, attempt.delivery_id).Run();
-      }
-      c.Prepare(kFailing)
-          .Bind(1, outcome.streak_broken_before)
-          .Bind(2, outcome.now)
-          .Bind(3, attempt.webhook_id)
-          .Run();
-    }
-    if (outcome.disable_reason) {
-      c.Prepare(kDisable)
-          .Bind(1, *outcome.disable_reason)
-          .Bind(2, outcome.now)
-          .Bind(3, attempt.webhook_id)
-          .Run();
-    }
+    for (const domain::AttemptOutcome& outcome : outcomes) RecordOutcome(c, outcome);
     return {};
   });
 }

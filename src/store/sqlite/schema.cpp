@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 20> kMigrations = {
+constexpr std::array<const char*, 21> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -561,6 +561,15 @@ CREATE TABLE delivery_attempts (
 );
 CREATE INDEX delivery_attempts_webhook ON delivery_attempts (webhook_id, id);
 CREATE INDEX delivery_attempts_time ON delivery_attempts (attempted_at);
+)sql",
+
+    // 21: a webhook's failing streak in milliseconds, like its deliveries' due times, so that a
+    // scaled-down retry schedule (tests) keeps the 3-day rule exact.
+    R"sql(
+ALTER TABLE webhooks RENAME COLUMN failing_since TO failing_since_ms;
+ALTER TABLE webhooks RENAME COLUMN last_failure_at TO last_failure_at_ms;
+UPDATE webhooks SET failing_since_ms = failing_since_ms * 1000,
+                    last_failure_at_ms = last_failure_at_ms * 1000;
 )sql",
 };
 

@@ -121,8 +121,10 @@ class SqliteStore final : public Store {
       std::int64_t previous_until) override;
   domain::Result<std::size_t> FanOutEvents(std::size_t max_events, std::int64_t now) override;
   domain::Result<std::vector<domain::DueDelivery>> DueDeliveries(
-      std::int64_t now_ms, std::size_t limit, const std::vector<std::int64_t>& busy) override;
-  domain::Result<void> FinishAttempt(const domain::AttemptOutcome& outcome) override;
+      std::int64_t now_ms, std::size_t limit, std::size_t per_endpoint,
+      const std::vector<domain::DeliveryInFlight>& in_flight) override;
+  domain::Result<void> FinishAttempts(
+      const std::vector<domain::AttemptOutcome>& outcomes) override;
   domain::Result<std::optional<std::vector<domain::DeliveryAttempt>>> ListDeliveryAttempts(
       domain::AccountId account, std::int64_t webhook, std::size_t limit) override;
   domain::Result<std::optional<std::int64_t>> QueuePing(domain::AccountId account,

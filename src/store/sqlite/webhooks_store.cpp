@@ -26,7 +26,7 @@ constexpr const char* kInsertWebhook =
     "VALUES (?, ?, ?, ?, ?, ?, ?, coalesce((SELECT max(id) FROM events), 0), ?, ?)";
 constexpr const char* kUpdateWebhook =
     "UPDATE webhooks SET url = ?, events = ?, description = ?, enabled = ?, "
-    "disabled_reason = ?, failing_since = CASE WHEN ? THEN NULL ELSE failing_since END, "
+    "disabled_reason = ?, failing_since_ms = CASE WHEN ? THEN NULL ELSE failing_since_ms END, "
     "updated_at = ? WHERE account_id = ? AND id = ?";
 constexpr const char* kDeleteWebhook = "DELETE FROM webhooks WHERE account_id = ? AND id = ?";
 constexpr const char* kDeleteDeliveries = "DELETE FROM deliveries WHERE webhook_id = ?";
