@@ -29,8 +29,8 @@ struct WebhookWorkerOptions {
   bool allow_private = false;
   // Multiplies every retry delay (tests: 0.001).
   double retry_scale = 1.0;
-  // Transfers in flight at once, and for one endpoint: a dead endpoint holds its share for up to
-  // 10 s, and never more than its share.
+  // Transfers in flight at once, and for one endpoint (one while it is failing: a dead endpoint
+  // holds one transfer for up to 10 s).
   int max_in_flight = 256;
   int per_endpoint = 8;
 };

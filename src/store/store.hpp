@@ -340,7 +340,8 @@ class Store {
   // returns how many deliveries it made.
   virtual domain::Result<std::size_t> FanOutEvents(std::size_t max_events, std::int64_t now) = 0;
   // Pending deliveries of enabled endpoints due at `now_ms`, soonest first, at most `limit` in
-  // all and `per_endpoint` for each endpoint counting those `in_flight` (which are not returned).
+  // all and `per_endpoint` for each endpoint (one for an endpoint failing), counting those
+  // `in_flight` (which are not returned).
   virtual domain::Result<std::vector<domain::DueDelivery>> DueDeliveries(
       std::int64_t now_ms, std::size_t limit, std::size_t per_endpoint,
       const std::vector<domain::DeliveryInFlight>& in_flight) = 0;

@@ -222,11 +222,28 @@ def test_a_slow_endpoint_delays_only_itself(hooks_server, receiver):
         # no more than its share of the transfers (8) meanwhile.
         assert admin.get(f"/webhooks/{slow_hook['id']}/deliveries").json()["data"] == []
         assert 1 <= len(slow.received([slow_hook["secret"]])) <= 8
+        assert slow.most_active > 1  # a healthy endpoint gets several at once
         # Its others follow, at most 8 at a time.
         slow.delay = 0.0
         slow.wait_for([slow_hook["secret"]], lambda g: len({m for m, _, _ in g}) == 12)
     finally:
         slow.close()
+
+
+def test_a_failing_endpoint_gets_one_delivery_at_a_time(hooks_server, receiver):
+    admin, _ = admin_of(hooks_server.db, hooks_server)
+    hook = register(admin, receiver, ["company.created"])
+    receiver.status = 500
+    admin.company("First failure")
+    deadline = time.time() + 10
+    while not admin.get(f"/webhooks/{hook['id']}/deliveries").json()["data"]:
+        assert time.time() < deadline
+        time.sleep(0.05)
+    receiver.delay, receiver.most_active = 0.2, 0
+    for i in range(6):
+        admin.company(f"While failing {i}")
+    receiver.wait_for([hook["secret"]], lambda g: len({m for m, _, _ in g}) == 7)
+    assert receiver.most_active == 1
 
 
 def test_redirects_are_not_followed(hooks_server, receiver):

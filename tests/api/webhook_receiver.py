@@ -25,6 +25,8 @@ class Receiver:
         self.status = 200
         self.delay = 0.0  # seconds each answer waits
         self.location = None  # sent with a 3xx status
+        self.active = 0  # requests being answered
+        self.most_active = 0  # the most answered at once
         self.lock = threading.Lock()
         receiver = self
 
@@ -39,7 +41,11 @@ class Receiver:
                     if receiver.fail.get(msg_id, 0) > 0:
                         receiver.fail[msg_id] -= 1
                         status = 500
+                    receiver.active += 1
+                    receiver.most_active = max(receiver.most_active, receiver.active)
                 time.sleep(receiver.delay)
+                with receiver.lock:
+                    receiver.active -= 1
                 self.send_response(status)
                 if receiver.location:
                     self.send_header("location", receiver.location)

@@ -186,7 +186,9 @@ Result<std::vector<domain::DueDelivery>> SqliteStore::DueDeliveries(
     stmt.Bind(1, now_ms).Bind(2, static_cast<std::int64_t>(per_endpoint));
     while (due.size() < limit && stmt.Step()) {
       std::int64_t webhook_id = stmt.Int(5);
-      if (flying(stmt.Int(0)) || taken[webhook_id] >= per_endpoint) continue;
+      // A failing endpoint gets one at a time: dead ones hold few of the worker's transfers.
+      std::size_t share = stmt.IsNull(18) ? per_endpoint : 1;
+      if (flying(stmt.Int(0)) || taken[webhook_id] >= share) continue;
       ++taken[webhook_id];
       domain::DueDelivery delivery;
       delivery.id = stmt.Int(0);
