@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,7 @@
 #include "app/config.hpp"
 #include "app/import.hpp"
 #include "app/serve.hpp"
+#include "domain/rate_limit.hpp"
 
 int main(int argc, char** argv) {
   CLI::App cli{"contactd: a fast, self-hosted, multi-tenant Contacts API server"};
@@ -62,6 +64,22 @@ int main(int argc, char** argv) {
                  "private deployments)")
       ->envname("CONTACTD_WEBHOOK_ALLOW_PRIVATE");
 
+  std::string rate_limit, rate_burst, auth_failure_limit = "20/min";
+  serve
+      ->add_option("--rate-limit", rate_limit,
+                   "Each account's sustained request rate, like 1000/h (default: unlimited)")
+      ->envname("CONTACTD_RATE_LIMIT");
+  serve
+      ->add_option("--rate-burst", rate_burst,
+                   "Each account's burst, like 100/min (default: unlimited)")
+      ->envname("CONTACTD_RATE_BURST");
+  serve
+      ->add_option("--auth-failure-limit", auth_failure_limit,
+                   "Failed authentications per client address before 429s, like 20/min, or "
+                   "unlimited")
+      ->envname("CONTACTD_AUTH_FAILURE_LIMIT")
+      ->capture_default_str();
+
   auto* accounts = cli.add_subcommand("accounts", "Manage accounts");
   accounts->require_subcommand(1);
   auto* accounts_create = accounts->add_subcommand("create", "Create an account");
@@ -71,6 +89,17 @@ int main(int argc, char** argv) {
   bool create_db = false;
   accounts_create->add_flag("--create-db", create_db,
                             "Create the database file if it does not exist");
+
+  auto* accounts_update =
+      accounts->add_subcommand("update", "Set an account's own request limits");
+  std::int64_t update_account_id = 0;
+  std::string account_rate_limit, account_rate_burst;
+  accounts_update->add_option("id", update_account_id, "Account id")->required();
+  accounts_update->add_option("--rate-limit", account_rate_limit,
+                              "Sustained rate, like 1000/h; unlimited; or default (the server's)");
+  accounts_update->add_option("--rate-burst", account_rate_burst,
+                              "Burst, like 100/min; unlimited; or default (the server's)");
+  accounts_update->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
 
   auto* users = cli.add_subcommand("users", "Manage the users of an account");
   users->require_subcommand(1);
@@ -174,11 +203,30 @@ int main(int argc, char** argv) {
         }
         config.webhook_retry_scale = value;
       }
+      for (auto [flag, text, target] :
+           {std::tuple{"--rate-limit", &rate_limit, &config.rates.sustained},
+            std::tuple{"--rate-burst", &rate_burst, &config.rates.burst},
+            std::tuple{"--auth-failure-limit", &auth_failure_limit, &config.auth_failure_limit}}) {
+        if (text->empty() || *text == "unlimited") {
+          target->reset();
+          continue;
+        }
+        auto rate = contactd::domain::ParseRate(*text);
+        if (!rate) {
+          fmt::print(stderr, "contactd: {}: {}\n", flag, rate.error().message);
+          return 2;
+        }
+        *target = *rate;
+      }
       int code = contactd::app::Serve(config);
       spdlog::shutdown();  // flushes the access log and stops its flusher thread
       return code;
     }
     if (*accounts_create) return contactd::app::CreateAccountCommand(db, name, create_db);
+    if (*accounts_update) {
+      return contactd::app::UpdateAccountCommand(db, update_account_id, account_rate_limit,
+                                                 account_rate_burst);
+    }
     if (*users_create) return contactd::app::CreateUserCommand(db, user_options);
     if (*users_list) return contactd::app::ListUsersCommand(db, list_account_id);
     if (*tokens_create) {

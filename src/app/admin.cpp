@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -36,6 +37,42 @@ int CreateAccountCommand(const std::string& db_path, const std::string& name, bo
     return 1;
   }
   boost::json::object line{{"id", account->id.value}, {"uid", account->uid}, {"name", account->name}};
+  fmt::print("{}\n", boost::json::serialize(line));
+  return 0;
+}
+
+int UpdateAccountCommand(const std::string& db_path, std::int64_t account_id,
+                         const std::string& rate_limit, const std::string& rate_burst) {
+  std::optional<domain::RateSetting> sustained, burst;
+  for (auto [flag, text, target] : {std::tuple{"--rate-limit", &rate_limit, &sustained},
+                                    std::tuple{"--rate-burst", &rate_burst, &burst}}) {
+    if (text->empty()) continue;
+    auto parsed = domain::ParseRateSetting(*text);
+    if (!parsed) {
+      fmt::print(stderr, "contactd: {}: {} (or unlimited, default)\n", flag,
+                 parsed.error().message);
+      return 2;
+    }
+    *target = *parsed;
+  }
+  if (!DatabaseExists(db_path)) return 1;
+  store::sqlite::SqliteStore store({.path = db_path, .create_if_missing = false});
+  domain::AccountService accounts(store);
+  auto account = accounts.SetRates(domain::AccountId{account_id}, sustained, burst);
+  if (!account) {
+    fmt::print(stderr, "contactd: cannot update account {}: {}\n", account_id,
+               account.error().message);
+    return 1;
+  }
+  auto shown = [](const domain::RateSetting& setting) -> boost::json::value {
+    if (setting.kind == domain::RateSetting::Kind::kDefault) return nullptr;
+    return boost::json::value(domain::FormatRateSetting(setting));
+  };
+  boost::json::object line{{"id", account->id.value},
+                           {"uid", account->uid},
+                           {"name", account->name},
+                           {"rate_limit", shown(account->rates.sustained)},
+                           {"rate_burst", shown(account->rates.burst)}};
   fmt::print("{}\n", boost::json::serialize(line));
   return 0;
 }

@@ -14,6 +14,11 @@ bool DatabaseExists(const std::string& db_path);
 // database first only when `create_db`. Returns the process exit code; messages go to stderr.
 int CreateAccountCommand(const std::string& db_path, const std::string& name, bool create_db);
 
+// `contactd accounts update`: sets the account's own request limits ("1000/h", "unlimited" or
+// "default"; an empty string leaves one as it is) and prints the account as one JSON line.
+int UpdateAccountCommand(const std::string& db_path, std::int64_t account_id,
+                         const std::string& rate_limit, const std::string& rate_burst);
+
 // `contactd tokens create`: creates a user of `role` in the account and prints its token alone.
 int CreateTokenCommand(const std::string& db_path, std::int64_t account_id,
                        const std::string& role);

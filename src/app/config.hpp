@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "domain/rate_limit.hpp"
 #include "http/server.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -20,6 +21,10 @@ struct ServeConfig {
   bool webhook_allow_private = false;
   // Multiplies every webhook retry delay (CONTACTD_WEBHOOK_RETRY_SCALE, for tests).
   double webhook_retry_scale = 1.0;
+  // Each account's request limits unless it has its own (unlimited when empty).
+  domain::RatePolicy rates;
+  // Failed authentications per client address before it is refused with 429s.
+  std::optional<domain::Rate> auth_failure_limit = domain::Rate{20, 60};
 };
 
 struct ListenAddress {

@@ -18,6 +18,7 @@
 #include "domain/account_lists.hpp"
 #include "domain/custom_fields.hpp"
 #include "domain/events.hpp"
+#include "domain/rate_limit.hpp"
 #include "domain/settings.hpp"
 #include "domain/users.hpp"
 #include "domain/webhooks.hpp"
@@ -108,7 +109,8 @@ int Serve(const ServeConfig& config) {
       router,
       {contacts, companies, settings, custom_fields, lists, users, events, webhooks, cursors,
        event_cursors, store});
-  http::Pipeline pipeline(router, accounts);
+  domain::RateLimiter limiter(store, config.rates, config.auth_failure_limit);
+  http::Pipeline pipeline(router, accounts, limiter);
   http::Server server(config.server, pipeline);
   server.Run([&](std::uint16_t port) {
     spdlog::info("contactd listening on {}:{} (database {})", config.server.host, port,

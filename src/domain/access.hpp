@@ -8,6 +8,7 @@
 
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
+#include "domain/rate_limit.hpp"
 
 namespace contactd::domain {
 
@@ -48,6 +49,7 @@ struct Principal {
   Visibility visibility = Visibility::kAccount;
   TokenId token;
   std::uint32_t scopes = kAllScopes;
+  RateOverride rates;  // the account's own request limits
 };
 
 // Which contacts a read or write may touch: the account's, and of them, when `user` is set, only

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "domain/ids.hpp"
+#include "domain/rate_limit.hpp"
 
 namespace contactd::domain {
 
@@ -13,6 +14,7 @@ struct Account {
   std::string uid;
   std::string name;
   std::int64_t created_at = 0;
+  RateOverride rates;  // its own request limits, in place of the server's
 };
 
 // What an account's admins decide for the whole account.

@@ -25,6 +25,17 @@ Result<Account> AccountService::CreateAccount(std::string_view name) {
   return store_.CreateAccount(Account{{}, NewUuidV4(), std::move(clean), NowSeconds()});
 }
 
+Result<Account> AccountService::SetRates(AccountId account,
+                                         const std::optional<RateSetting>& sustained,
+                                         const std::optional<RateSetting>& burst) {
+  auto set = store_.SetAccountRates(account, sustained, burst);
+  if (!set) return std::unexpected(set.error());
+  auto found = *set ? store_.FindAccount(account) : Result<std::optional<Account>>(std::nullopt);
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return std::unexpected(Error::NotFound("Account not found"));
+  return **found;
+}
+
 Result<std::string> AccountService::CreateToken(AccountId account, Role role) {
   UserService users(store_);
   UserInput input;

@@ -20,6 +20,10 @@ class AccountService {
 
   // Creates an account. kValidation if the name is empty or longer than 255 characters.
   Result<Account> CreateAccount(std::string_view name);
+  // Sets the account's own request limits (each left as it is when unset); kNotFound without
+  // such an account.
+  Result<Account> SetRates(AccountId account, const std::optional<RateSetting>& sustained,
+                           const std::optional<RateSetting>& burst);
 
   // Creates a user of `role` in the account and returns the secret of a new token of it, with
   // all of the user's permissions: the only time the secret exists outside the caller; only its

@@ -29,6 +29,7 @@ struct Request {
   std::string content_type;   // header values, "" when absent
   std::string authorization;
   std::string request_id;     // the client's X-Request-Id
+  std::string client_address;  // the peer's IP address, "" when unknown
   // Set by the server when the request could not be read whole (too large, malformed): the
   // pipeline answers with this error instead of routing.
   std::optional<domain::Error> transport_error;
@@ -50,6 +51,8 @@ struct RequestContext {
   std::string request_id;
   std::int64_t received_at = 0;  // unix seconds, for body timestamps
   std::optional<domain::Principal> principal;
+  // The caller's account's request limits after this request, when it has any.
+  std::optional<domain::RateDecision> rate;
   std::vector<std::string> path_params;  // decoded {placeholders} of the route, in order
 
   // REQUIRES: the route is authenticated (the pipeline set the principal).

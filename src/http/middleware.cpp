@@ -5,12 +5,14 @@
 #include <chrono>
 #include <exception>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include "domain/accounts.hpp"
 #include "domain/crypto.hpp"
+#include "domain/rate_limit.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "http/auth.hpp"
@@ -25,11 +27,62 @@ bool HasJsonBody(const Request& request) {
   return !request.body.empty() && request.method != "GET" && request.method != "HEAD";
 }
 
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A policy's IETF name (draft-ietf-httpapi-ratelimit-headers) and its bucket in a decision.
+void AddRatePolicy(std::string& policy, std::string& state, std::string_view name,
+                   const domain::Rate& rate, double tokens, std::int64_t full_s) {
+  if (!policy.empty()) {
+    policy += ", ";
+    state += ", ";
+  }
+  policy += fmt::format("\"{}\";q={};w={}", name, rate.count, rate.window_seconds);
+  state += fmt::format("\"{}\";r={};t={}", name, static_cast<std::int64_t>(tokens), full_s);
+}
+
+// X-RateLimit-* (seed 003) describe the sustained limit (the burst when it is the only one);
+// RateLimit-Policy and RateLimit (IETF draft) describe both.
+void AddRateHeaders(Response& response, const domain::RateDecision& rate, std::int64_t now_s) {
+  const domain::RatePolicy& policy = rate.policy;
+  bool sustained = policy.sustained.has_value();
+  const domain::Rate& main = sustained ? *policy.sustained : *policy.burst;
+  double tokens = sustained ? rate.sustained : rate.burst;
+  std::int64_t full_s = sustained ? rate.sustained_full_s : rate.burst_full_s;
+  response.headers.emplace_back("X-RateLimit-Limit", std::to_string(main.count));
+  response.headers.emplace_back("X-RateLimit-Remaining",
+                                std::to_string(static_cast<std::int64_t>(tokens)));
+  response.headers.emplace_back("X-RateLimit-Reset", std::to_string(now_s + full_s));
+  std::string policies, state;
+  if (policy.burst) {
+    AddRatePolicy(policies, state, "burst", *policy.burst, rate.burst, rate.burst_full_s);
+  }
+  if (policy.sustained) {
+    AddRatePolicy(policies, state, "sustained", *policy.sustained, rate.sustained,
+                  rate.sustained_full_s);
+  }
+  response.headers.emplace_back("RateLimit-Policy", policies);
+  response.headers.emplace_back("RateLimit", state);
+}
+
+Response TooMany(const Route& route, const RequestContext& context, std::string message,
+                 std::int64_t retry_after_s) {
+  Response response = route.render_error(
+      context, domain::Error{domain::ErrorCode::kRateLimited, std::move(message), {}});
+  response.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
+  return response;
+}
+
 }  // namespace
 
-Pipeline::Pipeline(const Router& router, domain::AccountService& accounts)
+Pipeline::Pipeline(const Router& router, domain::AccountService& accounts,
+                   domain::RateLimiter& limiter)
     : router_(router),
       accounts_(accounts),
+      limiter_(limiter),
       access_log_(spdlog::get("access") ? spdlog::get("access") : spdlog::default_logger()) {}
 
 void Pipeline::LogAccess(const Request& request, const RequestContext& context, unsigned status,
@@ -93,6 +146,7 @@ Response Pipeline::Handle(const Request& request) {
     response = router_.RendererFor(request.path)(context, domain::Error::Internal("Internal error"));
   }
   response.headers.emplace_back("X-Request-Id", context.request_id);
+  if (context.rate) AddRateHeaders(response, *context.rate, context.received_at);
   auto elapsed = std::chrono::steady_clock::now() - start;
   LogAccess(request, context, response.status,
             std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
@@ -115,15 +169,34 @@ Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
   context.path_params = std::move(match.params);
 
   if (route.options.authenticated) {
+    // An address that failed too often is refused before its token is looked at, so that
+    // tokens cannot be guessed quickly.
+    std::int64_t now_ms = NowMs();
+    if (auto blocked = limiter_.AuthBlocked(request.client_address, now_ms)) {
+      return TooMany(route, context, "Too many failed authentications from this address",
+                     blocked->retry_after_s);
+    }
     auto principal = Authenticate(accounts_, request.authorization);
     if (!principal) {
       if (principal.error().code != domain::ErrorCode::kUnauthorized) {
         spdlog::error("request {}: authentication failed: {}", context.request_id,
                       principal.error().message);
+      } else if (!request.authorization.empty()) {
+        limiter_.AuthFailed(request.client_address, now_ms);
       }
       return route.render_error(context, principal.error());
     }
     context.principal = *principal;
+    context.rate = limiter_.Admit(*principal, now_ms);
+    if (context.rate && !context.rate->allowed) {
+      const domain::RatePolicy& policy = context.rate->policy;
+      bool burst = policy.burst && context.rate->burst < 1;
+      const domain::Rate& hit = burst ? *policy.burst : *policy.sustained;
+      return TooMany(route, context,
+                     fmt::format("Rate limit exceeded: {} requests per {} s; retry in {} s",
+                                 hit.count, hit.window_seconds, context.rate->retry_after_s),
+                     context.rate->retry_after_s);
+    }
     // Before anything reads the body: a request the caller may not make costs no parsing.
     if (route.options.permission) {
       auto allowed =

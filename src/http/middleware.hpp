@@ -12,6 +12,7 @@ class logger;
 
 namespace contactd::domain {
 class AccountService;
+class RateLimiter;
 }
 
 namespace contactd::http {
@@ -26,13 +27,14 @@ std::string RequestIdFor(std::string_view candidate);
 bool IsJsonContentType(std::string_view content_type);
 
 // Everything between reading a request and writing its response: request id, routing,
-// authentication, content-type check, the handler, errors to responses (a throwing handler
-// answers 500, never kills the server), and one JSON access-log line. Thread-safe: the router
-// and the account service are.
+// authentication (failures limited per client address), the account's request limits and their
+// headers, content-type check, the handler, errors to responses (a throwing handler answers 500,
+// never kills the server), and one JSON access-log line. Thread-safe: the router, the account
+// service and the limiter are.
 class Pipeline final : public RequestHandler {
  public:
   // Writes the access log to the spdlog logger named "access" (the default logger if none).
-  Pipeline(const Router& router, domain::AccountService& accounts);
+  Pipeline(const Router& router, domain::AccountService& accounts, domain::RateLimiter& limiter);
 
   // Inline for transport errors, unknown routes and bounded reads; the read pool for other reads,
   // the write pool for writes.
@@ -47,6 +49,7 @@ class Pipeline final : public RequestHandler {
 
   const Router& router_;
   domain::AccountService& accounts_;
+  domain::RateLimiter& limiter_;
   const std::shared_ptr<spdlog::logger> access_log_;
 };
 

@@ -146,6 +146,12 @@ net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared, bool over
   const ServerOptions& options = shared.options;
   const RequestLimits& limits = options.limits;
   beast::flat_buffer buffer;
+  std::string client_address;
+  {
+    beast::error_code ec;
+    auto peer = stream.socket().remote_endpoint(ec);
+    if (!ec) client_address = peer.address().to_string();
+  }
   for (;;) {
     // Wait for the first byte of the next request under the idle timeout; the header timeout
     // starts only once a request has begun.
@@ -211,6 +217,7 @@ net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared, bool over
       partial.transport_error = std::move(request.transport_error);
       request = std::move(partial);
     }
+    request.client_address = client_address;
     bool head = request.method == "HEAD";
 
     shared.in_flight.fetch_add(1);

@@ -19,6 +19,7 @@
 #include "domain/events.hpp"
 #include "domain/ids.hpp"
 #include "domain/query.hpp"
+#include "domain/rate_limit.hpp"
 #include "domain/tags.hpp"
 #include "domain/users.hpp"
 #include "domain/webhooks.hpp"
@@ -122,6 +123,18 @@ class Store {
 
   virtual domain::Result<domain::Account> CreateAccount(const domain::Account& account) = 0;
   virtual domain::Result<std::optional<domain::Account>> FindAccount(domain::AccountId id) = 0;
+  // Sets the account's own request limits (each left as it is when unset); false when there is
+  // no such account.
+  virtual domain::Result<bool> SetAccountRates(
+      domain::AccountId id, const std::optional<domain::RateSetting>& sustained,
+      const std::optional<domain::RateSetting>& burst) = 0;
+
+  // Request limits. Counts a request of `key` (an account, an address) against `policy` in the
+  // key's token buckets, atomically, at `now_ms`; `consume` false only looks (and remembers
+  // nothing of a key it does not know). Every node sharing the store shares the buckets.
+  virtual domain::Result<domain::RateDecision> TakeRate(std::string_view key,
+                                                        const domain::RatePolicy& policy,
+                                                        std::int64_t now_ms, bool consume) = 0;
   virtual domain::Result<std::int64_t> CountAccounts() = 0;
 
   // Inserts the user (its id is set): kConflict naming email when the account has a user of that

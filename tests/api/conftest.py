@@ -48,10 +48,15 @@ def stderr_sink(stderr):
     return open(os.path.join(folder, f"contactd-{uuid.uuid4().hex}.stderr"), "wb")
 
 
-def start_server(db, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
-    """Starts `contactd serve` on a database and waits until it is healthy."""
+def start_server(db, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, args=()):
+    """Starts `contactd serve` on a database and waits until it is healthy. Failed
+    authentications are not limited unless `args` says so: every test runs from 127.0.0.1, and
+    the suite checks many 401s."""
+    args = list(args)
+    if "--auth-failure-limit" not in args:
+        args += ["--auth-failure-limit", "unlimited"]
     proc = subprocess.Popen(
-        [BIN, "serve", "--db", str(db), "--listen", f"127.0.0.1:{port}", "--threads", "2"],
+        [BIN, "serve", "--db", str(db), "--listen", f"127.0.0.1:{port}", "--threads", "2", *args],
         stdout=stdout, stderr=stderr_sink(stderr))
     wait_healthy(port, proc)
     return proc

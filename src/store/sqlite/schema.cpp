@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 21> kMigrations = {
+constexpr std::array<const char*, 22> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -570,6 +570,12 @@ ALTER TABLE webhooks RENAME COLUMN failing_since TO failing_since_ms;
 ALTER TABLE webhooks RENAME COLUMN last_failure_at TO last_failure_at_ms;
 UPDATE webhooks SET failing_since_ms = failing_since_ms * 1000,
                     last_failure_at_ms = last_failure_at_ms * 1000;
+)sql",
+
+    // 22: an account's own request limits ("1000/h", "unlimited"; NULL: the server's default).
+    R"sql(
+ALTER TABLE accounts ADD COLUMN rate_limit TEXT;
+ALTER TABLE accounts ADD COLUMN rate_burst TEXT;
 )sql",
 };
 

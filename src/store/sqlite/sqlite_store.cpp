@@ -74,7 +74,10 @@ constexpr const char* kSelectCursorSecret = "SELECT value FROM settings WHERE ke
 constexpr const char* kInsertAccount =
     "INSERT INTO accounts (uid, name, created_at) VALUES (?, ?, ?)";
 constexpr const char* kSelectAccount =
-    "SELECT id, uid, name, created_at FROM accounts WHERE id = ?";
+    "SELECT id, uid, name, created_at, rate_limit, rate_burst FROM accounts WHERE id = ?";
+constexpr const char* kSetAccountRates =
+    "UPDATE accounts SET rate_limit = CASE WHEN ?1 THEN ?2 ELSE rate_limit END, "
+    "rate_burst = CASE WHEN ?3 THEN ?4 ELSE rate_burst END WHERE id = ?5";
 constexpr const char* kCountAccounts = "SELECT count(*) FROM accounts";
 // A company's id is past every id given so far, deleted companies' included (see migration 13).
 constexpr const char* kInsertCompany =
@@ -1733,8 +1736,45 @@ Result<std::optional<domain::Account>> SqliteStore::FindAccount(AccountId id) {
     Statement stmt = c.Prepare(kSelectAccount);
     stmt.Bind(1, id.value);
     if (!stmt.Step()) return std::nullopt;
-    return domain::Account{AccountId{stmt.Int(0)}, stmt.Text(1), stmt.Text(2), stmt.Int(3)};
+    return domain::Account{AccountId{stmt.Int(0)}, stmt.Text(1), stmt.Text(2), stmt.Int(3),
+                           ReadRateOverride(stmt, 4)};
   });
+}
+
+Result<bool> SqliteStore::SetAccountRates(AccountId id,
+                                          const std::optional<domain::RateSetting>& sustained,
+                                          const std::optional<domain::RateSetting>& burst) {
+  // Stored as written: NULL for the server's default, "unlimited", or the rate.
+  auto text = [](const std::optional<domain::RateSetting>& setting) -> std::optional<std::string> {
+    if (!setting || setting->kind == domain::RateSetting::Kind::kDefault) return std::nullopt;
+    return domain::FormatRateSetting(*setting);
+  };
+  return Write([&](Connection& c) -> Result<bool> {
+    Statement stmt = c.Prepare(kSetAccountRates);
+    stmt.Bind(1, std::int64_t{sustained.has_value()})
+        .BindOptional(2, text(sustained))
+        .Bind(3, std::int64_t{burst.has_value()})
+        .BindOptional(4, text(burst))
+        .Bind(5, id.value)
+        .Run();
+    return c.Changes() > 0;
+  });
+}
+
+Result<domain::RateDecision> SqliteStore::TakeRate(std::string_view key,
+                                                   const domain::RatePolicy& policy,
+                                                   std::int64_t now_ms, bool consume) {
+  // One process serves a SQLite file: its memory is every node's.
+  return rate_buckets_.Take(key, policy, now_ms, consume);
+}
+
+domain::RateOverride ReadRateOverride(const Statement& row, int first) {
+  auto read = [&](int column) -> domain::RateSetting {
+    if (row.IsNull(column)) return {};
+    auto setting = domain::ParseRateSetting(row.Text(column));
+    return setting ? *setting : domain::RateSetting{};
+  };
+  return {read(first), read(first + 1)};
 }
 
 Result<std::int64_t> SqliteStore::CountAccounts() {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "store/memory_rate_buckets.hpp"
 #include "store/sqlite/filter_sql.hpp"
 #include "store/store.hpp"
 
@@ -43,6 +44,12 @@ class SqliteStore final : public Store {
 
   domain::Result<domain::Account> CreateAccount(const domain::Account& account) override;
   domain::Result<std::optional<domain::Account>> FindAccount(domain::AccountId id) override;
+  domain::Result<bool> SetAccountRates(domain::AccountId id,
+                                       const std::optional<domain::RateSetting>& sustained,
+                                       const std::optional<domain::RateSetting>& burst) override;
+  domain::Result<domain::RateDecision> TakeRate(std::string_view key,
+                                                const domain::RatePolicy& policy,
+                                                std::int64_t now_ms, bool consume) override;
   domain::Result<std::int64_t> CountAccounts() override;
   domain::Result<domain::User> CreateUser(const domain::User& user,
                                           std::size_t max_per_account) override;
@@ -276,6 +283,7 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
   std::mutex write_mu_;
   std::deque<PendingWrite*> writers_;  // guarded by write_mu_; the front one commits
+  MemoryRateBuckets rate_buckets_;
 };
 
 }  // namespace contactd::store::sqlite

@@ -48,6 +48,10 @@ std::vector<std::string> SplitEvents(const std::string& text);
   "updated_at"
 domain::Webhook ReadWebhook(const Statement& row, int first = 0);
 
+// An account's rate_limit and rate_burst columns, from `first` on (a value this build cannot read
+// keeps the server's default).
+domain::RateOverride ReadRateOverride(const Statement& row, int first);
+
 // Borrows a pooled connection for one call and gives it back afterwards.
 class SqliteStore::Lease {
  public:

@@ -51,8 +51,9 @@ constexpr const char* kSelectToken =
 constexpr const char* kDeleteToken =
     "DELETE FROM tokens WHERE id = ? AND user_id IN (SELECT id FROM users WHERE account_id = ?)";
 constexpr const char* kSelectPrincipal =
-    "SELECT u.id, u.account_id, u.role, u.visibility, t.id, t.scopes "
-    "FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?";
+    "SELECT u.id, u.account_id, u.role, u.visibility, t.id, t.scopes, a.rate_limit, "
+    "a.rate_burst FROM tokens t JOIN users u ON u.id = t.user_id "
+    "JOIN accounts a ON a.id = u.account_id WHERE t.hash = ?";
 
 domain::User ReadUser(const Statement& row) {
   domain::User user;
@@ -286,6 +287,7 @@ Result<std::optional<domain::Principal>> SqliteStore::FindPrincipal(std::string_
     if (!role || !visibility) return std::unexpected(Error::Internal("corrupt users row"));
     domain::Principal principal{UserId{stmt.Int(0)}, AccountId{stmt.Int(1)}, *role, *visibility,
                                 TokenId{stmt.Int(4)}, domain::kAllScopes};
+    principal.rates = ReadRateOverride(stmt, 6);
     if (!stmt.IsNull(5)) {
       // A name this build does not know grants nothing.
       principal.scopes = 0;

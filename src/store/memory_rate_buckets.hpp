@@ -1,0 +1,36 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "domain/rate_limit.hpp"
+
+namespace contactd::store {
+
+// Token buckets held in this process's memory: right for a store that one process serves (the
+// embedded SQLite file). Sharded by key, so that requests of different accounts rarely meet on a
+// lock; each shard keeps at most kMaxKeysPerShard keys (addresses are many), dropping full
+// buckets first (the same as absent ones), then the longest unused.
+class MemoryRateBuckets {
+ public:
+  domain::RateDecision Take(std::string_view key, const domain::RatePolicy& policy,
+                            std::int64_t now_ms, bool consume);
+
+ private:
+  static constexpr std::size_t kShards = 64;
+  static constexpr std::size_t kMaxKeysPerShard = 4096;
+
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, domain::RateBuckets> buckets;
+  };
+  void MakeRoom(Shard& shard, std::int64_t now_ms);
+
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace contactd::store
