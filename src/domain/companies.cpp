@@ -144,6 +144,7 @@ Result<Company> CompanyService::Update(const Principal& principal, CompanyId id,
   CompanyChanges changes = ValidateCompanyInput(input, policy, errors);
   if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
   changes.now = NowSeconds();
+  changes.expected = std::move(input.expected);
   auto updated = store_.UpdateCompany(principal.account, id, changes);
   if (!updated) return std::unexpected(updated.error());
   if (!*updated) return std::unexpected(Error::NotFound("Company not found"));
@@ -151,21 +152,23 @@ Result<Company> CompanyService::Update(const Principal& principal, CompanyId id,
 }
 
 Result<Company> CompanyService::SetPrimaryContact(const Principal& principal, CompanyId id,
-                                                  std::optional<ContactId> contact) {
+                                                  std::optional<ContactId> contact,
+                                                  const VersionCheck& expected) {
   if (auto allowed = Authorize(principal, Permission::kUpdate, "company"); !allowed) {
     return std::unexpected(allowed.error());
   }
-  auto updated = store_.SetCompanyPrimary(ScopeOf(principal), id, contact, NowSeconds());
+  auto updated = store_.SetCompanyPrimary(ScopeOf(principal), id, contact, NowSeconds(), expected);
   if (!updated) return std::unexpected(updated.error());
   if (!*updated) return std::unexpected(Error::NotFound("Company not found"));
   return std::move(**updated);
 }
 
-Result<void> CompanyService::Delete(const Principal& principal, CompanyId id, bool detach) {
+Result<void> CompanyService::Delete(const Principal& principal, CompanyId id, bool detach,
+                                    const VersionCheck& expected) {
   if (auto allowed = Authorize(principal, Permission::kDelete, "company"); !allowed) {
     return std::unexpected(allowed.error());
   }
-  auto referencing = store_.DeleteCompany(principal.account, id, detach, NowSeconds());
+  auto referencing = store_.DeleteCompany(principal.account, id, detach, NowSeconds(), expected);
   if (!referencing) return std::unexpected(referencing.error());
   if (!*referencing) return std::unexpected(Error::NotFound("Company not found"));
   if (**referencing > 0 && !detach) {

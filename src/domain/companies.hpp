@@ -27,10 +27,13 @@ class CompanyService {
   // without UPDATE, kNotFound, kValidation naming contact_id unless it is a contact of the
   // company.
   Result<Company> SetPrimaryContact(const Principal& principal, CompanyId id,
-                                    std::optional<ContactId> contact);
+                                    std::optional<ContactId> contact,
+                                    const VersionCheck& expected = {});
   // Admin only. kConflict while contacts belong to it, unless `detach`: then they are left
-  // without a company (and none is primary). kNotFound.
-  Result<void> Delete(const Principal& principal, CompanyId id, bool detach);
+  // without a company (and none is primary). kNotFound; kPreconditionFailed when the company is
+  // not at one of the `expected` versions.
+  Result<void> Delete(const Principal& principal, CompanyId id, bool detach,
+                      const VersionCheck& expected = {});
 
  private:
   // Sets the policy's default country from the account's settings when the input has a phone.

@@ -36,6 +36,7 @@ struct Company : CompanyDetails {
   std::optional<ContactId> primary_contact;
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
+  std::int64_t version = 1;  // one more on each change (ETag, If-Match)
 };
 
 struct CompanyInput {
@@ -46,6 +47,7 @@ struct CompanyInput {
   Input<AddressInput> address;
   Input<std::vector<std::string>> tags;
   Input<std::string> status;
+  VersionCheck expected;  // updates: the versions the change applies to (If-Match, `version`)
   FieldErrors errors;
 };
 
@@ -74,6 +76,7 @@ struct CompanyChanges {
   std::optional<std::optional<Address>> address;
   std::optional<std::vector<std::string>> tags;
   std::optional<std::string> status;
+  VersionCheck expected;  // checked on the stored company inside the write
   std::int64_t now = 0;
 };
 

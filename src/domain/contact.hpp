@@ -13,6 +13,7 @@
 
 #include "domain/error.hpp"
 #include "domain/ids.hpp"
+#include "domain/precondition.hpp"
 
 namespace contactd::domain {
 
@@ -290,6 +291,7 @@ struct Contact {
   std::optional<UserId> assigned_user;  // a user of the account it is assigned to
   std::int64_t created_at = 0;  // unix seconds, UTC
   std::int64_t updated_at = 0;
+  std::int64_t version = 1;  // one more on each change (ETag, If-Match)
   std::optional<std::int64_t> deleted_at;  // set on contacts listed as deleted (restorable)
 
   const std::optional<std::string>& Text(TextField field) const {
@@ -368,6 +370,7 @@ struct ContactInput {
   Input<std::int64_t> reports_to;  // another contact of the account
   Input<std::int64_t> owner_user_id;     // a user of the account (imports; admins' transfers)
   Input<std::int64_t> assigned_user_id;  // a user of the account
+  VersionCheck expected;  // updates: the versions the change applies to (If-Match, `version`)
   FieldErrors errors;  // shape errors found while reading: unknown keys, wrong JSON types
 };
 

@@ -234,10 +234,12 @@ ReportLinks Capped(std::vector<store::ReportLink> links) {
 
 // Admins may delete (and share) any contact of the account; other users only those they own
 // (seed 002: only the owner deletes), even those they see by assignment or sharing.
-store::DeleteCheck OwnerOrAdmin(const Principal& principal) {
-  return [principal](const Contact& current) -> Result<void> {
-    if (principal.role == Role::kAdmin || current.owner_user == principal.user) return {};
-    return std::unexpected(Error::Forbidden("Only the owner may delete this contact"));
+store::DeleteCheck OwnerOrAdmin(const Principal& principal, VersionCheck expected = {}) {
+  return [principal, expected = std::move(expected)](const Contact& current) -> Result<void> {
+    if (principal.role != Role::kAdmin && current.owner_user != principal.user) {
+      return std::unexpected(Error::Forbidden("Only the owner may delete this contact"));
+    }
+    return expected.Check(current.version, "contact");
   };
 }
 
@@ -575,8 +577,11 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
   bool first_sent = input.text[kFirst].present;
   bool last_sent = input.text[kLast].present;
   return [changes = std::move(changes), sent_addresses = std::move(sent_addresses), first_sent,
-          last_sent, clear_custom, custom_changes = std::move(custom_changes)](
-             const Contact& current) -> Result<ContactChanges> {
+          last_sent, clear_custom, custom_changes = std::move(custom_changes),
+          expected = std::move(input.expected)](const Contact& current) -> Result<ContactChanges> {
+    if (auto fresh = expected.Check(current.version, "contact"); !fresh) {
+      return std::unexpected(fresh.error());
+    }
     ContactChanges planned = changes;
     if (clear_custom) {
       if (!current.custom_fields.empty()) planned.custom_fields.emplace();
@@ -667,7 +672,8 @@ Result<Contact> ContactService::ChangeTags(const Principal& principal, ContactId
   return std::move(**updated);
 }
 
-Result<void> ContactService::Delete(const Principal& principal, ContactId id, bool permanent) {
+Result<void> ContactService::Delete(const Principal& principal, ContactId id, bool permanent,
+                                    const VersionCheck& expected) {
   // Viewers never delete; editors delete their own contacts (checked on the row below).
   if (auto allowed = Authorize(principal, Permission::kUpdate, "contact"); !allowed) {
     return std::unexpected(allowed.error());
@@ -675,8 +681,8 @@ Result<void> ContactService::Delete(const Principal& principal, ContactId id, bo
   if (permanent && !Allows(principal.role, Permission::kDelete)) {
     return std::unexpected(Error::Forbidden("Only admins may erase contacts"));
   }
-  auto deleted = store_.DeleteContact(ScopeOf(principal), id, OwnerOrAdmin(principal), permanent,
-                                      NowSeconds());
+  auto deleted = store_.DeleteContact(ScopeOf(principal), id, OwnerOrAdmin(principal, expected),
+                                      permanent, NowSeconds());
   if (!deleted) return std::unexpected(deleted.error());
   if (!*deleted) return std::unexpected(Error::NotFound("Contact not found"));
   return {};

@@ -97,8 +97,10 @@ class ContactService {
   // Deletes the contact (see Store::DeleteContact): restorable for kRestoreWindowSeconds unless
   // `permanent`. Admins may delete any contact, editors the contacts they own (not those they see
   // by assignment or sharing), viewers none; only admins erase (`permanent`). kForbidden,
-  // kNotFound (also for a contact the principal does not see).
-  Result<void> Delete(const Principal& principal, ContactId id, bool permanent);
+  // kNotFound (also for a contact the principal does not see), kPreconditionFailed when the
+  // contact is not at one of the `expected` versions.
+  Result<void> Delete(const Principal& principal, ContactId id, bool permanent,
+                      const VersionCheck& expected = {});
   // Admin only. kNotFound unless the contact was deleted within the window and not erased.
   Result<Contact> Restore(const Principal& principal, ContactId id);
   // Admin only: the restorable contacts, by id (limit, after_id).

@@ -17,6 +17,7 @@ enum class ErrorCode {
   kNotFound,              // no such resource in the caller's account
   kMethodNotAllowed,      // the path exists, the method does not
   kConflict,              // the change conflicts with current state
+  kPreconditionFailed,    // the resource changed since the version the request names (If-Match)
   kGone,                  // what the request names existed but is kept no more (an old cursor)
   kPayloadTooLarge,       // request body over the limit
   kUriTooLong,            // request target over the limit
@@ -59,6 +60,9 @@ struct Error {
   static Error Validation(std::vector<FieldError> fields) {
     std::string message = fields.empty() ? "Validation failed" : fields.front().message;
     return {ErrorCode::kValidation, std::move(message), std::move(fields)};
+  }
+  static Error PreconditionFailed(std::string message) {
+    return {ErrorCode::kPreconditionFailed, std::move(message), {}};
   }
   static Error Unavailable(std::string message) {
     return {ErrorCode::kUnavailable, std::move(message), {}};

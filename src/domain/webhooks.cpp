@@ -149,17 +149,19 @@ Result<Webhook> WebhookService::Update(const Principal& principal, std::int64_t 
   }
   if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
   changes.now = NowSeconds();
+  changes.expected = std::move(input.expected);
   auto updated = store_.UpdateWebhook(principal.account, id, changes);
   if (!updated) return std::unexpected(updated.error());
   if (!*updated) return std::unexpected(Error::NotFound("Webhook not found"));
   return std::move(**updated);
 }
 
-Result<void> WebhookService::Delete(const Principal& principal, std::int64_t id) {
+Result<void> WebhookService::Delete(const Principal& principal, std::int64_t id,
+                                    const VersionCheck& expected) {
   if (auto allowed = RequireAdmin(principal, Permission::kDelete); !allowed) {
     return std::unexpected(allowed.error());
   }
-  auto deleted = store_.DeleteWebhook(principal.account, id);
+  auto deleted = store_.DeleteWebhook(principal.account, id, expected);
   if (!deleted) return std::unexpected(deleted.error());
   if (!*deleted) return std::unexpected(Error::NotFound("Webhook not found"));
   return {};

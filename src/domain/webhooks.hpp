@@ -10,6 +10,7 @@
 #include "domain/error.hpp"
 #include "domain/events.hpp"
 #include "domain/ids.hpp"
+#include "domain/precondition.hpp"
 
 namespace contactd::store {
 class Store;
@@ -30,6 +31,7 @@ struct Webhook {
   std::string format = "native";               // the payload's shape (a surface's)
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
+  std::int64_t version = 1;  // one more on each change (ETag, If-Match)
 };
 
 struct WebhookChanges {
@@ -37,6 +39,7 @@ struct WebhookChanges {
   std::optional<std::vector<std::string>> events;
   std::optional<std::optional<std::string>> description;
   std::optional<bool> enabled;  // true also clears disabled_reason
+  VersionCheck expected;        // checked on the stored endpoint inside the write
   std::int64_t now = 0;
 };
 
@@ -46,6 +49,7 @@ struct WebhookInput {
   Input<std::vector<std::string>> events;
   Input<std::string> description;
   Input<bool> enabled;
+  VersionCheck expected;  // updates: the versions the change applies to (If-Match, `version`)
   FieldErrors errors;
 };
 
@@ -115,7 +119,8 @@ class WebhookService {
   // an internal address. At most kMaxWebhooksPerAccount.
   Result<WebhookWithSecret> Create(const Principal& principal, WebhookInput input);
   Result<Webhook> Update(const Principal& principal, std::int64_t id, WebhookInput input);
-  Result<void> Delete(const Principal& principal, std::int64_t id);
+  Result<void> Delete(const Principal& principal, std::int64_t id,
+                      const VersionCheck& expected = {});
   // A new secret; the old one keeps signing (beside it) for kSecretOverlapSeconds.
   Result<WebhookWithSecret> RotateSecret(const Principal& principal, std::int64_t id);
   // Queues a ping to the endpoint (delivered as soon as the worker can); returns its delivery id.

@@ -30,6 +30,8 @@ struct Request {
   std::string authorization;
   std::string request_id;     // the client's X-Request-Id
   std::string client_address;  // the peer's IP address, "" when unknown
+  std::string if_match;        // conditional request headers, "" when absent
+  std::string if_none_match;
   // Set by the server when the request could not be read whole (too large, malformed): the
   // pipeline answers with this error instead of routing.
   std::optional<domain::Error> transport_error;

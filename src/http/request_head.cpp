@@ -55,6 +55,8 @@ Request ToRequest(BeastRequest& message) {
   request.content_type = HeaderValue(message, bhttp::field::content_type);
   request.authorization = HeaderValue(message, bhttp::field::authorization);
   request.request_id = HeaderValue(message, std::string_view("X-Request-Id"));
+  request.if_match = HeaderValue(message, bhttp::field::if_match);
+  request.if_none_match = HeaderValue(message, bhttp::field::if_none_match);
   request.body = std::move(message.body());
   return request;
 }

@@ -180,17 +180,18 @@ class Store {
   // Deletes the company unless contacts belong to it and `detach` is false; with `detach`, its
   // contacts are left without a company first (deleted contacts lose it when restored).
   // Returns nullopt when there is no such company, else how many contacts belonged to it.
-  virtual domain::Result<std::optional<std::int64_t>> DeleteCompany(domain::AccountId account,
-                                                                    domain::CompanyId id,
-                                                                    bool detach,
-                                                                    std::int64_t now) = 0;
+  // Refused with expected's kPreconditionFailed when the company is at another version.
+  virtual domain::Result<std::optional<std::int64_t>> DeleteCompany(
+      domain::AccountId account, domain::CompanyId id, bool detach, std::int64_t now,
+      const domain::VersionCheck& expected) = 0;
   // Makes `contact` the company's only primary contact, or (nullopt) leaves it with none, in one
   // write: concurrent calls leave exactly one (the one it replaces may be a contact the scope
   // does not see). nullopt when the company is not in the account; kValidation naming contact_id
   // when the contact is not one of the company's or the scope does not see it.
   virtual domain::Result<std::optional<domain::Company>> SetCompanyPrimary(
       const domain::ContactScope& scope, domain::CompanyId company,
-      std::optional<domain::ContactId> contact, std::int64_t now) = 0;
+      std::optional<domain::ContactId> contact, std::int64_t now,
+      const domain::VersionCheck& expected) = 0;
   // Uses limit, offset and after_id of `query`; ordered by id.
   virtual domain::Result<Page<domain::Company>> ListCompanies(domain::AccountId account,
                                                               const domain::ListQuery& query) = 0;
@@ -342,7 +343,9 @@ class Store {
   // nullopt when the account has no such endpoint.
   virtual domain::Result<std::optional<domain::Webhook>> UpdateWebhook(
       domain::AccountId account, std::int64_t id, const domain::WebhookChanges& changes) = 0;
-  virtual domain::Result<bool> DeleteWebhook(domain::AccountId account, std::int64_t id) = 0;
+  // Refused with expected's kPreconditionFailed when the endpoint is at another version.
+  virtual domain::Result<bool> DeleteWebhook(domain::AccountId account, std::int64_t id,
+                                             const domain::VersionCheck& expected) = 0;
   // Makes `secret` the endpoint's; the one it replaces signs too until `previous_until`.
   virtual domain::Result<std::optional<domain::Webhook>> RotateWebhookSecret(
       domain::AccountId account, std::int64_t id, std::string_view secret, std::int64_t now,

@@ -4,7 +4,7 @@ import pytest
 from conftest import assert_error
 
 COMPANY_KEYS = {"id", "uid", "name", "website", "phone", "address", "tags", "status", "company_type", "primary_contact_id", "owner_account_id",
-                "created_at", "updated_at"}
+                "created_at", "updated_at", "version"}
 
 
 def test_create_and_get_a_company(tenant):

@@ -15,7 +15,7 @@ CONTACT_KEYS = {"id", "contact_type", "contact_types", "company_id", "first_name
                 "code", "tax_id", "description", "notes", "timezone", "birthday", "anniversary",
                 "spouse", "preferred_contact_method", "source", "status", "dnd", "dnd_settings",
                 "tags", "addresses", "custom_fields", "source_id", "hotness_id",
-                "hotness", "reports_to"}
+                "hotness", "reports_to", "version"}
 
 FULL = {
     "contact_type": "lender_contact",

@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api/conditional.hpp"
 #include "api/json.hpp"
 #include "api/json_writer.hpp"
 #include "api/native/envelope.hpp"
@@ -25,7 +26,7 @@ enum class Out {
   kId, kUid, kContactType, kContactTypes, kCompanyId, kText, kPhones, kSpouse, kDnd,
   kDndSettings, kTags, kAddresses, kIsPrimary, kIsConnected, kOwnerAccountId, kCreatedAt, kUpdatedAt,
   kFullNameGiven, kCustomFields, kSourceId, kHotnessId, kHotness, kReportsTo, kOwnerUserId,
-  kAssignedUserId,
+  kAssignedUserId, kVersion,
 };
 struct OutputField {
   std::string_view name;
@@ -33,7 +34,7 @@ struct OutputField {
   domain::TextField text = domain::TextField::kFirstName;  // for Out::kText
 };
 using TF = domain::TextField;
-constexpr std::array<OutputField, 48> kContactOutputs = {{
+constexpr std::array<OutputField, 49> kContactOutputs = {{
     {"id", Out::kId},
     {"uid", Out::kUid},
     {"contact_type", Out::kContactType},
@@ -82,6 +83,7 @@ constexpr std::array<OutputField, 48> kContactOutputs = {{
     {"assigned_user_id", Out::kAssignedUserId},
     {"created_at", Out::kCreatedAt},
     {"updated_at", Out::kUpdatedAt},
+    {"version", Out::kVersion},
 }};
 constexpr auto kContactOutputFields = [] {
   std::array<std::string_view, kContactOutputs.size()> names{};
@@ -108,6 +110,8 @@ Status StatusOf(domain::ErrorCode code) {
       return {405, "method_not_allowed"};
     case domain::ErrorCode::kConflict:
       return {409, "conflict"};
+    case domain::ErrorCode::kPreconditionFailed:
+      return {412, "precondition_failed"};
     case domain::ErrorCode::kGone:
       return {410, "gone"};
     case domain::ErrorCode::kPayloadTooLarge:
@@ -309,6 +313,9 @@ void WriteContact(JsonWriter& w, const domain::Contact& contact, const Selection
       case Out::kUpdatedAt:
         w.String(domain::FormatTimestamp(contact.updated_at));
         break;
+      case Out::kVersion:
+        w.Int(contact.version);
+        break;
       case Out::kFullNameGiven:
         w.Bool(contact.full_name_given);
         break;
@@ -378,6 +385,7 @@ json::object CompanyJson(const domain::Company& company) {
       {"owner_account_id", company.account.value},
       {"created_at", domain::FormatTimestamp(company.created_at)},
       {"updated_at", domain::FormatTimestamp(company.updated_at)},
+      {"version", company.version},
   };
 }
 
@@ -551,6 +559,7 @@ void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
   input.assigned_user_id = reader.Integer("assigned_user_id");
   input.is_primary = reader.Bool("is_primary");
   input.is_connected = reader.Bool("is_connected");
+  ReadVersion(reader, input.expected);
   if (allow_created_at) {
     reader.Member("created_at");
     reader.ReadOnly({"id", "uid", "owner_account_id", "updated_at", "full_name_given", "hotness"});
@@ -643,6 +652,7 @@ http::Response RenderUpsert(const http::RequestContext& context, const domain::C
   static const std::vector<std::string> kAll;
   http::Response response;
   response.status = created ? 201 : 200;
+  response.headers.emplace_back("ETag", EntityTag(contact.version));
   JsonWriter w(response.body);
   BeginEnvelope(w, context);
   w.Key("created").Bool(created);
@@ -914,6 +924,7 @@ domain::Result<domain::CompanyInput> ParseCompanyInput(std::string_view body) {
   }
   input.tags = reader.StringArray("tags", domain::kMaxTagsPerContact);
   input.status = reader.String("status");
+  ReadVersion(reader, input.expected);
   reader.ReadOnly({"id", "uid", "primary_contact_id", "owner_account_id", "created_at",
                    "updated_at"});
   reader.RejectUnknown();
@@ -925,6 +936,7 @@ http::Response RenderContact(const http::RequestContext& context, const domain::
   static const std::vector<std::string> kAll;
   http::Response response;
   response.status = status;
+  response.headers.emplace_back("ETag", EntityTag(contact.version));
   JsonWriter w(response.body);
   BeginEnvelope(w, context);
   w.Key("data");
@@ -955,7 +967,9 @@ http::Response RenderCompany(const http::RequestContext& context, const domain::
                              unsigned status) {
   json::object body = Envelope(context);
   body["data"] = CompanyJson(company);
-  return Respond(status, body);
+  http::Response response = Respond(status, body);
+  response.headers.emplace_back("ETag", EntityTag(company.version));
+  return response;
 }
 
 http::Response RenderCompanyPage(const http::RequestContext& context,

@@ -9,11 +9,11 @@ namespace {
 
 namespace json = boost::json;
 
-// The members of `before` whose values differ in `after`.
+// The members of `before` whose values differ in `after` (the bookkeeping of every change aside).
 json::object Changed(const json::object& before, const json::object& after) {
   json::object changed;
   for (const auto& member : before) {
-    if (member.key() == "updated_at") continue;
+    if (member.key() == "updated_at" || member.key() == "version") continue;
     const json::value* now = after.if_contains(member.key());
     if (now == nullptr || *now != member.value()) changed[member.key()] = member.value();
   }

@@ -1,5 +1,6 @@
 #include "api/native/routes.hpp"
 
+#include "api/conditional.hpp"
 #include "api/native/codec.hpp"
 #include "api/native/events_codec.hpp"
 #include "api/native/users_routes.hpp"
@@ -37,11 +38,14 @@ http::Response ListContacts(const Services& s, const http::Request& request,
   return RenderContactPage(context, *page, *query, s.cursors);
 }
 
-http::Response GetContact(const Services& s, const http::Request&, http::RequestContext& context) {
+http::Response GetContact(const Services& s, const http::Request& request,
+                          http::RequestContext& context) {
   auto id = ParseIdParam(context.path_params[0], "contact_id");
   if (!id) return RenderError(context, id.error());
   auto contact = s.contacts.Get(context.caller(), domain::ContactId{*id});
-  return contact ? RenderContact(context, *contact) : RenderError(context, contact.error());
+  if (!contact) return RenderError(context, contact.error());
+  if (NoneMatch(request.if_none_match, contact->version)) return NotModified(contact->version);
+  return RenderContact(context, *contact);
 }
 
 http::Response CreateContact(const Services& s, const http::Request& request,
@@ -58,6 +62,7 @@ http::Response UpdateContact(const Services& s, const http::Request& request,
   if (!id) return RenderError(context, id.error());
   auto input = ParseContactInput(request.body);
   if (!input) return RenderError(context, input.error());
+  ApplyIfMatch(request.if_match, input->expected);
   auto contact = s.contacts.Update(context.caller(), domain::ContactId{*id}, std::move(*input));
   return contact ? RenderContact(context, *contact) : RenderError(context, contact.error());
 }
@@ -68,7 +73,9 @@ http::Response DeleteContact(const Services& s, const http::Request& request,
   if (!id) return RenderError(context, id.error());
   auto permanent = ParseFlagParams(request.query, "permanent");
   if (!permanent) return RenderError(context, permanent.error());
-  auto deleted = s.contacts.Delete(context.caller(), domain::ContactId{*id}, *permanent);
+  domain::VersionCheck expected;
+  ApplyIfMatch(request.if_match, expected);
+  auto deleted = s.contacts.Delete(context.caller(), domain::ContactId{*id}, *permanent, expected);
   if (!deleted) return RenderError(context, deleted.error());
   return NoContent();
 }
@@ -311,11 +318,14 @@ http::Response ListCompanies(const Services& s, const http::Request& request,
   return RenderCompanyPage(context, *page, *query, s.cursors);
 }
 
-http::Response GetCompany(const Services& s, const http::Request&, http::RequestContext& context) {
+http::Response GetCompany(const Services& s, const http::Request& request,
+                          http::RequestContext& context) {
   auto id = ParseIdParam(context.path_params[0], "company_id");
   if (!id) return RenderError(context, id.error());
   auto company = s.companies.Get(context.caller(), domain::CompanyId{*id});
-  return company ? RenderCompany(context, *company) : RenderError(context, company.error());
+  if (!company) return RenderError(context, company.error());
+  if (NoneMatch(request.if_none_match, company->version)) return NotModified(company->version);
+  return RenderCompany(context, *company);
 }
 
 http::Response CreateCompany(const Services& s, const http::Request& request,
@@ -332,6 +342,7 @@ http::Response UpdateCompany(const Services& s, const http::Request& request,
   if (!id) return RenderError(context, id.error());
   auto input = ParseCompanyInput(request.body);
   if (!input) return RenderError(context, input.error());
+  ApplyIfMatch(request.if_match, input->expected);
   auto company = s.companies.Update(context.caller(), domain::CompanyId{*id}, std::move(*input));
   return company ? RenderCompany(context, *company) : RenderError(context, company.error());
 }
@@ -342,16 +353,21 @@ http::Response SetPrimaryContact(const Services& s, const http::Request& request
   if (!id) return RenderError(context, id.error());
   auto contact = ParsePrimaryContactInput(request.body);
   if (!contact) return RenderError(context, contact.error());
-  auto company = s.companies.SetPrimaryContact(context.caller(), domain::CompanyId{*id}, *contact);
+  domain::VersionCheck expected;
+  ApplyIfMatch(request.if_match, expected);
+  auto company =
+      s.companies.SetPrimaryContact(context.caller(), domain::CompanyId{*id}, *contact, expected);
   return company ? RenderCompany(context, *company) : RenderError(context, company.error());
 }
 
-http::Response ClearPrimaryContact(const Services& s, const http::Request&,
+http::Response ClearPrimaryContact(const Services& s, const http::Request& request,
                                    http::RequestContext& context) {
   auto id = ParseIdParam(context.path_params[0], "company_id");
   if (!id) return RenderError(context, id.error());
-  auto company =
-      s.companies.SetPrimaryContact(context.caller(), domain::CompanyId{*id}, std::nullopt);
+  domain::VersionCheck expected;
+  ApplyIfMatch(request.if_match, expected);
+  auto company = s.companies.SetPrimaryContact(context.caller(), domain::CompanyId{*id},
+                                               std::nullopt, expected);
   return company ? RenderCompany(context, *company) : RenderError(context, company.error());
 }
 
@@ -361,7 +377,9 @@ http::Response DeleteCompany(const Services& s, const http::Request& request,
   if (!id) return RenderError(context, id.error());
   auto detach = ParseFlagParams(request.query, "detach");
   if (!detach) return RenderError(context, detach.error());
-  auto deleted = s.companies.Delete(context.caller(), domain::CompanyId{*id}, *detach);
+  domain::VersionCheck expected;
+  ApplyIfMatch(request.if_match, expected);
+  auto deleted = s.companies.Delete(context.caller(), domain::CompanyId{*id}, *detach, expected);
   if (!deleted) return RenderError(context, deleted.error());
   return NoContent();
 }

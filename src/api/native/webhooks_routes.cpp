@@ -2,6 +2,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "api/conditional.hpp"
 #include "api/json.hpp"
 #include "api/native/codec.hpp"
 #include "api/native/envelope.hpp"
@@ -24,6 +25,7 @@ domain::Result<domain::WebhookInput> ParseWebhookInput(std::string_view body) {
   input.events = reader.StringArray("events", 20);
   input.description = reader.String("description");
   input.enabled = reader.Bool("enabled");
+  ReadVersion(reader, input.expected);
   reader.ReadOnly({"id", "secret", "disabled_reason", "format", "created_at", "updated_at"});
   reader.RejectUnknown();
   return input;
@@ -43,7 +45,8 @@ json::object WebhookJson(const domain::Webhook& webhook) {
                       {"disabled_reason", optional(webhook.disabled_reason)},
                       {"format", webhook.format},
                       {"created_at", domain::FormatTimestamp(webhook.created_at)},
-                      {"updated_at", domain::FormatTimestamp(webhook.updated_at)}};
+                      {"updated_at", domain::FormatTimestamp(webhook.updated_at)},
+                      {"version", webhook.version}};
 }
 
 http::Response Render(const http::RequestContext& context, json::value data,
@@ -51,6 +54,13 @@ http::Response Render(const http::RequestContext& context, json::value data,
   json::object body = Envelope(context);
   body["data"] = std::move(data);
   return Respond(status, body);
+}
+
+// One endpoint, with its entity tag.
+http::Response RenderWebhook(const http::RequestContext& context, const domain::Webhook& webhook) {
+  http::Response response = Render(context, WebhookJson(webhook));
+  response.headers.emplace_back("ETag", EntityTag(webhook.version));
+  return response;
 }
 
 http::Response RenderWithSecret(const http::RequestContext& context,
@@ -73,12 +83,14 @@ http::Response ListWebhooks(const Services& s, const http::Request&,
   return Render(context, std::move(data));
 }
 
-http::Response GetWebhook(const Services& s, const http::Request&,
+http::Response GetWebhook(const Services& s, const http::Request& request,
                           http::RequestContext& context) {
   auto id = WebhookId(context);
   if (!id) return RenderError(context, id.error());
   auto webhook = s.webhooks.Get(context.caller(), *id);
-  return webhook ? Render(context, WebhookJson(*webhook)) : RenderError(context, webhook.error());
+  if (!webhook) return RenderError(context, webhook.error());
+  if (NoneMatch(request.if_none_match, webhook->version)) return NotModified(webhook->version);
+  return RenderWebhook(context, *webhook);
 }
 
 http::Response CreateWebhook(const Services& s, const http::Request& request,
@@ -96,15 +108,18 @@ http::Response UpdateWebhook(const Services& s, const http::Request& request,
   if (!id) return RenderError(context, id.error());
   auto input = ParseWebhookInput(request.body);
   if (!input) return RenderError(context, input.error());
+  ApplyIfMatch(request.if_match, input->expected);
   auto updated = s.webhooks.Update(context.caller(), *id, std::move(*input));
-  return updated ? Render(context, WebhookJson(*updated)) : RenderError(context, updated.error());
+  return updated ? RenderWebhook(context, *updated) : RenderError(context, updated.error());
 }
 
-http::Response DeleteWebhook(const Services& s, const http::Request&,
+http::Response DeleteWebhook(const Services& s, const http::Request& request,
                              http::RequestContext& context) {
   auto id = WebhookId(context);
   if (!id) return RenderError(context, id.error());
-  auto deleted = s.webhooks.Delete(context.caller(), *id);
+  domain::VersionCheck expected;
+  ApplyIfMatch(request.if_match, expected);
+  auto deleted = s.webhooks.Delete(context.caller(), *id, expected);
   if (!deleted) return RenderError(context, deleted.error());
   http::Response response;
   response.status = 204;

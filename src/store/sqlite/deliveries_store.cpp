@@ -27,11 +27,12 @@ constexpr const char* kInsertDelivery =
     "VALUES (?, ?, ?, ?, ?)";
 constexpr const char* kMoveWebhook = "UPDATE webhooks SET last_event_id = ? WHERE id = ?";
 // The first due deliveries of each enabled endpoint (at most ?2 each): one endpoint's backlog
-// never hides another's. Columns 5-14 are the webhook's (ReadWebhook).
+// never hides another's. Columns 5-15 are the webhook's (ReadWebhook).
 constexpr const char* kSelectDue =
     "SELECT d.id, d.kind, d.attempts, d.event_id, d.created_at, w.id, w.account_id, w.url, "
     "w.events, w.description, w.enabled, w.disabled_reason, w.format, w.created_at, "
-    "w.updated_at, w.secret, w.previous_secret, w.previous_secret_until, w.failing_since_ms "
+    "w.updated_at, w.version, w.secret, w.previous_secret, w.previous_secret_until, "
+    "w.failing_since_ms "
     "FROM webhooks w JOIN deliveries d ON d.id IN (SELECT id FROM deliveries "
     "WHERE webhook_id = w.id AND state = 'pending' AND next_attempt_at <= ?1 "
     "ORDER BY next_attempt_at, id LIMIT ?2) "
@@ -53,7 +54,8 @@ constexpr const char* kFailing =
     "last_failure_at_ms < ? THEN ?2 ELSE failing_since_ms END, last_failure_at_ms = ?2 "
     "WHERE id = ?3";
 constexpr const char* kDisable =
-    "UPDATE webhooks SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?";
+    "UPDATE webhooks SET version = version + 1, enabled = 0, disabled_reason = ?, "
+    "updated_at = ? WHERE id = ?";
 constexpr const char* kSelectAttempts =
     "SELECT delivery_id, webhook_id, event_id, attempted_at, status_code, duration_ms, error "
     "FROM delivery_attempts WHERE webhook_id = ? ORDER BY id DESC LIMIT ?";
@@ -187,7 +189,7 @@ Result<std::vector<domain::DueDelivery>> SqliteStore::DueDeliveries(
     while (due.size() < limit && stmt.Step()) {
       std::int64_t webhook_id = stmt.Int(5);
       // A failing endpoint gets one at a time: dead ones hold few of the worker's transfers.
-      std::size_t share = stmt.IsNull(18) ? per_endpoint : 1;
+      std::size_t share = stmt.IsNull(19) ? per_endpoint : 1;
       if (flying(stmt.Int(0)) || taken[webhook_id] >= share) continue;
       ++taken[webhook_id];
       domain::DueDelivery delivery;
@@ -197,11 +199,11 @@ Result<std::vector<domain::DueDelivery>> SqliteStore::DueDeliveries(
       std::int64_t event_id = stmt.Int(3);
       delivery.created_at = stmt.Int(4);
       delivery.webhook = ReadWebhook(stmt, 5);
-      delivery.secrets.push_back(stmt.Text(15));
-      if (!stmt.IsNull(16) && !stmt.IsNull(17) && stmt.Int(17) * 1000 > now_ms) {
-        delivery.secrets.push_back(stmt.Text(16));
+      delivery.secrets.push_back(stmt.Text(16));
+      if (!stmt.IsNull(17) && !stmt.IsNull(18) && stmt.Int(18) * 1000 > now_ms) {
+        delivery.secrets.push_back(stmt.Text(17));
       }
-      if (!stmt.IsNull(18)) delivery.failing_since_ms = stmt.Int(18);
+      if (!stmt.IsNull(19)) delivery.failing_since_ms = stmt.Int(19);
       if (delivery.kind == "event") delivery.event = ReadEvent(c, event_id);
       due.push_back(std::move(delivery));
     }

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 22> kMigrations = {
+constexpr std::array<const char*, 23> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -576,6 +576,13 @@ UPDATE webhooks SET failing_since_ms = failing_since_ms * 1000,
     R"sql(
 ALTER TABLE accounts ADD COLUMN rate_limit TEXT;
 ALTER TABLE accounts ADD COLUMN rate_burst TEXT;
+)sql",
+
+    // 23: versions, one more on each change of the row: strong ETags and If-Match.
+    R"sql(
+ALTER TABLE contacts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE companies ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE webhooks ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 )sql",
 };
 

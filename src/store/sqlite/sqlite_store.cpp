@@ -44,16 +44,16 @@ namespace {
   "id, uid, account_id, company_id, contact_types, " CONTACTD_TEXT_COLUMNS                    \
   ", full_name_given, phones, spouse, dnd, dnd_settings, tags, addresses, is_primary, "      \
   "is_connected, owner_user_id, created_at, updated_at, custom_fields, source_id, hotness_id, "  \
-  "hotness, reports_to, assigned_user_id"
+  "hotness, reports_to, assigned_user_id, version"
 #define CONTACTD_COMPANY_COLUMNS                                                            \
   "id, uid, account_id, name, company_type, primary_contact_id, created_at, updated_at, "  \
-  "website, phone, address, tags, status"
+  "website, phone, address, tags, status, version"
 
 constexpr const char* kContactColumns = CONTACTD_CONTACT_COLUMNS;
 constexpr int kFirstTextColumn = 5;
 constexpr int kAfterTextColumns = kFirstTextColumn + static_cast<int>(domain::kTextFieldCount);
-// Columns of CONTACTD_CONTACT_COLUMNS: the text ones and 18 after them.
-constexpr int kContactColumnCount = kAfterTextColumns + 18;
+// Columns of CONTACTD_CONTACT_COLUMNS: the text ones and 19 after them.
+constexpr int kContactColumnCount = kAfterTextColumns + 19;
 
 constexpr const char* kCompanyColumns = CONTACTD_COMPANY_COLUMNS;
 constexpr const char* kSelectContact =
@@ -94,16 +94,17 @@ constexpr const char* kDetachCompanySnapshots =
 constexpr const char* kCountCompanyContacts =
     "SELECT count(*) FROM contacts WHERE account_id = ? AND company_id = ?";
 constexpr const char* kDetachCompanyContacts =
-    "UPDATE contacts SET company_id = NULL, is_primary = 0, updated_at = ? "
-    "WHERE account_id = ? AND company_id = ?";
+    "UPDATE contacts SET version = version + 1, company_id = NULL, is_primary = 0, "
+    "updated_at = ? WHERE account_id = ? AND company_id = ?";
 constexpr const char* kDeleteCompanyRow = "DELETE FROM companies WHERE account_id = ? AND id = ?";
 // Found through the company's primary_contact_id, by key: an import drops the contact indexes.
 constexpr const char* kDemotePrimary =
-    "UPDATE contacts SET is_primary = 0, updated_at = ? WHERE account_id = ?2 AND id = "
-    "(SELECT primary_contact_id FROM companies WHERE account_id = ?2 AND id = ?3) "
-    "AND is_primary = 1";
+    "UPDATE contacts SET version = version + 1, is_primary = 0, updated_at = ? "
+    "WHERE account_id = ?2 AND id = (SELECT primary_contact_id FROM companies "
+    "WHERE account_id = ?2 AND id = ?3) AND is_primary = 1";
 constexpr const char* kSetCompanyPrimary =
-    "UPDATE companies SET primary_contact_id = ?, updated_at = ? WHERE account_id = ? AND id = ?";
+    "UPDATE companies SET version = version + 1, primary_contact_id = ?, updated_at = ? "
+    "WHERE account_id = ? AND id = ?";
 // A new contact's id is past every id given so far, deleted ones included (see migration 8).
 constexpr const char* kInsertContact =
     "INSERT INTO contacts (id, account_id, uid, company_id, contact_type, contact_types, "
@@ -120,7 +121,8 @@ constexpr const char* kSelectManager =
     "SELECT reports_to FROM contacts WHERE account_id = ? AND id = ?";
 // A deleted manager's reports stay, without a manager.
 constexpr const char* kDetachReports =
-    "UPDATE contacts SET reports_to = NULL, updated_at = ? WHERE account_id = ? AND reports_to = ?";
+    "UPDATE contacts SET version = version + 1, reports_to = NULL, updated_at = ? "
+    "WHERE account_id = ? AND reports_to = ?";
 // One level of a report tree: the reports of the managers in a JSON array, by manager and id;
 // the LIMIT bounds what a level reads, however wide it is.
 constexpr const char* kSelectReportLevel =
@@ -134,9 +136,10 @@ constexpr const char* kSelectChartEntries =
 constexpr const char* kSelectContactCompany =
     "SELECT company_id FROM contacts WHERE account_id = ? AND id = ?";
 constexpr const char* kPromoteContact =
-    "UPDATE contacts SET is_primary = 1, updated_at = ? WHERE account_id = ? AND id = ?";
+    "UPDATE contacts SET version = version + 1, is_primary = 1, updated_at = ? "
+    "WHERE account_id = ? AND id = ?";
 constexpr const char* kClearCompanyPrimary =
-    "UPDATE companies SET primary_contact_id = NULL, updated_at = ? "
+    "UPDATE companies SET version = version + 1, primary_contact_id = NULL, updated_at = ? "
     "WHERE account_id = ? AND id = ? AND primary_contact_id = ?";
 constexpr const char* kInsertTombstone =
     "INSERT INTO deleted_contacts (id, account_id, uid, deleted_at, data) VALUES (?, ?, ?, ?, NULL)";
@@ -148,7 +151,8 @@ constexpr const char* kDropSnapshot =
 constexpr const char* kSelectCompanyPrimary =
     "SELECT primary_contact_id FROM companies WHERE account_id = ? AND id = ?";
 constexpr const char* kRestoredContact =
-    "UPDATE contacts SET updated_at = ?, is_primary = ? WHERE account_id = ? AND id = ?";
+    "UPDATE contacts SET version = version + 1, updated_at = ?, is_primary = ? "
+    "WHERE account_id = ? AND id = ?";
 constexpr const char* kCountDeleted =
     "SELECT count(*) FROM deleted_contacts "
     "WHERE account_id = ? AND data IS NOT NULL AND deleted_at >= ?";
@@ -249,11 +253,12 @@ constexpr const char* kDeleteFieldValue =
 // Deleting a definition: its values leave the contacts that hold them (found through the lookup
 // table), the lookup table, and the restorable snapshots (whose columns are JSON text).
 constexpr const char* kRemoveFieldFromContacts =
-    "UPDATE contacts SET custom_fields = nullif(json_remove(custom_fields, ?), '{}'), "
-    "updated_at = ? WHERE account_id = ? AND id IN (SELECT contact_id FROM contact_field_values "
+    "UPDATE contacts SET version = version + 1, "
+    "custom_fields = nullif(json_remove(custom_fields, ?), '{}'), updated_at = ? "
+    "WHERE account_id = ? AND id IN (SELECT contact_id FROM contact_field_values "
     "WHERE account_id = ? AND field_id = ?)";
 constexpr const char* kSetCustomValues =
-    "UPDATE contacts SET custom_fields = ? WHERE account_id = ? AND id = ?";
+    "UPDATE contacts SET version = version + 1, custom_fields = ? WHERE account_id = ? AND id = ?";
 constexpr const char* kDeleteFieldValues =
     "DELETE FROM contact_field_values WHERE account_id = ? AND field_id = ?";
 constexpr const char* kRemoveFieldFromSnapshots =
@@ -275,9 +280,11 @@ constexpr const char* kInsertSource =
 constexpr const char* kRenameSource =
     "UPDATE sources SET name = ?, name_key = ?, updated_at = ? WHERE account_id = ? AND id = ?";
 constexpr const char* kRenameSourceOnContacts =
-    "UPDATE contacts SET source = ?, updated_at = ? WHERE account_id = ? AND source_id = ?";
+    "UPDATE contacts SET version = version + 1, source = ?, updated_at = ? "
+    "WHERE account_id = ? AND source_id = ?";
 constexpr const char* kUnlinkSource =
-    "UPDATE contacts SET source_id = NULL, updated_at = ? WHERE account_id = ? AND source_id = ?";
+    "UPDATE contacts SET version = version + 1, source_id = NULL, updated_at = ? "
+    "WHERE account_id = ? AND source_id = ?";
 constexpr const char* kDeleteSource = "DELETE FROM sources WHERE account_id = ? AND id = ?";
 // Deleted contacts show no stale list entries either.
 constexpr const char* kUnlinkSourceInSnapshots =
@@ -301,11 +308,11 @@ constexpr const char* kDeleteLevel = "DELETE FROM hotness_levels WHERE account_i
 constexpr const char* kSelectLevelJson =
     "SELECT " CONTACTD_LEVEL_JSON " FROM hotness_levels WHERE account_id = ? AND id = ?";
 constexpr const char* kRefreshLevelOnContacts =
-    "UPDATE contacts SET hotness = (SELECT " CONTACTD_LEVEL_JSON " FROM hotness_levels "
-    "WHERE hotness_levels.id = contacts.hotness_id), updated_at = ? "
+    "UPDATE contacts SET version = version + 1, hotness = (SELECT " CONTACTD_LEVEL_JSON
+    " FROM hotness_levels WHERE hotness_levels.id = contacts.hotness_id), updated_at = ? "
     "WHERE account_id = ? AND hotness_id = ?";
 constexpr const char* kUnlinkLevel =
-    "UPDATE contacts SET hotness_id = NULL, hotness = NULL, updated_at = ? "
+    "UPDATE contacts SET version = version + 1, hotness_id = NULL, hotness = NULL, updated_at = ? "
     "WHERE account_id = ? AND hotness_id = ?";
 constexpr const char* kSourceNameTaken =
     "SELECT 1 FROM sources WHERE account_id = ? AND name_key = ? AND id <> ?";
@@ -313,7 +320,7 @@ constexpr const char* kLevelNameTaken =
     "SELECT 1 FROM hotness_levels WHERE account_id = ? AND name_key = ? AND id <> ?";
 // A restored contact keeps only the list entries that still exist, as they are now.
 constexpr const char* kRefreshRestoredLinks =
-    "UPDATE contacts SET "
+    "UPDATE contacts SET version = version + 1, "
     "source = coalesce((SELECT name FROM sources WHERE sources.account_id = contacts.account_id "
     "AND sources.id = contacts.source_id), source), "
     "source_id = (SELECT id FROM sources WHERE sources.account_id = contacts.account_id "
@@ -926,6 +933,7 @@ domain::Contact ReadContact(const Statement& row) {
   ++column;
   if (!row.IsNull(column)) contact.assigned_user = domain::UserId{row.Int(column)};
   ++column;
+  contact.version = row.Int(column++);
   return contact;
 }
 
@@ -947,6 +955,7 @@ domain::Company ReadCompany(const Statement& row) {
   }
   company.tags = DecodeTags(row.Text(11));
   company.status = row.Text(12);
+  company.version = row.Int(13);
   return company;
 }
 
@@ -1220,7 +1229,7 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
                                                    const domain::Contact& current,
                                                    const domain::ContactChanges& changes,
                                                    ContactDelta* delta = nullptr) {
-  std::string sql = "UPDATE contacts SET updated_at = ?";
+  std::string sql = "UPDATE contacts SET version = version + 1, updated_at = ?";
   std::vector<SqlValue> params{changes.now};
   std::vector<std::size_t> null_params;  // positions in params to bind as NULL
   std::string written;  // json_object arguments of the columns written, derived keys aside
@@ -1519,9 +1528,9 @@ void SqliteStore::BuildSnapshotSql(Connection& c) {
       "SELECT account_id, ?, ?, id, " + company_json +
       ", ? FROM companies WHERE account_id = ? AND id = ?";
   company_from_json_sql_ = "SELECT " + companies.Values("?1", kCompanyColumns);
-  company_unchanged_sql_ = "SELECT json_remove(?, '$.updated_at') = json_remove(" +
-                           company_json + ", '$.updated_at') FROM companies WHERE account_id = ? "
-                           "AND id = ?";
+  company_unchanged_sql_ = "SELECT json_remove(?, '$.updated_at', '$.version') = json_remove(" +
+                           company_json + ", '$.updated_at', '$.version') FROM companies "
+                           "WHERE account_id = ? AND id = ?";
 }
 
 SqliteStore::PrimaryChange SqliteStore::BeforePrimary(Connection& c,
@@ -2290,10 +2299,14 @@ void SqliteStore::EmptyWal() {
 
 Result<std::optional<domain::Company>> SqliteStore::SetCompanyPrimary(
     const domain::ContactScope& scope, CompanyId company, std::optional<ContactId> contact,
-    std::int64_t now) {
+    std::int64_t now, const domain::VersionCheck& expected) {
   AccountId account = scope.account;
   return Write([&](Connection& c) -> Result<std::optional<domain::Company>> {
-    if (!SelectCompany(c, account, company)) return std::nullopt;
+    std::optional<domain::Company> current = SelectCompany(c, account, company);
+    if (!current) return std::nullopt;
+    if (auto fresh = expected.Check(current->version, "company"); !fresh) {
+      return std::unexpected(fresh.error());
+    }
     if (contact) {
       Statement member = c.Prepare(kSelectContactCompany);
       member.Bind(1, account.value).Bind(2, contact->value);
@@ -2334,7 +2347,7 @@ Result<std::optional<domain::Company>> SqliteStore::SetCompanyPrimary(
 Result<std::optional<domain::Company>> SqliteStore::UpdateCompany(
     AccountId account, CompanyId id, const domain::CompanyChanges& changes) {
   return Write([&](Connection& c) -> Result<std::optional<domain::Company>> {
-    std::string sql = "UPDATE companies SET updated_at = ?";
+    std::string sql = "UPDATE companies SET version = version + 1, updated_at = ?";
     std::vector<SqlValue> params{changes.now};
     std::vector<std::size_t> null_params;
     auto set = [&](std::string_view column, const std::optional<std::string>& value) {
@@ -2354,6 +2367,11 @@ Result<std::optional<domain::Company>> SqliteStore::UpdateCompany(
     sql += " WHERE account_id = ? AND id = ?";
     params.emplace_back(account.value);
     params.emplace_back(id.value);
+    std::optional<domain::Company> current = SelectCompany(c, account, id);
+    if (!current) return std::nullopt;
+    if (auto fresh = changes.expected.Check(current->version, "company"); !fresh) {
+      return std::unexpected(fresh.error());
+    }
     std::optional<std::string> old_name = CompanyName(c, account, id);
     std::optional<std::string> previous = CompanyJson(c, account, id);
     Statement stmt = c.Prepare(sql);
@@ -2370,10 +2388,15 @@ Result<std::optional<domain::Company>> SqliteStore::UpdateCompany(
   });
 }
 
-Result<std::optional<std::int64_t>> SqliteStore::DeleteCompany(AccountId account, CompanyId id,
-                                                               bool detach, std::int64_t now) {
+Result<std::optional<std::int64_t>> SqliteStore::DeleteCompany(
+    AccountId account, CompanyId id, bool detach, std::int64_t now,
+    const domain::VersionCheck& expected) {
   return Write([&](Connection& c) -> Result<std::optional<std::int64_t>> {
-    if (!SelectCompany(c, account, id)) return std::nullopt;
+    std::optional<domain::Company> current = SelectCompany(c, account, id);
+    if (!current) return std::nullopt;
+    if (auto fresh = expected.Check(current->version, "company"); !fresh) {
+      return std::unexpected(fresh.error());
+    }
     Statement count = c.Prepare(kCountCompanyContacts);
     count.Bind(1, account.value).Bind(2, id.value);
     count.Step();

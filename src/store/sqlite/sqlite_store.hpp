@@ -80,9 +80,9 @@ class SqliteStore final : public Store {
   domain::Result<std::optional<domain::Company>> UpdateCompany(
       domain::AccountId account, domain::CompanyId id,
       const domain::CompanyChanges& changes) override;
-  domain::Result<std::optional<std::int64_t>> DeleteCompany(domain::AccountId account,
-                                                            domain::CompanyId id, bool detach,
-                                                            std::int64_t now) override;
+  domain::Result<std::optional<std::int64_t>> DeleteCompany(
+      domain::AccountId account, domain::CompanyId id, bool detach, std::int64_t now,
+      const domain::VersionCheck& expected) override;
   domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact,
                                                 const domain::ContactScope& scope,
                                                 const MatchCheck& check) override;
@@ -122,7 +122,8 @@ class SqliteStore final : public Store {
                                                 std::size_t max) override;
   domain::Result<std::optional<domain::Webhook>> UpdateWebhook(
       domain::AccountId account, std::int64_t id, const domain::WebhookChanges& changes) override;
-  domain::Result<bool> DeleteWebhook(domain::AccountId account, std::int64_t id) override;
+  domain::Result<bool> DeleteWebhook(domain::AccountId account, std::int64_t id,
+                                     const domain::VersionCheck& expected) override;
   domain::Result<std::optional<domain::Webhook>> RotateWebhookSecret(
       domain::AccountId account, std::int64_t id, std::string_view secret, std::int64_t now,
       std::int64_t previous_until) override;
@@ -149,7 +150,8 @@ class SqliteStore final : public Store {
                                                   const domain::ListQuery& query) override;
   domain::Result<std::optional<domain::Company>> SetCompanyPrimary(
       const domain::ContactScope& scope, domain::CompanyId company,
-      std::optional<domain::ContactId> contact, std::int64_t now) override;
+      std::optional<domain::ContactId> contact, std::int64_t now,
+      const domain::VersionCheck& expected) override;
   domain::Result<std::optional<std::vector<ReportLink>>> ReportTree(
       const domain::ContactScope& scope, domain::ContactId root, int max_depth,
       std::size_t limit) override;

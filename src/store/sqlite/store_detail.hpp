@@ -45,7 +45,7 @@ std::vector<std::string> SplitEvents(const std::string& text);
 // table's alias where a query joins).
 #define CONTACTD_WEBHOOK_COLUMNS                                                              \
   "id, account_id, url, events, description, enabled, disabled_reason, format, created_at, " \
-  "updated_at"
+  "updated_at, version"
 domain::Webhook ReadWebhook(const Statement& row, int first = 0);
 
 // An account's rate_limit and rate_burst columns, from `first` on (a value this build cannot read

@@ -25,14 +25,16 @@ constexpr const char* kInsertWebhook =
     "last_event_id, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, coalesce((SELECT max(id) FROM events), 0), ?, ?)";
 constexpr const char* kUpdateWebhook =
-    "UPDATE webhooks SET url = ?, events = ?, description = ?, enabled = ?, "
-    "disabled_reason = ?, failing_since_ms = CASE WHEN ? THEN NULL ELSE failing_since_ms END, "
+    "UPDATE webhooks SET version = version + 1, url = ?, events = ?, description = ?, "
+    "enabled = ?, disabled_reason = ?, "
+    "failing_since_ms = CASE WHEN ? THEN NULL ELSE failing_since_ms END, "
     "updated_at = ? WHERE account_id = ? AND id = ?";
 constexpr const char* kDeleteWebhook = "DELETE FROM webhooks WHERE account_id = ? AND id = ?";
 constexpr const char* kDeleteDeliveries = "DELETE FROM deliveries WHERE webhook_id = ?";
 constexpr const char* kDeleteAttempts = "DELETE FROM delivery_attempts WHERE webhook_id = ?";
 constexpr const char* kRotateSecret =
-    "UPDATE webhooks SET previous_secret = secret, previous_secret_until = ?, secret = ?, "
+    "UPDATE webhooks SET version = version + 1, previous_secret = secret, "
+    "previous_secret_until = ?, secret = ?, "
     "updated_at = ? WHERE account_id = ? AND id = ?";
 
 // Event types are stored space-separated ("*" alone for every type): see SplitEvents.
@@ -74,6 +76,7 @@ domain::Webhook ReadWebhook(const Statement& row, int first) {
   webhook.format = row.Text(first + 7);
   webhook.created_at = row.Int(first + 8);
   webhook.updated_at = row.Int(first + 9);
+  webhook.version = row.Int(first + 10);
   return webhook;
 }
 
@@ -126,6 +129,9 @@ Result<std::optional<domain::Webhook>> SqliteStore::UpdateWebhook(
   return Write([&](Connection& c) -> Result<std::optional<domain::Webhook>> {
     std::optional<domain::Webhook> webhook = SelectWebhook(c, account, id);
     if (!webhook) return std::nullopt;
+    if (auto fresh = changes.expected.Check(webhook->version, "webhook"); !fresh) {
+      return std::unexpected(fresh.error());
+    }
     bool restart = false;
     if (changes.url) webhook->url = *changes.url;
     if (changes.events) webhook->events = *changes.events;
@@ -147,12 +153,19 @@ Result<std::optional<domain::Webhook>> SqliteStore::UpdateWebhook(
         .BindOptional(5, webhook->disabled_reason)
         .Bind(6, std::int64_t{restart});
     update.Bind(7, webhook->updated_at).Bind(8, account.value).Bind(9, id).Run();
+    ++webhook->version;
     return webhook;
   });
 }
 
-Result<bool> SqliteStore::DeleteWebhook(AccountId account, std::int64_t id) {
+Result<bool> SqliteStore::DeleteWebhook(AccountId account, std::int64_t id,
+                                        const domain::VersionCheck& expected) {
   return Write([&](Connection& c) -> Result<bool> {
+    std::optional<domain::Webhook> current = SelectWebhook(c, account, id);
+    if (!current) return false;
+    if (auto fresh = expected.Check(current->version, "webhook"); !fresh) {
+      return std::unexpected(fresh.error());
+    }
     c.Prepare(kDeleteWebhook).Bind(1, account.value).Bind(2, id).Run();
     if (c.Changes() == 0) return false;
     c.Prepare(kDeleteDeliveries).Bind(1, id).Run();
