@@ -18,8 +18,10 @@
 #include "domain/account_lists.hpp"
 #include "domain/custom_fields.hpp"
 #include "domain/events.hpp"
+#include "domain/idempotency.hpp"
 #include "domain/rate_limit.hpp"
 #include "domain/settings.hpp"
+#include "domain/time.hpp"
 #include "domain/users.hpp"
 #include "domain/webhooks.hpp"
 #include "app/webhook_worker.hpp"
@@ -48,13 +50,14 @@ void CreateDemoAccountIfEmpty(store::Store& store, domain::AccountService& accou
   std::fflush(stdout);
 }
 
-// Erases deleted contacts whose restore window has passed: at start, then every hour, until
-// destroyed.
+// Erases deleted contacts whose restore window has passed, events past their retention and
+// idempotency keys past theirs: at start, then every hour, until destroyed.
 class Purger {
  public:
   Purger(domain::ContactService& contacts, domain::EventService& events,
-         std::int64_t event_retention_seconds)
-      : thread_([&contacts, &events, event_retention_seconds](std::stop_token stop) {
+         domain::IdempotencyService& idempotency, std::int64_t event_retention_seconds)
+      : thread_([&contacts, &events, &idempotency, event_retention_seconds](
+                    std::stop_token stop) {
           std::mutex mu;
           std::condition_variable_any wake;
           while (!stop.stop_requested()) {
@@ -69,6 +72,10 @@ class Purger {
               spdlog::warn("purging old events failed: {}", expired.error().message);
             } else if (*expired > 0) {
               spdlog::info("erased {} events past their retention", *expired);
+            }
+            auto keys = idempotency.PurgeExpired(domain::NowSeconds() * 1000);
+            if (!keys) {
+              spdlog::warn("purging old idempotency keys failed: {}", keys.error().message);
             }
             std::unique_lock lock(mu);
             wake.wait_for(lock, stop, std::chrono::hours(1), [] { return false; });
@@ -100,7 +107,8 @@ int Serve(const ServeConfig& config) {
   domain::EventService events(store);
   domain::WebhookService webhooks(store, config.webhook_allow_private);
 
-  Purger purger(contacts, events, config.event_retention_seconds);
+  domain::IdempotencyService idempotency(store);
+  Purger purger(contacts, events, idempotency, config.event_retention_seconds);
   WebhookWorker webhook_worker(store, {.allow_private = config.webhook_allow_private,
                                        .retry_scale = config.webhook_retry_scale});
 
@@ -110,7 +118,7 @@ int Serve(const ServeConfig& config) {
       {contacts, companies, settings, custom_fields, lists, users, events, webhooks, cursors,
        event_cursors, store});
   domain::RateLimiter limiter(store, config.rates, config.auth_failure_limit);
-  http::Pipeline pipeline(router, accounts, limiter);
+  http::Pipeline pipeline(router, accounts, limiter, idempotency);
   http::Server server(config.server, pipeline);
   server.Run([&](std::uint16_t port) {
     spdlog::info("contactd listening on {}:{} (database {})", config.server.host, port,

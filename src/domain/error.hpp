@@ -18,6 +18,7 @@ enum class ErrorCode {
   kMethodNotAllowed,      // the path exists, the method does not
   kConflict,              // the change conflicts with current state
   kPreconditionFailed,    // the resource changed since the version the request names (If-Match)
+  kIdempotencyMismatch,   // an Idempotency-Key already used for another request
   kGone,                  // what the request names existed but is kept no more (an old cursor)
   kPayloadTooLarge,       // request body over the limit
   kUriTooLong,            // request target over the limit

@@ -32,6 +32,7 @@ struct Request {
   std::string client_address;  // the peer's IP address, "" when unknown
   std::string if_match;        // conditional request headers, "" when absent
   std::string if_none_match;
+  std::optional<std::string> idempotency_key;  // Idempotency-Key, when sent
   // Set by the server when the request could not be read whole (too large, malformed): the
   // pipeline answers with this error instead of routing.
   std::optional<domain::Error> transport_error;

@@ -12,11 +12,13 @@
 
 #include "domain/accounts.hpp"
 #include "domain/crypto.hpp"
+#include "domain/idempotency.hpp"
 #include "domain/rate_limit.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "http/auth.hpp"
 #include "http/router.hpp"
+#include "store/store.hpp"
 
 namespace contactd::http {
 namespace {
@@ -79,10 +81,11 @@ Response TooMany(const Route& route, const RequestContext& context, std::string 
 }  // namespace
 
 Pipeline::Pipeline(const Router& router, domain::AccountService& accounts,
-                   domain::RateLimiter& limiter)
+                   domain::RateLimiter& limiter, domain::IdempotencyService& idempotency)
     : router_(router),
       accounts_(accounts),
       limiter_(limiter),
+      idempotency_(idempotency),
       access_log_(spdlog::get("access") ? spdlog::get("access") : spdlog::default_logger()) {}
 
 void Pipeline::LogAccess(const Request& request, const RequestContext& context, unsigned status,
@@ -209,7 +212,84 @@ Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
         context, domain::Error{domain::ErrorCode::kUnsupportedMediaType,
                                "Content-Type must be application/json", {}});
   }
+  bool keyed_method =
+      request.method == "POST" || request.method == "PATCH" || request.method == "PUT";
+  if (request.idempotency_key && keyed_method && context.principal) {
+    return DispatchIdempotent(request, context, route);
+  }
   return route.handler(request, context);
+}
+
+Response Pipeline::DispatchIdempotent(const Request& request, RequestContext& context,
+                                      const Route& route) {
+  using Outcome = domain::IdempotencyClaim::Outcome;
+  if (auto valid = domain::ValidateIdempotencyKey(*request.idempotency_key); !valid) {
+    return route.render_error(context, valid.error());
+  }
+  const domain::Principal& caller = context.caller();
+  domain::IdempotentRequest keyed{
+      caller.account, caller.user, *request.idempotency_key,
+      domain::RequestFingerprint(request.method, request.path, request.query, request.body)};
+  auto claim = idempotency_.Claim(keyed, NowMs());
+  if (!claim) return route.render_error(context, claim.error());
+  switch (claim->outcome) {
+    case Outcome::kInFlight: {
+      Response response = route.render_error(
+          context, domain::Error::Conflict(
+                       "A request with this Idempotency-Key is still running; retry it shortly"));
+      response.headers.emplace_back("Retry-After", "1");
+      return response;
+    }
+    case Outcome::kMismatch:
+      return route.render_error(
+          context, domain::Error{domain::ErrorCode::kIdempotencyMismatch,
+                                 "This Idempotency-Key was used for another request (its method, "
+                                 "path or body differ)",
+                                 {{"Idempotency-Key", "used for another request"}}});
+    case Outcome::kReplay: {
+      const domain::StoredAnswer& answer = *claim->answer;
+      Response response;
+      response.status = static_cast<unsigned>(answer.status);
+      response.content_type = answer.content_type;
+      response.body = answer.body;
+      response.headers = answer.headers;
+      response.headers.emplace_back("Idempotent-Replayed", "true");
+      return response;
+    }
+    case Outcome::kClaimed:
+      break;
+  }
+  auto unit = idempotency_.BeginUnit();
+  if (!unit) {
+    (void)idempotency_.Release(keyed);
+    return route.render_error(context, unit.error());
+  }
+  Response response;
+  try {
+    response = route.handler(request, context);
+  } catch (...) {
+    unit->reset();  // rolls back; the key is free for a retry
+    (void)idempotency_.Release(keyed);
+    throw;
+  }
+  if (response.status >= 500) {
+    unit->reset();
+    (void)idempotency_.Release(keyed);
+    return response;
+  }
+  domain::StoredAnswer answer{static_cast<int>(response.status), response.content_type,
+                              response.body, response.headers};
+  auto saved = idempotency_.Save(keyed, answer);
+  auto committed = saved ? (*unit)->Commit() : domain::Result<void>(std::unexpected(saved.error()));
+  unit->reset();  // ends the unit (and its hold on the writers' queue) before any other write
+  if (!committed) {
+    spdlog::error("request {}: saving its writes failed: {}", context.request_id,
+                  committed.error().message);
+    (void)idempotency_.Release(keyed);
+    return route.render_error(
+        context, domain::Error::Unavailable("The change could not be saved; retry the request"));
+  }
+  return response;
 }
 
 }  // namespace contactd::http

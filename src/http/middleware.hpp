@@ -12,12 +12,14 @@ class logger;
 
 namespace contactd::domain {
 class AccountService;
+class IdempotencyService;
 class RateLimiter;
 }
 
 namespace contactd::http {
 
 class Router;
+struct Route;
 
 // Returns `candidate` if it is a sane client request id (1-128 of A-Z a-z 0-9 . _ : -), else a
 // new UUID v4.
@@ -28,13 +30,14 @@ bool IsJsonContentType(std::string_view content_type);
 
 // Everything between reading a request and writing its response: request id, routing,
 // authentication (failures limited per client address), the account's request limits and their
-// headers, content-type check, the handler, errors to responses (a throwing handler answers 500,
+// headers, content-type check, idempotency keys, the handler, errors to responses (a throwing handler answers 500,
 // never kills the server), and one JSON access-log line. Thread-safe: the router, the account
 // service and the limiter are.
 class Pipeline final : public RequestHandler {
  public:
   // Writes the access log to the spdlog logger named "access" (the default logger if none).
-  Pipeline(const Router& router, domain::AccountService& accounts, domain::RateLimiter& limiter);
+  Pipeline(const Router& router, domain::AccountService& accounts, domain::RateLimiter& limiter,
+           domain::IdempotencyService& idempotency);
 
   // Inline for transport errors, unknown routes and bounded reads; the read pool for other reads,
   // the write pool for writes.
@@ -43,6 +46,10 @@ class Pipeline final : public RequestHandler {
 
  private:
   Response Dispatch(const Request& request, RequestContext& context);
+  // A POST, PATCH or PUT with an Idempotency-Key: answered as the first request with its key
+  // was, or run with its answer kept in its own transaction.
+  Response DispatchIdempotent(const Request& request, RequestContext& context,
+                              const Route& route);
 
   void LogAccess(const Request& request, const RequestContext& context, unsigned status,
                  std::int64_t duration_us) const;
@@ -50,6 +57,7 @@ class Pipeline final : public RequestHandler {
   const Router& router_;
   domain::AccountService& accounts_;
   domain::RateLimiter& limiter_;
+  domain::IdempotencyService& idempotency_;
   const std::shared_ptr<spdlog::logger> access_log_;
 };
 

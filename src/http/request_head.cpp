@@ -57,6 +57,9 @@ Request ToRequest(BeastRequest& message) {
   request.request_id = HeaderValue(message, std::string_view("X-Request-Id"));
   request.if_match = HeaderValue(message, bhttp::field::if_match);
   request.if_none_match = HeaderValue(message, bhttp::field::if_none_match);
+  if (auto key = message.find(std::string_view("Idempotency-Key")); key != message.end()) {
+    request.idempotency_key = std::string(key->value());
+  }
   request.body = std::move(message.body());
   return request;
 }

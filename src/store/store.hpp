@@ -17,6 +17,7 @@
 #include "domain/custom_fields.hpp"
 #include "domain/error.hpp"
 #include "domain/events.hpp"
+#include "domain/idempotency.hpp"
 #include "domain/ids.hpp"
 #include "domain/query.hpp"
 #include "domain/rate_limit.hpp"
@@ -102,6 +103,17 @@ class ContactLoad {
   virtual domain::Result<void> Commit() = 0;
 };
 
+// Everything the thread that began it writes through the store, until Commit, as one
+// transaction: the writes of a request and the answer kept for its idempotency key. Other
+// writers wait for it from its first write to its end. Destroying it without Commit rolls it
+// back. Must end on the thread that began it.
+class WriteUnit {
+ public:
+  virtual ~WriteUnit() = default;
+  // Makes every write of the unit durable, or none (the error says why).
+  virtual domain::Result<void> Commit() = 0;
+};
+
 // Persistent state of contactd, in domain types. Every method that reads or writes tenant data
 // takes the account and touches nothing outside it. One that serves a user's reads or writes of
 // contacts takes a ContactScope instead and treats a contact outside it as one that does not
@@ -128,6 +140,22 @@ class Store {
   virtual domain::Result<bool> SetAccountRates(
       domain::AccountId id, const std::optional<domain::RateSetting>& sustained,
       const std::optional<domain::RateSetting>& burst) = 0;
+
+  // Idempotency keys. Claims the request's key in its own write: a live claim of the key is in
+  // flight; an answer kept since `kept_since_ms` is replayed (or, for another fingerprint, a
+  // mismatch); else the key is claimed until `lease_until_ms` (older answers and lapsed claims
+  // are forgotten).
+  virtual domain::Result<domain::IdempotencyClaim> ClaimIdempotencyKey(
+      const domain::IdempotentRequest& request, std::int64_t now_ms, std::int64_t lease_until_ms,
+      std::int64_t kept_since_ms) = 0;
+  // Keeps the answer of a claimed key (inside the request's write unit, with its change).
+  virtual domain::Result<void> SaveIdempotentAnswer(const domain::IdempotentRequest& request,
+                                                    const domain::StoredAnswer& answer) = 0;
+  // Drops the claim of a key whose request failed.
+  virtual domain::Result<void> ReleaseIdempotencyKey(
+      const domain::IdempotentRequest& request) = 0;
+  virtual domain::Result<std::int64_t> PurgeIdempotencyKeys(std::int64_t before_ms) = 0;
+  virtual domain::Result<std::unique_ptr<WriteUnit>> BeginWriteUnit() = 0;
 
   // Request limits. Counts a request of `key` (an account, an address) against `policy` in the
   // key's token buckets, atomically, at `now_ms`; `consume` false only looks (and remembers

@@ -112,6 +112,8 @@ Status StatusOf(domain::ErrorCode code) {
       return {409, "conflict"};
     case domain::ErrorCode::kPreconditionFailed:
       return {412, "precondition_failed"};
+    case domain::ErrorCode::kIdempotencyMismatch:
+      return {422, "idempotency_error"};
     case domain::ErrorCode::kGone:
       return {410, "gone"};
     case domain::ErrorCode::kPayloadTooLarge:

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 23> kMigrations = {
+constexpr std::array<const char*, 24> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -583,6 +583,27 @@ ALTER TABLE accounts ADD COLUMN rate_burst TEXT;
 ALTER TABLE contacts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE companies ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE webhooks ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+)sql",
+
+    // 24: idempotency keys, per account and user. A claim ('running') is made in a write of its
+    // own before the request runs; the answer ('done') is kept in the request's own transaction.
+    // Times in milliseconds.
+    R"sql(
+CREATE TABLE idempotency_keys (
+  account_id   INTEGER NOT NULL,
+  user_id      INTEGER NOT NULL,
+  key          TEXT NOT NULL,
+  fingerprint  TEXT NOT NULL,
+  state        TEXT NOT NULL,
+  lease_until  INTEGER,
+  status       INTEGER,
+  content_type TEXT,
+  body         TEXT,
+  headers      TEXT,
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (account_id, user_id, key)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
 )sql",
 };
 

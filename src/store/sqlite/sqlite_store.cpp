@@ -1669,8 +1669,13 @@ void SqliteStore::JoinGroup(PendingWrite& write) {
   writers_.push_back(&write);
   write.cv.wait(lock, [&] { return write.done || writers_.front() == &write; });
   if (write.done) return;
-  std::vector<PendingWrite*> group(
-      writers_.begin(), writers_.begin() + std::min(writers_.size(), kMaxGroup));
+  if (write.unit) return;  // a unit's turn: it writes alone until EndTurn
+  // The writers queued behind, up to the next unit's turn.
+  std::vector<PendingWrite*> group;
+  for (PendingWrite* next : writers_) {
+    if (next->unit || group.size() == kMaxGroup) break;
+    group.push_back(next);
+  }
   lock.unlock();
   CommitGroup(group);
   lock.lock();
@@ -1680,6 +1685,60 @@ void SqliteStore::JoinGroup(PendingWrite& write) {
     if (member != &write) member->cv.notify_one();
   }
   if (!writers_.empty()) writers_.front()->cv.notify_one();
+}
+
+void SqliteStore::EndTurn(PendingWrite& turn) {
+  std::lock_guard lock(write_mu_);
+  if (writers_.empty() || writers_.front() != &turn) return;
+  writers_.pop_front();
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+}
+
+thread_local SqliteStore::Unit* SqliteStore::current_unit_ = nullptr;
+
+SqliteStore::Unit* SqliteStore::CurrentUnit() {
+  return current_unit_ != nullptr && &current_unit_->store() == this ? current_unit_ : nullptr;
+}
+
+SqliteStore::Unit::Unit(SqliteStore& store)
+    : store_(store), lease_(store), outer_(current_unit_) {
+  turn_.unit = true;
+  current_unit_ = this;
+}
+
+SqliteStore::Unit::~Unit() {
+  transaction_.reset();  // rolls back what was not committed
+  if (has_turn_) store_.EndTurn(turn_);
+  current_unit_ = outer_;
+}
+
+Connection& SqliteStore::Unit::Begin() {
+  if (!has_turn_) {
+    store_.JoinGroup(turn_);
+    has_turn_ = true;
+  }
+  if (!transaction_) transaction_.emplace(lease_.connection(), Transaction::Mode::kWrite);
+  return lease_.connection();
+}
+
+Result<void> SqliteStore::Unit::Commit() {
+  if (broken_) return std::unexpected(Error::Internal("a write of the unit failed"));
+  if (!transaction_) return {};
+  try {
+    transaction_->Commit();
+  } catch (const SqliteError& e) {
+    return std::unexpected(FromSqlite(e));
+  }
+  transaction_.reset();
+  return {};
+}
+
+Result<std::unique_ptr<WriteUnit>> SqliteStore::BeginWriteUnit() {
+  try {
+    return std::unique_ptr<WriteUnit>(std::make_unique<Unit>(*this));
+  } catch (const SqliteError& e) {
+    return std::unexpected(FromSqlite(e));
+  }
 }
 
 void SqliteStore::CommitGroup(const std::vector<PendingWrite*>& group) {

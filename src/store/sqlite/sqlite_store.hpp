@@ -47,6 +47,14 @@ class SqliteStore final : public Store {
   domain::Result<bool> SetAccountRates(domain::AccountId id,
                                        const std::optional<domain::RateSetting>& sustained,
                                        const std::optional<domain::RateSetting>& burst) override;
+  domain::Result<domain::IdempotencyClaim> ClaimIdempotencyKey(
+      const domain::IdempotentRequest& request, std::int64_t now_ms, std::int64_t lease_until_ms,
+      std::int64_t kept_since_ms) override;
+  domain::Result<void> SaveIdempotentAnswer(const domain::IdempotentRequest& request,
+                                            const domain::StoredAnswer& answer) override;
+  domain::Result<void> ReleaseIdempotencyKey(const domain::IdempotentRequest& request) override;
+  domain::Result<std::int64_t> PurgeIdempotencyKeys(std::int64_t before_ms) override;
+  domain::Result<std::unique_ptr<WriteUnit>> BeginWriteUnit() override;
   domain::Result<domain::RateDecision> TakeRate(std::string_view key,
                                                 const domain::RatePolicy& policy,
                                                 std::int64_t now_ms, bool consume) override;
@@ -196,6 +204,7 @@ class SqliteStore final : public Store {
  private:
   class Lease;
   class Load;
+  class Unit;
 
   // Runs `body` on a pooled connection; turns SQLite failures into domain errors.
   template <class Body>
@@ -206,6 +215,7 @@ class SqliteStore final : public Store {
     std::function<bool(Connection&)> apply;        // runs the body; false: roll it back
     std::function<void(const domain::Error&)> fail;  // the body's result becomes this error
     bool done = false;                             // guarded by write_mu_
+    bool unit = false;  // a write unit's turn: it writes alone, never in a group
     std::condition_variable cv;
   };
 
@@ -218,6 +228,11 @@ class SqliteStore final : public Store {
   auto Write(Body&& body) -> decltype(body(std::declval<Connection&>()));
   void JoinGroup(PendingWrite& write);
   void CommitGroup(const std::vector<PendingWrite*>& group);
+  // Ends a write unit's turn (JoinGroup returned it at the front): the writers behind go on.
+  void EndTurn(PendingWrite& turn);
+  // The write unit this thread began on this store, if any: its writes go there.
+  Unit* CurrentUnit();
+  static thread_local Unit* current_unit_;
 
   void BuildSnapshotSql(Connection& c);
   // The event of that id with its objects, or nullopt (events_store.cpp).

@@ -200,6 +200,12 @@ std::int64_t Connection::LastInsertId() const { return sqlite3_last_insert_rowid
 std::int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
 
 Transaction::Transaction(Connection& connection, Mode mode) : connection_(connection) {
+  if (sqlite3_get_autocommit(connection_.handle()) == 0) {
+    // Inside a transaction already (a write unit's): part of it, which begins and ends it.
+    done_ = true;
+    nested_ = true;
+    return;
+  }
   connection_.Exec(mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
@@ -212,6 +218,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::Commit() {
+  if (nested_) return;
   connection_.Exec("COMMIT");
   done_ = true;
 }

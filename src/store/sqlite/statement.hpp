@@ -121,6 +121,7 @@ class Transaction {
  private:
   Connection& connection_;
   bool done_ = false;
+  bool nested_ = false;  // begun inside another transaction: commits and rolls back with it
 };
 
 }  // namespace contactd::store::sqlite

@@ -66,9 +66,67 @@ class SqliteStore::Lease {
   std::unique_ptr<Connection> connection_;
 };
 
+// A write unit (store::WriteUnit): from its first write it holds the write turn (the writers'
+// queue waits behind it) and one write transaction on its own connection; the thread's writes
+// run there, each in a savepoint, and so do its reads after the first write (so that they see
+// it).
+class SqliteStore::Unit final : public WriteUnit {
+ public:
+  explicit Unit(SqliteStore& store);
+  ~Unit() override;
+  Unit(const Unit&) = delete;
+  Unit& operator=(const Unit&) = delete;
+
+  domain::Result<void> Commit() override;
+
+  SqliteStore& store() { return store_; }
+  bool begun() const { return transaction_.has_value(); }
+  Connection& connection() { return lease_.connection(); }
+
+  template <class Body>
+  auto Apply(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+    using R = decltype(body(std::declval<Connection&>()));
+    if (broken_) return std::unexpected(domain::Error::Internal("an earlier write failed"));
+    Connection& c = Begin();
+    std::optional<R> result;
+    try {
+      c.Exec("SAVEPOINT unit_write");
+      try {
+        result.emplace(body(c));
+      } catch (const RefusedWrite& refused) {
+        result.emplace(std::unexpected(refused.error));
+      } catch (const SqliteError& e) {
+        result.emplace(std::unexpected(FromSqlite(e)));
+      }
+      if (!result->has_value()) c.Exec("ROLLBACK TO unit_write");
+      c.Exec("RELEASE unit_write");
+    } catch (const SqliteError& e) {
+      // The transaction is not what the writes left it: nothing of it may commit.
+      broken_ = true;
+      return std::unexpected(FromSqlite(e));
+    }
+    return std::move(*result);
+  }
+
+ private:
+  // Waits for the write turn and begins the transaction, at the first write.
+  Connection& Begin();
+
+  SqliteStore& store_;
+  Lease lease_;
+  PendingWrite turn_;
+  bool has_turn_ = false;
+  bool broken_ = false;
+  std::optional<Transaction> transaction_;
+  Unit* outer_ = nullptr;  // the thread's unit before this one (none in practice)
+};
+
 template <class Body>
 auto SqliteStore::Run(Body&& body) -> decltype(body(std::declval<Connection&>())) {
   try {
+    if (Unit* unit = CurrentUnit(); unit != nullptr && unit->begun()) {
+      return body(unit->connection());
+    }
     Lease lease(*this);
     return body(lease.connection());
   } catch (const SqliteError& e) {
@@ -78,6 +136,7 @@ auto SqliteStore::Run(Body&& body) -> decltype(body(std::declval<Connection&>())
 
 template <class Body>
 auto SqliteStore::Write(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+  if (Unit* unit = CurrentUnit()) return unit->Apply(std::forward<Body>(body));
   using R = decltype(body(std::declval<Connection&>()));
   std::optional<R> result;
   PendingWrite write;
