@@ -148,6 +148,7 @@ Response Pipeline::Handle(const Request& request) {
     spdlog::error("request {} failed: {}", context.request_id, e.what());
     response = router_.RendererFor(request.path)(context, domain::Error::Internal("Internal error"));
   }
+  response.headers.reserve(response.headers.size() + (context.rate ? 6 : 1));
   response.headers.emplace_back("X-Request-Id", context.request_id);
   if (context.rate) AddRateHeaders(response, *context.rate, context.received_at);
   auto elapsed = std::chrono::steady_clock::now() - start;

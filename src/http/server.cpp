@@ -122,7 +122,7 @@ net::awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, Respo
   auto fill = [&](auto& message) {
     message.set(bhttp::field::server, "contactd");
     message.set(bhttp::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) message.set(name, value);
+    for (auto& [name, value] : response.headers) message.insert(name, value);
     message.keep_alive(keep_alive);
   };
   stream.expires_after(options.io_timeout);

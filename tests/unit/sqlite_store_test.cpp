@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -673,6 +674,45 @@ TEST_F(SqliteStoreTest, FilteredTotalsFollowEveryCommitWhoeverMakesIt) {
   changes.text[static_cast<std::size_t>(domain::TextField::kLastName)] = std::string("Gates");
   ASSERT_TRUE(store_->UpdateContact(domain::WholeAccount(a_), renamed.id, Always(changes)).has_value());
   EXPECT_EQ(chens(), 2);
+}
+
+}  // namespace
+}  // namespace contactd::store::sqlite
+
+namespace contactd::store::sqlite {
+namespace {
+
+// A write unit's writes are one transaction: gone when it ends without Commit, all there after
+// it; meanwhile a write of another thread waits for it, and reads of its own thread see them.
+TEST_F(SqliteStoreTest, AWriteUnitCommitsAllOrNothingAndWritersWaitForIt) {
+  std::optional<domain::ContactId> rolled_back;
+  {
+    auto unit = store_->BeginWriteUnit();
+    ASSERT_TRUE(unit.has_value());
+    rolled_back = Contact(a_, company_a_, "Gone").id;
+    auto seen = store_->FindContact(domain::WholeAccount(a_), *rolled_back);
+    ASSERT_TRUE(seen.has_value() && seen->has_value());  // its own reads see it
+  }
+  auto after = store_->FindContact(domain::WholeAccount(a_), *rolled_back);
+  ASSERT_TRUE(after.has_value());
+  EXPECT_FALSE(after->has_value());
+
+  auto unit = store_->BeginWriteUnit();
+  ASSERT_TRUE(unit.has_value());
+  domain::ContactId kept = Contact(a_, company_a_, "Kept").id;
+  std::atomic<bool> other_done{false};
+  std::thread other([&] {
+    Company(b_, "Waits");  // an ordinary write of another thread
+    other_done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(other_done.load());  // behind the unit in the writers' queue
+  ASSERT_TRUE((*unit)->Commit().has_value());
+  unit->reset();
+  other.join();
+  EXPECT_TRUE(other_done.load());
+  auto found = store_->FindContact(domain::WholeAccount(a_), kept);
+  ASSERT_TRUE(found.has_value() && found->has_value());
 }
 
 }  // namespace
