@@ -28,8 +28,9 @@ Result<void> ValidateIdempotencyKey(std::string_view key) {
   return {};
 }
 
-Result<IdempotencyClaim> IdempotencyService::Claim(const IdempotentRequest& request,
+Result<IdempotencyClaim> IdempotencyService::Claim(IdempotentRequest& request,
                                                    std::int64_t now_ms) {
+  request.claim = NewUuidV4();
   return store_.ClaimIdempotencyKey(request, now_ms, now_ms + kIdempotencyLeaseMs,
                                     now_ms - kIdempotencyKeepSeconds * 1000);
 }

@@ -31,6 +31,7 @@ struct IdempotentRequest {
   UserId user;
   std::string key;
   std::string fingerprint;
+  std::string claim;  // this request's claim of the key (set by Claim): only it saves or frees it
 };
 
 // The answer a request got, kept to be given again.
@@ -67,7 +68,8 @@ class IdempotencyService {
  public:
   explicit IdempotencyService(store::Store& store) : store_(store) {}
 
-  Result<IdempotencyClaim> Claim(const IdempotentRequest& request, std::int64_t now_ms);
+  // Sets request.claim.
+  Result<IdempotencyClaim> Claim(IdempotentRequest& request, std::int64_t now_ms);
   // Everything this thread writes until the unit commits is one transaction (see
   // store::WriteUnit); Save inside it keeps the answer with the change.
   Result<std::unique_ptr<store::WriteUnit>> BeginUnit();

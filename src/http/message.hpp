@@ -29,7 +29,7 @@ struct Request {
   std::string content_type;   // header values, "" when absent
   std::string authorization;
   std::string request_id;     // the client's X-Request-Id
-  std::string client_address;  // the peer's IP address, "" when unknown
+  std::string client_address;  // the peer's IP address (an IPv6 one's /64), "" when unknown
   std::string if_match;        // conditional request headers, "" when absent
   std::string if_none_match;
   std::optional<std::string> idempotency_key;  // Idempotency-Key, when sent

@@ -46,11 +46,12 @@ void AddRatePolicy(std::string& policy, std::string& state, std::string_view nam
   state += fmt::format("\"{}\";r={};t={}", name, static_cast<std::int64_t>(tokens), full_s);
 }
 
-// X-RateLimit-* (seed 003) describe the sustained limit (the burst when it is the only one);
-// RateLimit-Policy and RateLimit (IETF draft) describe both.
+// X-RateLimit-* (seed 003) describe the bucket that binds now (the one with fewer requests left),
+// so that Remaining is what may be sent now; RateLimit-Policy and RateLimit (IETF draft)
+// describe both.
 void AddRateHeaders(Response& response, const domain::RateDecision& rate, std::int64_t now_s) {
   const domain::RatePolicy& policy = rate.policy;
-  bool sustained = policy.sustained.has_value();
+  bool sustained = policy.sustained.has_value() && (!policy.burst || rate.sustained <= rate.burst);
   const domain::Rate& main = sustained ? *policy.sustained : *policy.burst;
   double tokens = sustained ? rate.sustained : rate.burst;
   std::int64_t full_s = sustained ? rate.sustained_full_s : rate.burst_full_s;
@@ -176,7 +177,8 @@ Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
     // An address that failed too often is refused before its token is looked at, so that
     // tokens cannot be guessed quickly.
     std::int64_t now_ms = NowMs();
-    if (auto blocked = limiter_.AuthBlocked(request.client_address, now_ms)) {
+    const std::string& address = request.client_address;
+    if (auto blocked = limiter_.AuthBlocked(address, now_ms)) {
       return TooMany(route, context, "Too many failed authentications from this address",
                      blocked->retry_after_s);
     }
@@ -186,7 +188,7 @@ Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
         spdlog::error("request {}: authentication failed: {}", context.request_id,
                       principal.error().message);
       } else if (!request.authorization.empty()) {
-        limiter_.AuthFailed(request.client_address, now_ms);
+        limiter_.AuthFailed(address, now_ms);
       }
       return route.render_error(context, principal.error());
     }
@@ -280,6 +282,13 @@ Response Pipeline::DispatchIdempotent(const Request& request, RequestContext& co
   }
   domain::StoredAnswer answer{static_cast<int>(response.status), response.content_type,
                               response.body, response.headers};
+  if (route.options.shows_secret && response.status < 300) {
+    // A secret is never kept: a retry learns that the first request succeeded, not the secret.
+    Response kept = route.render_error(
+        context, domain::Error::Conflict("The first request with this Idempotency-Key "
+                                         "succeeded; the secret it showed is shown only once"));
+    answer = {static_cast<int>(kept.status), kept.content_type, kept.body, kept.headers};
+  }
   auto saved = idempotency_.Save(keyed, answer);
   auto committed = saved ? (*unit)->Commit() : domain::Result<void>(std::unexpected(saved.error()));
   unit->reset();  // ends the unit (and its hold on the writers' queue) before any other write

@@ -28,6 +28,9 @@ struct RouteOptions {
   // A read whose cost is small and bounded (one row by key) runs on the I/O thread; any other
   // read runs on the read pool, so that a slow one never delays those queued behind it.
   bool bounded_read = false;
+  // The answer shows a secret once (a token, a signing secret): an Idempotency-Key keeps it
+  // without that answer, and a retry learns that the first request succeeded.
+  bool shows_secret = false;
 };
 
 struct Route {

@@ -141,6 +141,21 @@ net::awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, Respo
   co_return ec;
 }
 
+// A client's address as limits count it: an IPv4 address, or an IPv6 address's /64 (one
+// host's, usually: it can change the rest at will).
+std::string AddressKey(std::string_view address) {
+  boost::system::error_code ec;
+  auto ip = boost::asio::ip::make_address(address, ec);
+  if (ec || !ip.is_v6()) return std::string(address);
+  auto v6 = ip.to_v6();
+  if (v6.is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_string();
+  }
+  auto bytes = v6.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return boost::asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
 net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared, bool over_capacity) {
   ConnectionSlot slot(shared);
   const ServerOptions& options = shared.options;
@@ -150,7 +165,7 @@ net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared, bool over
   {
     beast::error_code ec;
     auto peer = stream.socket().remote_endpoint(ec);
-    if (!ec) client_address = peer.address().to_string();
+    if (!ec) client_address = AddressKey(peer.address().to_string());
   }
   for (;;) {
     // Wait for the first byte of the next request under the idle timeout; the header timeout

@@ -18,7 +18,7 @@ domain::RateDecision MemoryRateBuckets::Take(std::string_view key,
       domain::RateBuckets fresh;
       return domain::TakeRateToken(fresh, policy, now_ms, false);
     }
-    if (shard.buckets.size() >= kMaxKeysPerShard) MakeRoom(shard, now_ms);
+    if (shard.buckets.size() >= max_keys_per_shard_) MakeRoom(shard, now_ms);
     found = shard.buckets.emplace(std::string(key), domain::RateBuckets{}).first;
   }
   return domain::TakeRateToken(found->second, policy, now_ms, consume);
@@ -32,11 +32,11 @@ void MemoryRateBuckets::MakeRoom(Shard& shard, std::int64_t now_ms) {
   });
   // Still full of counting keys: the oldest-counted quarter goes (the nearest to full), so that
   // the sweep is paid once per many new keys.
-  if (shard.buckets.size() >= kMaxKeysPerShard) {
+  if (shard.buckets.size() >= max_keys_per_shard_) {
     std::vector<std::pair<std::int64_t, const std::string*>> ages;
     ages.reserve(shard.buckets.size());
     for (const auto& [key, buckets] : shard.buckets) ages.emplace_back(buckets.updated_ms, &key);
-    std::size_t drop = kMaxKeysPerShard / 4;
+    std::size_t drop = max_keys_per_shard_ / 4;
     std::nth_element(ages.begin(), ages.begin() + static_cast<std::ptrdiff_t>(drop), ages.end());
     std::vector<std::string> dropped;
     for (std::size_t i = 0; i < drop; ++i) dropped.push_back(*ages[i].second);

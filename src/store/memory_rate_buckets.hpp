@@ -17,6 +17,10 @@ namespace contactd::store {
 // buckets first (the same as absent ones), then the longest unused.
 class MemoryRateBuckets {
  public:
+  // `max_keys_per_shard`: past it, keys are forgotten (see above); none for keys that are few.
+  explicit MemoryRateBuckets(std::size_t max_keys_per_shard = kMaxKeysPerShard)
+      : max_keys_per_shard_(max_keys_per_shard) {}
+
   domain::RateDecision Take(std::string_view key, const domain::RatePolicy& policy,
                             std::int64_t now_ms, bool consume);
 
@@ -30,6 +34,7 @@ class MemoryRateBuckets {
   };
   void MakeRoom(Shard& shard, std::int64_t now_ms);
 
+  const std::size_t max_keys_per_shard_;
   std::array<Shard, kShards> shards_;
 };
 

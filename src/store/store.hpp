@@ -159,7 +159,8 @@ class Store {
 
   // Request limits. Counts a request of `key` (an account, an address) against `policy` in the
   // key's token buckets, atomically, at `now_ms`; `consume` false only looks (and remembers
-  // nothing of a key it does not know). Every node sharing the store shares the buckets.
+  // nothing of a key it does not know). Every node sharing the store shares the buckets. Keys of
+  // accounts ("account:<id>") are kept; others (addresses) may be forgotten when too many.
   virtual domain::Result<domain::RateDecision> TakeRate(std::string_view key,
                                                         const domain::RatePolicy& policy,
                                                         std::int64_t now_ms, bool consume) = 0;

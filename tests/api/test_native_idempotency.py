@@ -1,8 +1,8 @@
 """Idempotency keys: a retried POST or PATCH with its key gets the first answer byte for byte
 (Idempotent-Replayed: true) and never runs twice, also under concurrent retries and across
 kill -9; another request under the same key is 422 idempotency_error, a live first one 409."""
+import hashlib
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -83,25 +83,33 @@ def test_a_running_first_request_makes_retries_wait(tenant):
     # A claim another node holds (its request still running) is written straight to the file.
     company = tenant.admin.company("In Flight Co")
     me = tenant.admin.get("/me").json()["data"]
+    text = json.dumps(body_for(company, "wait@keyed.example"))
+    # The fingerprint of the request: SHA-256 of method, path, query and body.
+    fingerprint = hashlib.sha256(f"POST\n{API}/contacts\n\n{text}".encode()).hexdigest()
+    now_ms = int(time.time() * 1000)
     with sqlite3.connect(tenant.server.db, timeout=10) as db:
-        db.execute("INSERT INTO idempotency_keys (account_id, user_id, key, fingerprint, state, "
-                   "lease_until, created_at) VALUES (?, ?, 'busy-1', 'x', 'running', ?, ?)",
-                   (tenant.account["id"], me["id"], int(time.time() * 1000) + 60_000,
-                    int(time.time() * 1000)))
-        db.execute("INSERT INTO idempotency_keys (account_id, user_id, key, fingerprint, state, "
-                   "lease_until, created_at) VALUES (?, ?, 'lapsed-1', 'x', 'running', ?, ?)",
-                   (tenant.account["id"], me["id"], int(time.time() * 1000) - 1,
-                    int(time.time() * 1000) - 61_000))
-    body = body_for(company, "wait@keyed.example")
-    r = tenant.admin.post("/contacts", body, headers={"Idempotency-Key": "busy-1"})
+        for key, lease, created in (("busy-1", now_ms + 60_000, now_ms),
+                                    ("lapsed-1", now_ms - 1, now_ms - 61_000)):
+            db.execute("INSERT INTO idempotency_keys (account_id, user_id, key, fingerprint, "
+                       "state, claim, lease_until, created_at) VALUES (?, ?, ?, ?, 'running', "
+                       "'other', ?, ?)", (tenant.account["id"], me["id"], key, fingerprint, lease,
+                                          created))
+
+    def post(key):
+        return tenant.admin.session.post(tenant.server.api + "/contacts", data=text, headers={
+            "Content-Type": "application/json", "Idempotency-Key": key})
+    r = post("busy-1")
     assert_error(r, 409, "conflict")
     assert r.headers["Retry-After"] == "1"
     assert count(tenant.admin, "wait@keyed.example") == 0
+    # Another request under the running key is told so at once.
+    r = tenant.admin.post("/contacts", body_for(company, "other@keyed.example"),
+                          headers={"Idempotency-Key": "busy-1"})
+    assert_error(r, 422, "idempotency_error")
     # A claim whose process died (its lease lapsed) no longer holds the key.
-    r = tenant.admin.post("/contacts", body, headers={"Idempotency-Key": "lapsed-1"})
-    assert r.status_code == 201
-    assert tenant.admin.post("/contacts", body, headers={"Idempotency-Key": "lapsed-1"}).headers[
-        "Idempotent-Replayed"] == "true"
+    r = post("lapsed-1")
+    assert r.status_code == 201, r.text
+    assert post("lapsed-1").headers["Idempotent-Replayed"] == "true"
 
 
 def test_validation_answers_are_kept_and_replayed(tenant):
@@ -183,3 +191,26 @@ def test_an_answer_survives_kill_9(tmp_path):
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
+
+
+def test_secrets_and_erased_contacts_are_not_kept_in_answers(tenant):
+    me = tenant.admin.get("/me").json()["data"]
+    key = {"Idempotency-Key": "token-1"}
+    first = tenant.admin.post(f"/users/{me['id']}/tokens", {}, headers=key)
+    assert first.status_code == 201 and first.json()["data"]["token"].startswith("cdt_")
+    again = tenant.admin.post(f"/users/{me['id']}/tokens", {}, headers=key)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+    assert "shown only once" in again.json()["error"]["message"] and "cdt_" not in again.text
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(tenant.admin.get(f"/users/{me['id']}/tokens").json()["data"]) == 2  # one more
+    # An erased contact is in no kept answer: a retry runs again.
+    company = tenant.admin.company("Erased Co")
+    body = body_for(company, "erased@keyed.example")
+    created = tenant.admin.post("/contacts", body, headers={"Idempotency-Key": "erase-1"})
+    contact_id = created.json()["data"]["id"]
+    r = tenant.admin.session.delete(f"{tenant.server.api}/contacts/{contact_id}",
+                                    params={"permanent": "true"})
+    assert r.status_code == 204
+    again = tenant.admin.post("/contacts", body, headers={"Idempotency-Key": "erase-1"})
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert again.json()["data"]["id"] != contact_id

@@ -19,14 +19,24 @@ constexpr const char* kSelectKey =
 // A new claim, or one taking over a lapsed claim or an expired answer.
 constexpr const char* kClaimKey =
     "INSERT OR REPLACE INTO idempotency_keys (account_id, user_id, key, fingerprint, state, "
-    "lease_until, created_at) VALUES (?, ?, ?, ?, 'running', ?, ?)";
+    "claim, lease_until, created_at) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)";
+// Only the request holding the claim saves or frees it: a claim taken over (its lease lapsed)
+// is no longer its own, and its writes roll back with the failed save.
 constexpr const char* kSaveAnswer =
-    "UPDATE idempotency_keys SET state = 'done', lease_until = NULL, status = ?, "
-    "content_type = ?, body = ?, headers = ? WHERE account_id = ? AND user_id = ? AND key = ?";
+    "UPDATE idempotency_keys SET state = 'done', claim = NULL, lease_until = NULL, status = ?, "
+    "content_type = ?, body = ?, headers = ? WHERE account_id = ? AND user_id = ? AND key = ? "
+    "AND state = 'running' AND claim = ?";
 constexpr const char* kReleaseKey =
     "DELETE FROM idempotency_keys WHERE account_id = ? AND user_id = ? AND key = ? "
-    "AND state = 'running'";
-constexpr const char* kPurgeKeys = "DELETE FROM idempotency_keys WHERE created_at < ?";
+    "AND state = 'running' AND claim = ?";
+// In writes of at most 10,000 rows, so that a purge never holds the writers long.
+constexpr const char* kPurgeKeys =
+    "DELETE FROM idempotency_keys WHERE (account_id, user_id, key) IN (SELECT account_id, "
+    "user_id, key FROM idempotency_keys WHERE created_at < ? LIMIT 10000)";
+// A contact erased for good leaves no answer that shows it.
+constexpr const char* kForgetAnswersShowing =
+    "DELETE FROM idempotency_keys WHERE account_id = ? AND state = 'done' "
+    "AND instr(body, ?) > 0";
 
 // Headers kept as "name: value" lines (HTTP header fields hold no line breaks).
 std::string EncodeHeaders(const std::vector<std::pair<std::string, std::string>>& headers) {
@@ -66,13 +76,12 @@ Result<domain::IdempotencyClaim> SqliteStore::ClaimIdempotencyKey(
       BindKey(stmt, 1, request);
       if (stmt.Step() && stmt.Int(7) >= kept_since_ms) {
         bool running = stmt.Text(1) == "running";
-        if (running && !stmt.IsNull(2) && stmt.Int(2) > now_ms) {
-          return domain::IdempotencyClaim{Outcome::kInFlight, std::nullopt};
+        bool live = !running || (!stmt.IsNull(2) && stmt.Int(2) > now_ms);
+        if (live && stmt.Text(0) != request.fingerprint) {
+          return domain::IdempotencyClaim{Outcome::kMismatch, std::nullopt};
         }
+        if (running && live) return domain::IdempotencyClaim{Outcome::kInFlight, std::nullopt};
         if (!running) {
-          if (stmt.Text(0) != request.fingerprint) {
-            return domain::IdempotencyClaim{Outcome::kMismatch, std::nullopt};
-          }
           domain::StoredAnswer answer;
           answer.status = static_cast<int>(stmt.Int(3));
           answer.content_type = stmt.OptionalText(4).value_or("");
@@ -85,7 +94,8 @@ Result<domain::IdempotencyClaim> SqliteStore::ClaimIdempotencyKey(
     }
     Statement claim = c.Prepare(kClaimKey);
     BindKey(claim, 1, request);
-    claim.Bind(4, request.fingerprint).Bind(5, lease_until_ms).Bind(6, now_ms).Run();
+    claim.Bind(4, request.fingerprint).Bind(5, request.claim).Bind(6, lease_until_ms);
+    claim.Bind(7, now_ms).Run();
     return domain::IdempotencyClaim{Outcome::kClaimed, std::nullopt};
   });
 }
@@ -99,8 +109,10 @@ Result<void> SqliteStore::SaveIdempotentAnswer(const domain::IdempotentRequest& 
         .Bind(3, answer.body)
         .Bind(4, EncodeHeaders(answer.headers));
     BindKey(stmt, 5, request);
-    stmt.Run();
-    if (c.Changes() == 0) return std::unexpected(Error::Internal("idempotency claim lost"));
+    stmt.Bind(8, request.claim).Run();
+    if (c.Changes() == 0) {
+      return std::unexpected(Error::Unavailable("The Idempotency-Key's claim lapsed; retry"));
+    }
     return {};
   });
 }
@@ -109,16 +121,26 @@ Result<void> SqliteStore::ReleaseIdempotencyKey(const domain::IdempotentRequest&
   return Write([&](Connection& c) -> Result<void> {
     Statement stmt = c.Prepare(kReleaseKey);
     BindKey(stmt, 1, request);
-    stmt.Run();
+    stmt.Bind(4, request.claim).Run();
     return {};
   });
 }
 
 Result<std::int64_t> SqliteStore::PurgeIdempotencyKeys(std::int64_t before_ms) {
-  return Write([&](Connection& c) -> Result<std::int64_t> {
-    c.Prepare(kPurgeKeys).Bind(1, before_ms).Run();
-    return c.Changes();
-  });
+  std::int64_t purged = 0;
+  for (;;) {
+    auto batch = Write([&](Connection& c) -> Result<std::int64_t> {
+      c.Prepare(kPurgeKeys).Bind(1, before_ms).Run();
+      return c.Changes();
+    });
+    if (!batch) return std::unexpected(batch.error());
+    purged += *batch;
+    if (*batch < 10000) return purged;
+  }
+}
+
+void ForgetAnswersShowing(Connection& c, domain::AccountId account, std::string_view uid) {
+  c.Prepare(kForgetAnswersShowing).Bind(1, account.value).Bind(2, uid).Run();
 }
 
 }  // namespace contactd::store::sqlite

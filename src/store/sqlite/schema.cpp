@@ -595,6 +595,7 @@ CREATE TABLE idempotency_keys (
   key          TEXT NOT NULL,
   fingerprint  TEXT NOT NULL,
   state        TEXT NOT NULL,
+  claim        TEXT,
   lease_until  INTEGER,
   status       INTEGER,
   content_type TEXT,

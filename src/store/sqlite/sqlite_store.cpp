@@ -1591,6 +1591,7 @@ void SqliteStore::RecordContactEvent(Connection& c, std::string_view type, Accou
 void SqliteStore::RecordErasedContact(Connection& c, const domain::Contact& erased,
                                       std::int64_t now) {
   c.Prepare(kEraseEventData).Bind(1, erased.account.value).Bind(2, erased.id.value).Run();
+  if (!erased.uid.empty()) ForgetAnswersShowing(c, erased.account, erased.uid);
   Statement stmt = c.Prepare(kInsertBareEvent);
   stmt.Bind(1, erased.account.value).Bind(2, "contact.deleted").Bind(3, now);
   stmt.Bind(4, erased.id.value);
@@ -1658,6 +1659,14 @@ std::unique_ptr<Connection> SqliteStore::Acquire() {
 }
 
 void SqliteStore::Release(std::unique_ptr<Connection> connection) {
+  if (connection->InTransaction()) {
+    // Left in a transaction (a failed rollback): never handed out again.
+    try {
+      connection->Exec("ROLLBACK");
+    } catch (const SqliteError&) {
+      return;
+    }
+  }
   std::lock_guard lock(mu_);
   idle_.push_back(std::move(connection));
 }
@@ -1708,6 +1717,7 @@ SqliteStore::Unit::Unit(SqliteStore& store)
 
 SqliteStore::Unit::~Unit() {
   transaction_.reset();  // rolls back what was not committed
+  lease_.connection().set_in_unit(false);
   if (has_turn_) store_.EndTurn(turn_);
   current_unit_ = outer_;
 }
@@ -1717,13 +1727,21 @@ Connection& SqliteStore::Unit::Begin() {
     store_.JoinGroup(turn_);
     has_turn_ = true;
   }
-  if (!transaction_) transaction_.emplace(lease_.connection(), Transaction::Mode::kWrite);
+  if (!transaction_) {
+    transaction_.emplace(lease_.connection(), Transaction::Mode::kWrite);
+    lease_.connection().set_in_unit(true);
+  }
   return lease_.connection();
 }
 
 Result<void> SqliteStore::Unit::Commit() {
   if (broken_) return std::unexpected(Error::Internal("a write of the unit failed"));
   if (!transaction_) return {};
+  // SQLite may have rolled the transaction back by itself (a full disk, an I/O error): then
+  // nothing of it may look committed.
+  if (!lease_.connection().InTransaction()) {
+    return std::unexpected(Error::Internal("the unit's transaction was rolled back"));
+  }
   try {
     transaction_->Commit();
   } catch (const SqliteError& e) {
@@ -1833,7 +1851,8 @@ Result<domain::RateDecision> SqliteStore::TakeRate(std::string_view key,
                                                    const domain::RatePolicy& policy,
                                                    std::int64_t now_ms, bool consume) {
   // One process serves a SQLite file: its memory is every node's.
-  return rate_buckets_.Take(key, policy, now_ms, consume);
+  MemoryRateBuckets& table = key.starts_with("account:") ? account_buckets_ : address_buckets_;
+  return table.Take(key, policy, now_ms, consume);
 }
 
 domain::RateOverride ReadRateOverride(const Statement& row, int first) {

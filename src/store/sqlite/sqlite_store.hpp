@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -300,7 +301,10 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
   std::mutex write_mu_;
   std::deque<PendingWrite*> writers_;  // guarded by write_mu_; the front one commits
-  MemoryRateBuckets rate_buckets_;
+  // Accounts' buckets are never forgotten (accounts are few); addresses' may be (they are many,
+  // and an unauthenticated flood of them must not refill an account's).
+  MemoryRateBuckets account_buckets_{std::numeric_limits<std::size_t>::max()};
+  MemoryRateBuckets address_buckets_;
 };
 
 }  // namespace contactd::store::sqlite

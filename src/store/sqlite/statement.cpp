@@ -199,9 +199,11 @@ std::int64_t Connection::LastInsertId() const { return sqlite3_last_insert_rowid
 
 std::int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
 
+bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 Transaction::Transaction(Connection& connection, Mode mode) : connection_(connection) {
-  if (sqlite3_get_autocommit(connection_.handle()) == 0) {
-    // Inside a transaction already (a write unit's): part of it, which begins and ends it.
+  if (connection_.in_unit() && connection_.InTransaction()) {
+    // Inside a write unit's transaction: part of it, which begins and ends it.
     done_ = true;
     nested_ = true;
     return;

@@ -84,6 +84,12 @@ class Connection {
   // Rows changed by the last INSERT, UPDATE or DELETE.
   std::int64_t Changes() const;
   sqlite3* handle() const { return db_; }
+  // Whether a transaction is open on the connection.
+  bool InTransaction() const;
+  // Set while a write unit's transaction is open on it: transactions begun on it then are part
+  // of that one (see Transaction).
+  bool in_unit() const { return in_unit_; }
+  void set_in_unit(bool in_unit) { in_unit_ = in_unit; }
 
   // Totals of filtered lists this connection counted, valid until anything is committed to the
   // database: by another connection or process (seen through PRAGMA data_version) or by this
@@ -93,6 +99,7 @@ class Connection {
   void CacheTotal(std::string key, std::int64_t total);
 
  private:
+  bool in_unit_ = false;
   struct StmtDeleter {
     void operator()(sqlite3_stmt* stmt) const;
   };

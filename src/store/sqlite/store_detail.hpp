@@ -48,6 +48,9 @@ std::vector<std::string> SplitEvents(const std::string& text);
   "updated_at, version"
 domain::Webhook ReadWebhook(const Statement& row, int first = 0);
 
+// Deletes the idempotency answers of the account whose body shows `uid` (an erased contact's).
+void ForgetAnswersShowing(Connection& c, domain::AccountId account, std::string_view uid);
+
 // An account's rate_limit and rate_burst columns, from `first` on (a value this build cannot read
 // keeps the server's default).
 domain::RateOverride ReadRateOverride(const Statement& row, int first);
@@ -87,9 +90,9 @@ class SqliteStore::Unit final : public WriteUnit {
   auto Apply(Body&& body) -> decltype(body(std::declval<Connection&>())) {
     using R = decltype(body(std::declval<Connection&>()));
     if (broken_) return std::unexpected(domain::Error::Internal("an earlier write failed"));
-    Connection& c = Begin();
     std::optional<R> result;
     try {
+      Connection& c = Begin();
       c.Exec("SAVEPOINT unit_write");
       try {
         result.emplace(body(c));
@@ -97,6 +100,8 @@ class SqliteStore::Unit final : public WriteUnit {
         result.emplace(std::unexpected(refused.error));
       } catch (const SqliteError& e) {
         result.emplace(std::unexpected(FromSqlite(e)));
+      } catch (const std::exception& e) {
+        result.emplace(std::unexpected(domain::Error::Internal(e.what())));
       }
       if (!result->has_value()) c.Exec("ROLLBACK TO unit_write");
       c.Exec("RELEASE unit_write");
