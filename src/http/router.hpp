@@ -33,6 +33,12 @@ struct RouteOptions {
   bool shows_secret = false;
 };
 
+// `options` for a route whose answer shows a secret once.
+inline RouteOptions ShowsSecret(RouteOptions options) {
+  options.shows_secret = true;
+  return options;
+}
+
 struct Route {
   std::string method;
   std::vector<std::string> segments;  // "{name}" segments match any one segment

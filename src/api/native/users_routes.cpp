@@ -81,11 +81,6 @@ http::RouteOptions Needs(domain::Permission permission, const char* resource) {
   return http::RouteOptions{.permission = permission, .resource = resource};
 }
 
-http::RouteOptions ShowsSecret(http::RouteOptions options) {
-  options.shows_secret = true;
-  return options;
-}
-
 }  // namespace
 
 std::vector<RouteSpec> UserRoutes() {
@@ -98,7 +93,7 @@ std::vector<RouteSpec> UserRoutes() {
       {"PATCH", "/users/{user_id}", UpdateUser, Needs(Permission::kUpdate, "user")},
       {"GET", "/users/{user_id}/tokens", ListTokens, Needs(Permission::kRead, "token")},
       {"POST", "/users/{user_id}/tokens", CreateToken,
-       ShowsSecret(Needs(Permission::kCreate, "token"))},
+       http::ShowsSecret(Needs(Permission::kCreate, "token"))},
       {"DELETE", "/tokens/{token_id}", RevokeToken, Needs(Permission::kDelete, "token")},
   };
 }

@@ -180,23 +180,18 @@ http::RouteOptions Needs(domain::Permission permission) {
   return http::RouteOptions{.permission = permission, .resource = "webhook"};
 }
 
-http::RouteOptions ShowsSecret(http::RouteOptions options) {
-  options.shows_secret = true;
-  return options;
-}
-
 }  // namespace
 
 std::vector<RouteSpec> WebhookRoutes() {
   using domain::Permission;
   return {
       {"GET", "/webhooks", ListWebhooks, Needs(Permission::kRead)},
-      {"POST", "/webhooks", CreateWebhook, ShowsSecret(Needs(Permission::kCreate))},
+      {"POST", "/webhooks", CreateWebhook, http::ShowsSecret(Needs(Permission::kCreate))},
       {"GET", "/webhooks/{webhook_id}", GetWebhook, Needs(Permission::kRead)},
       {"PATCH", "/webhooks/{webhook_id}", UpdateWebhook, Needs(Permission::kUpdate)},
       {"DELETE", "/webhooks/{webhook_id}", DeleteWebhook, Needs(Permission::kDelete)},
       {"POST", "/webhooks/{webhook_id}/rotate-secret", RotateSecret,
-       ShowsSecret(Needs(Permission::kUpdate))},
+       http::ShowsSecret(Needs(Permission::kUpdate))},
       {"POST", "/webhooks/{webhook_id}/test", TestWebhook, Needs(Permission::kUpdate)},
       {"GET", "/webhooks/{webhook_id}/deliveries", ListDeliveries, Needs(Permission::kRead)},
       {"POST", "/events/{event_id}/redeliver", Redeliver, Needs(Permission::kUpdate)},
