@@ -215,6 +215,13 @@ Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
         context, domain::Error{domain::ErrorCode::kUnsupportedMediaType,
                                "Content-Type must be application/json", {}});
   }
+  bool changes = request.method == "PATCH" || request.method == "PUT" || request.method == "DELETE";
+  if (changes && !route.options.versioned && !request.if_match.empty() &&
+      request.if_match.find_first_not_of(" \t*") != std::string::npos) {
+    return route.render_error(
+        context, domain::Error::PreconditionFailed(
+                     "This resource has no versions: If-Match can only be *"));
+  }
   bool keyed_method =
       request.method == "POST" || request.method == "PATCH" || request.method == "PUT";
   if (request.idempotency_key && keyed_method && context.principal) {

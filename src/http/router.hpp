@@ -31,11 +31,20 @@ struct RouteOptions {
   // The answer shows a secret once (a token, a signing secret): an Idempotency-Key keeps it
   // without that answer, and a retry learns that the first request succeeded.
   bool shows_secret = false;
+  // A PATCH, PUT or DELETE of a resource with versions, which checks If-Match itself; on any
+  // other, an If-Match naming a tag (not "*") cannot match: 412.
+  bool versioned = false;
 };
 
 // `options` for a route whose answer shows a secret once.
 inline RouteOptions ShowsSecret(RouteOptions options) {
   options.shows_secret = true;
+  return options;
+}
+
+// `options` for a PATCH, PUT or DELETE that checks If-Match against the resource's version.
+inline RouteOptions Versioned(RouteOptions options) {
+  options.versioned = true;
   return options;
 }
 

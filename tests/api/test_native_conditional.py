@@ -157,3 +157,14 @@ def test_webhooks_honour_etags_and_if_match(tenant):
     assert_error(delete(tenant.admin, path, headers={"If-Match": '"1"'}), 412,
                  "precondition_failed")
     assert delete(tenant.admin, path, headers={"If-Match": '"2"'}).status_code == 204
+
+
+def test_resources_without_versions_match_only_the_wildcard(tenant):
+    r = tenant.admin.patch("/settings", {"default_country": "GB"}, headers={"If-Match": '"1"'})
+    assert_error(r, 412, "precondition_failed")
+    assert tenant.admin.get("/settings").json()["data"]["default_country"] == "US"
+    r = tenant.admin.patch("/settings", {"default_country": "GB"}, headers={"If-Match": "*"})
+    assert r.status_code == 200 and r.json()["data"]["default_country"] == "GB"
+    me = tenant.admin.get("/me").json()["data"]
+    r = tenant.admin.patch(f"/users/{me['id']}", {"name": "X"}, headers={"If-Match": '"1"'})
+    assert_error(r, 412, "precondition_failed")

@@ -461,11 +461,11 @@ void AddRoutes(http::Router& router, const Services& services) {
     add("GET", base + contacts + "/{contact_id}", GetContact,
         needs(Permission::kRead, "contact", /*bounded_read=*/true));
     add("PATCH", base + contacts + "/{contact_id}", UpdateContact,
-        needs(Permission::kUpdate, "contact"));
+        http::Versioned(needs(Permission::kUpdate, "contact")));
     add("POST", base + contacts + "/upsert", UpsertContact,
         needs(Permission::kUpdate, "contact"));
     add("DELETE", base + contacts + "/{contact_id}", DeleteContact,
-        needs(Permission::kUpdate, "contact"));
+        http::Versioned(needs(Permission::kUpdate, "contact")));
     add("POST", base + contacts + "/{contact_id}/restore", RestoreContact,
         needs(Permission::kDelete, "contact"));
     add("GET", base + contacts + "/{contact_id}/shares", ListShares,
@@ -509,13 +509,13 @@ void AddRoutes(http::Router& router, const Services& services) {
   add("GET", base + "/companies/{company_id}", GetCompany,
       needs(Permission::kRead, "company", /*bounded_read=*/true));
   add("PATCH", base + "/companies/{company_id}", UpdateCompany,
-      needs(Permission::kUpdate, "company"));
+      http::Versioned(needs(Permission::kUpdate, "company")));
   add("DELETE", base + "/companies/{company_id}", DeleteCompany,
-      needs(Permission::kDelete, "company"));
+      http::Versioned(needs(Permission::kDelete, "company")));
   add("PUT", base + "/companies/{company_id}/primary-contact", SetPrimaryContact,
-      needs(Permission::kUpdate, "company"));
+      http::Versioned(needs(Permission::kUpdate, "company")));
   add("DELETE", base + "/companies/{company_id}/primary-contact", ClearPrimaryContact,
-      needs(Permission::kUpdate, "company"));
+      http::Versioned(needs(Permission::kUpdate, "company")));
   // The service checks contact and company reads apart: a token may have either.
   add("GET", base + "/events", ListEvents, {});
   for (const auto& routes : {UserRoutes(), WebhookRoutes()}) {
