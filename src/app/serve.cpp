@@ -73,7 +73,7 @@ class Purger {
             } else if (*expired > 0) {
               spdlog::info("erased {} events past their retention", *expired);
             }
-            auto keys = idempotency.PurgeExpired(domain::NowSeconds() * 1000);
+            auto keys = idempotency.PurgeExpired(domain::NowMilliseconds());
             if (!keys) {
               spdlog::warn("purging old idempotency keys failed: {}", keys.error().message);
             }

@@ -30,12 +30,6 @@ constexpr std::array<std::int64_t, 11> kRetrySeconds = {
     5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600,
     10 * 3600, 10 * 3600, 10 * 3600, 10 * 3600};
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // The body an endpoint receives, in its format, and its webhook-id. Only the native format
 // exists yet (the /api/v1 surface adds seed 003's).
 std::pair<std::string, std::string> Payload(const domain::DueDelivery& delivery) {
@@ -129,14 +123,14 @@ std::unique_ptr<Transfer> Start(domain::DueDelivery delivery, bool allow_private
   curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, transfer.get());
   curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
   transfer->delivery = std::move(delivery);
-  transfer->started_ms = NowMs();
+  transfer->started_ms = domain::NowMilliseconds();
   return transfer;
 }
 
 domain::AttemptOutcome Outcome(const Transfer& transfer, CURLcode code, double retry_scale) {
   const domain::DueDelivery& delivery = transfer.delivery;
   domain::AttemptOutcome outcome;
-  outcome.now_ms = NowMs();
+  outcome.now_ms = domain::NowMilliseconds();
   outcome.streak_broken_before_ms =
       outcome.now_ms - static_cast<std::int64_t>(kLongestGapMs * 1.5 * retry_scale);
   domain::DeliveryAttempt& attempt = outcome.attempt;
@@ -258,7 +252,7 @@ void WebhookWorker::StartDue(CURLM* multi,
   for (const auto& [delivery, transfer] : in_flight) {
     flying.push_back({transfer->delivery.webhook.id, delivery});
   }
-  auto due = store_.DueDeliveries(NowMs(), room,
+  auto due = store_.DueDeliveries(domain::NowMilliseconds(), room,
                                   static_cast<std::size_t>(options_.per_endpoint), flying);
   if (!due) {
     spdlog::warn("webhooks: reading due deliveries failed: {}", due.error().message);
@@ -269,7 +263,7 @@ void WebhookWorker::StartDue(CURLM* multi,
     if (delivery.kind == "event" && !delivery.event) {
       // Expired or erased meanwhile: nothing left to send.
       domain::AttemptOutcome outcome;
-      outcome.now_ms = NowMs();
+      outcome.now_ms = domain::NowMilliseconds();
       outcome.attempted = false;
       outcome.attempt.delivery_id = delivery.id;
       outcome.attempt.webhook_id = delivery.webhook.id;

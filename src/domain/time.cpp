@@ -37,6 +37,11 @@ std::int64_t NowSeconds() {
   return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 
+std::int64_t NowMilliseconds() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 std::string FormatTimestamp(std::int64_t unix_seconds) {
   using namespace std::chrono;
   sys_seconds tp{seconds{unix_seconds}};

@@ -9,6 +9,8 @@ namespace contactd::domain {
 
 // Current time as unix seconds (UTC).
 std::int64_t NowSeconds();
+// Current time as unix milliseconds (UTC).
+std::int64_t NowMilliseconds();
 
 // Formats unix seconds as ISO 8601 UTC with second precision: "2026-03-20T15:30:45Z".
 std::string FormatTimestamp(std::int64_t unix_seconds);

@@ -29,12 +29,6 @@ bool HasJsonBody(const Request& request) {
   return !request.body.empty() && request.method != "GET" && request.method != "HEAD";
 }
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // A policy's IETF name (draft-ietf-httpapi-ratelimit-headers) and its bucket in a decision.
 void AddRatePolicy(std::string& policy, std::string& state, std::string_view name,
                    const domain::Rate& rate, double tokens, std::int64_t full_s) {
@@ -176,7 +170,7 @@ Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
   if (route.options.authenticated) {
     // An address that failed too often is refused before its token is looked at, so that
     // tokens cannot be guessed quickly.
-    std::int64_t now_ms = NowMs();
+    std::int64_t now_ms = domain::NowMilliseconds();
     const std::string& address = request.client_address;
     if (auto blocked = limiter_.AuthBlocked(address, now_ms)) {
       return TooMany(route, context, "Too many failed authentications from this address",
@@ -240,7 +234,7 @@ Response Pipeline::DispatchIdempotent(const Request& request, RequestContext& co
   domain::IdempotentRequest keyed{
       caller.account, caller.user, *request.idempotency_key,
       domain::RequestFingerprint(request.method, request.path, request.query, request.body)};
-  auto claim = idempotency_.Claim(keyed, NowMs());
+  auto claim = idempotency_.Claim(keyed, domain::NowMilliseconds());
   if (!claim) return route.render_error(context, claim.error());
   switch (claim->outcome) {
     case Outcome::kInFlight: {

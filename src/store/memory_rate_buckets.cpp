@@ -10,6 +10,10 @@ namespace contactd::store {
 domain::RateDecision MemoryRateBuckets::Take(std::string_view key,
                                              const domain::RatePolicy& policy,
                                              std::int64_t now_ms, bool consume) {
+  if (!consume && keys_.load(std::memory_order_relaxed) == 0) {
+    domain::RateBuckets fresh;
+    return domain::TakeRateToken(fresh, policy, now_ms, false);
+  }
   Shard& shard = shards_[std::hash<std::string_view>{}(key) % kShards];
   std::lock_guard lock(shard.mu);
   auto found = shard.buckets.find(std::string(key));
@@ -20,11 +24,13 @@ domain::RateDecision MemoryRateBuckets::Take(std::string_view key,
     }
     if (shard.buckets.size() >= max_keys_per_shard_) MakeRoom(shard, now_ms);
     found = shard.buckets.emplace(std::string(key), domain::RateBuckets{}).first;
+    keys_.fetch_add(1, std::memory_order_relaxed);
   }
   return domain::TakeRateToken(found->second, policy, now_ms, consume);
 }
 
 void MemoryRateBuckets::MakeRoom(Shard& shard, std::int64_t now_ms) {
+  std::size_t before = shard.buckets.size();
   std::erase_if(shard.buckets, [&](const auto& entry) {
     domain::RateBuckets buckets = entry.second;
     domain::RateDecision now = domain::TakeRateToken(buckets, buckets.policy, now_ms, false);
@@ -42,6 +48,7 @@ void MemoryRateBuckets::MakeRoom(Shard& shard, std::int64_t now_ms) {
     for (std::size_t i = 0; i < drop; ++i) dropped.push_back(*ages[i].second);
     for (const std::string& key : dropped) shard.buckets.erase(key);
   }
+  keys_.fetch_sub(before - shard.buckets.size(), std::memory_order_relaxed);
 }
 
 }  // namespace contactd::store
