@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 #include <exception>
+#include <iterator>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -29,15 +30,18 @@ bool HasJsonBody(const Request& request) {
   return !request.body.empty() && request.method != "GET" && request.method != "HEAD";
 }
 
-// A policy's IETF name (draft-ietf-httpapi-ratelimit-headers) and its bucket in a decision.
+// A policy's IETF name (draft-ietf-httpapi-ratelimit-headers) and its bucket in a decision,
+// appended in place (these headers go out with every response of a limited account).
 void AddRatePolicy(std::string& policy, std::string& state, std::string_view name,
                    const domain::Rate& rate, double tokens, std::int64_t full_s) {
   if (!policy.empty()) {
     policy += ", ";
     state += ", ";
   }
-  policy += fmt::format("\"{}\";q={};w={}", name, rate.count, rate.window_seconds);
-  state += fmt::format("\"{}\";r={};t={}", name, static_cast<std::int64_t>(tokens), full_s);
+  fmt::format_to(std::back_inserter(policy), "\"{}\";q={};w={}", name, rate.count,
+                 rate.window_seconds);
+  fmt::format_to(std::back_inserter(state), "\"{}\";r={};t={}", name,
+                 static_cast<std::int64_t>(tokens), full_s);
 }
 
 // X-RateLimit-* (seed 003) describe the bucket that binds now (the one with fewer requests left),
@@ -49,11 +53,13 @@ void AddRateHeaders(Response& response, const domain::RateDecision& rate, std::i
   const domain::Rate& main = sustained ? *policy.sustained : *policy.burst;
   double tokens = sustained ? rate.sustained : rate.burst;
   std::int64_t full_s = sustained ? rate.sustained_full_s : rate.burst_full_s;
-  response.headers.emplace_back("X-RateLimit-Limit", std::to_string(main.count));
+  response.headers.emplace_back("X-RateLimit-Limit", fmt::format_int(main.count).str());
   response.headers.emplace_back("X-RateLimit-Remaining",
-                                std::to_string(static_cast<std::int64_t>(tokens)));
-  response.headers.emplace_back("X-RateLimit-Reset", std::to_string(now_s + full_s));
+                                fmt::format_int(static_cast<std::int64_t>(tokens)).str());
+  response.headers.emplace_back("X-RateLimit-Reset", fmt::format_int(now_s + full_s).str());
   std::string policies, state;
+  policies.reserve(96);
+  state.reserve(96);
   if (policy.burst) {
     AddRatePolicy(policies, state, "burst", *policy.burst, rate.burst, rate.burst_full_s);
   }
@@ -61,8 +67,8 @@ void AddRateHeaders(Response& response, const domain::RateDecision& rate, std::i
     AddRatePolicy(policies, state, "sustained", *policy.sustained, rate.sustained,
                   rate.sustained_full_s);
   }
-  response.headers.emplace_back("RateLimit-Policy", policies);
-  response.headers.emplace_back("RateLimit", state);
+  response.headers.emplace_back("RateLimit-Policy", std::move(policies));
+  response.headers.emplace_back("RateLimit", std::move(state));
 }
 
 Response TooMany(const Route& route, const RequestContext& context, std::string message,
@@ -233,7 +239,8 @@ Response Pipeline::DispatchIdempotent(const Request& request, RequestContext& co
   const domain::Principal& caller = context.caller();
   domain::IdempotentRequest keyed{
       caller.account, caller.user, *request.idempotency_key,
-      domain::RequestFingerprint(request.method, request.path, request.query, request.body)};
+      domain::RequestFingerprint(request.method, request.path, request.query, request.body),
+      {}};
   auto claim = idempotency_.Claim(keyed, domain::NowMilliseconds());
   if (!claim) return route.render_error(context, claim.error());
   switch (claim->outcome) {

@@ -3,11 +3,13 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -29,6 +31,7 @@
 
 #include "domain/error.hpp"
 #include "http/request_head.hpp"
+#include "http/response_head.hpp"
 
 namespace contactd::http {
 namespace {
@@ -115,29 +118,16 @@ net::awaitable<Response> Dispatch(Shared& shared, const Request& request) {
 }
 
 // Writes a response; a HEAD request gets the headers of its GET answer (Content-Length too) and
-// no body.
+// no body. The head and the body go out in one gather write.
 net::awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, Response response,
                                                 bool head, bool keep_alive,
                                                 const ServerOptions& options) {
-  auto fill = [&](auto& message) {
-    message.set(bhttp::field::server, "contactd");
-    message.set(bhttp::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) message.insert(name, value);
-    message.keep_alive(keep_alive);
-  };
+  std::string fields = ResponseHead(response, keep_alive);
+  bool body = !head && StatusHasBody(response.status) && !response.body.empty();
+  std::array<net::const_buffer, 2> buffers{net::buffer(fields), net::buffer(response.body)};
+  std::span<const net::const_buffer> sent(buffers.data(), body ? 2 : 1);
   stream.expires_after(options.io_timeout);
-  if (head) {
-    bhttp::response<bhttp::empty_body> message{static_cast<bhttp::status>(response.status), 11};
-    fill(message);
-    message.content_length(response.body.size());
-    auto [ec, written] = co_await bhttp::async_write(stream, message, kNoThrow);
-    co_return ec;
-  }
-  bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), 11};
-  fill(message);
-  message.body() = std::move(response.body);
-  message.prepare_payload();
-  auto [ec, written] = co_await bhttp::async_write(stream, message, kNoThrow);
+  auto [ec, written] = co_await net::async_write(stream, sent, kNoThrow);
   co_return ec;
 }
 
