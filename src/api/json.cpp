@@ -4,6 +4,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "domain/custom_fields.hpp"
+
 namespace contactd::api {
 
 domain::Result<boost::json::object> ParseObject(std::string_view body) {
@@ -131,6 +133,45 @@ void ObjectReader::RejectUnknown() {
     }
     errors_.Add(Path(key), Path(key) + " is not a known field");
   }
+}
+
+domain::Input<std::vector<domain::CustomValueInput>> ReadCustomValues(ObjectReader& reader,
+                                                                     std::string_view key) {
+  domain::Input<std::vector<domain::CustomValueInput>> input;
+  input.present = reader.Member(key) != nullptr;
+  const boost::json::object* object = reader.Object(key);
+  if (object == nullptr) return input;
+  if (object->size() > domain::kMaxCustomFieldsPerAccount) {
+    reader.errors().Add(reader.Path(key), reader.Path(key) + " holds at most 500 fields");
+    return input;
+  }
+  input.value.emplace();
+  for (const auto& member : *object) {
+    domain::CustomValueInput value;
+    value.key = std::string(member.key());
+    const boost::json::value& v = member.value();
+    if (v.is_string()) {
+      value.value = std::string(v.get_string());
+    } else if (v.is_bool()) {
+      value.value = v.get_bool();
+    } else if (v.is_number()) {
+      value.value = v.to_number<double>();
+    } else if (v.is_array() && v.get_array().size() <= domain::kMaxCustomFieldOptions) {
+      std::vector<std::string> items;
+      for (const boost::json::value& item : v.get_array()) {
+        if (!item.is_string()) {
+          value.malformed = true;
+          break;
+        }
+        items.emplace_back(item.get_string());
+      }
+      value.value = std::move(items);
+    } else if (!v.is_null()) {
+      value.malformed = true;
+    }
+    input.value->push_back(std::move(value));
+  }
+  return input;
 }
 
 }  // namespace contactd::api

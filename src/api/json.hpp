@@ -57,4 +57,9 @@ class ObjectReader {
   std::vector<std::string_view> read_;
 };
 
+// A custom_fields object of key -> value under `key`, each value sorted by its JSON shape (what
+// it must be depends on the field's type, which the domain knows).
+domain::Input<std::vector<domain::CustomValueInput>> ReadCustomValues(ObjectReader& reader,
+                                                                     std::string_view key);
+
 }  // namespace contactd::api

@@ -50,6 +50,7 @@ struct Principal {
   TokenId token;
   std::uint32_t scopes = kAllScopes;
   RateOverride rates;  // the account's own request limits
+  std::string account_uid;  // the account's public id (seed 003's organizationId)
 };
 
 // Which contacts a read or write may touch: the account's, and of them, when `user` is set, only

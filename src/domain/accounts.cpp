@@ -22,7 +22,7 @@ Result<Account> AccountService::CreateAccount(std::string_view name) {
   }
   std::string clean = errors.empty() ? CleanText("name", name, errors) : std::string();
   if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
-  return store_.CreateAccount(Account{{}, NewUuidV4(), std::move(clean), NowSeconds()});
+  return store_.CreateAccount(Account{{}, NewUuidV4(), std::move(clean), NowSeconds(), {}});
 }
 
 Result<Account> AccountService::SetRates(AccountId account,

@@ -71,6 +71,35 @@ std::vector<Address> ValidateAddresses(const std::vector<AddressInput>& input,
   return addresses;
 }
 
+std::vector<Address> MergeFirstAddress(const std::vector<Address>& current,
+                                       const Input<AddressInput>& sent, const Address& validated) {
+  std::vector<Address> next = current;
+  if (!sent.value) {
+    if (!next.empty()) next.erase(next.begin());
+    return next;
+  }
+  if (next.empty()) next.emplace_back();
+  Address& first = next.front();
+  const AddressInput& in = *sent.value;
+  auto take = [](const Input<std::string>& member, std::optional<std::string>& to,
+                 const std::optional<std::string>& value) {
+    if (member.present) to = value;
+  };
+  take(in.type, first.type, validated.type);
+  take(in.line1, first.line1, validated.line1);
+  take(in.line2, first.line2, validated.line2);
+  take(in.city, first.city, validated.city);
+  take(in.state, first.state, validated.state);
+  take(in.postal_code, first.postal_code, validated.postal_code);
+  take(in.country_code, first.country_code, validated.country_code);
+  take(in.addressee, first.addressee, validated.addressee);
+  take(in.company_name, first.company_name, validated.company_name);
+  take(in.attention, first.attention, validated.attention);
+  take(in.phone, first.phone, validated.phone);
+  if (IsEmpty(first)) next.erase(next.begin());
+  return next;
+}
+
 Result<std::optional<std::vector<Address>>> PlanAddresses(
     const std::vector<Address>& current, const std::optional<std::vector<Address>>& sent,
     TextChanges& text) {

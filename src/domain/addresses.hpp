@@ -25,6 +25,13 @@ Address ValidateAddress(const AddressInput& input, const std::string& path,
 std::vector<Address> ValidateAddresses(const std::vector<AddressInput>& input,
                                        const WritePolicy& policy, FieldErrors& errors);
 
+// `current` with its first address changed member by member: a member of `sent` that was sent
+// takes its value in `validated` (ValidateAddress of it; null clears it), the others stay; a null
+// `sent` removes the first address. A first address left empty is dropped; a new one has id 0
+// (PlanAddresses gives it one).
+std::vector<Address> MergeFirstAddress(const std::vector<Address>& current,
+                                       const Input<AddressInput>& sent, const Address& validated);
+
 // The addresses after a write to a contact holding `current` (empty for a new contact), and the
 // flat fields that follow from them, written into `text`:
 // - `sent` (a validated list) replaces the list: an address whose id is one of `current` keeps

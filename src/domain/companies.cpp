@@ -114,6 +114,13 @@ Result<Company> CompanyService::Create(const Principal& principal, CompanyInput 
   return store_.CreateCompany(company);
 }
 
+Result<CompanyId> CompanyService::FindByUid(const Principal& principal, std::string_view uid) {
+  auto id = store_.FindCompanyIdByUid(principal.account, uid);
+  if (!id) return std::unexpected(id.error());
+  if (!*id) return std::unexpected(Error::NotFound("Company not found"));
+  return **id;
+}
+
 Result<Company> CompanyService::Get(const Principal& principal, CompanyId id) {
   if (auto allowed = Authorize(principal, Permission::kRead, "company"); !allowed) {
     return std::unexpected(allowed.error());

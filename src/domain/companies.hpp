@@ -19,6 +19,9 @@ class CompanyService {
   Result<Company> Create(const Principal& principal, CompanyInput input, WritePolicy policy = {});
   // kNotFound unless the company is in the principal's account.
   Result<Company> Get(const Principal& principal, CompanyId id);
+  // The company of the principal's account with this uid (surfaces that name companies by
+  // UUID); kNotFound when it has none.
+  Result<CompanyId> FindByUid(const Principal& principal, std::string_view uid);
   Result<store::Page<Company>> List(const Principal& principal, const ListQuery& query);
   // Changes the members sent (as Create validates them). kForbidden without UPDATE, kNotFound.
   Result<Company> Update(const Principal& principal, CompanyId id, CompanyInput input,

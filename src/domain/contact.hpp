@@ -184,6 +184,12 @@ struct WritePolicy {
   // The account's custom field definitions, which custom_fields values are checked against; the
   // service reads them when a write sends custom_fields.
   std::vector<CustomField> custom_fields;
+  // Seeds 000/001 require a contact type and a company on create; the other seeds' contacts may
+  // have neither (an empty type set, no company).
+  bool requires_type_and_company = true;
+  // Custom field keys not yet defined are defined on first use (seed 003's customFields object):
+  // a string value makes a text field, a number a number field, a boolean a boolean field.
+  bool defines_custom_fields = false;
 };
 
 // Tags: a set per contact, compared case-insensitively (FoldCase), each kept as first spelled.
@@ -271,7 +277,9 @@ struct Contact {
   std::string uid;
   AccountId account;
   std::optional<CompanyId> company;
-  std::vector<std::string> contact_types;  // never empty; the first is the legacy contact_type
+  // The first is the legacy contact_type; empty only for contacts created through a surface
+  // without types (WritePolicy::requires_type_and_company).
+  std::vector<std::string> contact_types;
   TextValues text;
   bool full_name_given = false;  // false: full_name is derived from first and last name
   std::vector<Phone> phones;
@@ -349,6 +357,14 @@ struct DndChannelInput {
   Input<std::string> code;
 };
 
+// The number of one type, set (a value) or removed (null) while the contact's other numbers stay
+// as they are (seed 003's phone, metadata.mobilePhone and metadata.workPhone).
+struct TypedPhoneInput {
+  std::string type;   // one of kPhoneTypes
+  std::string field;  // its name in errors
+  Input<std::string> raw;
+};
+
 // The body of a create or update request, before validation.
 struct ContactInput {
   std::array<Input<std::string>, kTextFieldCount> text;
@@ -363,6 +379,12 @@ struct ContactInput {
   Input<std::vector<DndChannelInput>> dnd_settings;
   Input<std::vector<std::string>> tags;
   Input<std::vector<AddressInput>> addresses;
+  // The first address changed member by member (seed 003's address object): a member sent
+  // changes, null clears it, the others stay; null as a whole removes the first address. Not
+  // with `addresses` or the flat address fields; `first_address_field` names it in errors.
+  Input<AddressInput> first_address;
+  std::string first_address_field = "address";
+  std::vector<TypedPhoneInput> typed_phones;  // not with `phones`
   // Members of the custom_fields object; null as a whole: no values (on an update, clear them).
   Input<std::vector<CustomValueInput>> custom_fields;
   Input<std::int64_t> source_id;   // a source of the account's list: sets source to its name

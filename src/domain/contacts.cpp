@@ -20,7 +20,8 @@ bool IsContactType(std::string_view type) {
 }
 
 // Resolves contact_type / contact_types of a create request into the ordered, distinct list.
-std::vector<std::string> ContactTypes(const ContactInput& input, FieldErrors& errors) {
+std::vector<std::string> ContactTypes(const ContactInput& input, const WritePolicy& policy,
+                                      FieldErrors& errors) {
   std::vector<std::string> types;
   if (input.contact_types.present) {
     if (!input.contact_types.value) {
@@ -54,7 +55,8 @@ std::vector<std::string> ContactTypes(const ContactInput& input, FieldErrors& er
       errors.Add("contact_type", "contact_type must be one of contact_types");
     }
   }
-  if (!input.contact_type.present && !input.contact_types.present) {
+  if (!input.contact_type.present && !input.contact_types.present &&
+      policy.requires_type_and_company) {
     errors.Add("contact_type", "contact_type is required");
   }
   return types;
@@ -184,6 +186,78 @@ std::optional<std::vector<Address>> SentAddresses(const ContactInput& input,
   return ValidateAddresses(*input.addresses.value, policy, errors);
 }
 
+// The first address a write sends member by member, validated (ContactInput::first_address).
+struct FirstAddressChange {
+  Input<AddressInput> sent;
+  Address validated;
+};
+
+std::optional<FirstAddressChange> SentFirstAddress(const ContactInput& input,
+                                                   const WritePolicy& policy,
+                                                   FieldErrors& errors) {
+  if (!input.first_address.present) return std::nullopt;
+  const std::string& path = input.first_address_field;
+  bool flat_sent = false;
+  for (TextField flat :
+       {TextField::kAddress, TextField::kCity, TextField::kState, TextField::kZip}) {
+    flat_sent = flat_sent || input.text[static_cast<std::size_t>(flat)].present;
+  }
+  if (input.addresses.present || flat_sent) {
+    errors.Add(path, path + " cannot be sent with addresses or the flat address fields");
+  }
+  FirstAddressChange change{input.first_address, {}};
+  if (input.first_address.value) {
+    change.validated = ValidateAddress(*input.first_address.value, path, policy, errors);
+  }
+  return change;
+}
+
+// A number of one type to set, or (no phone) to remove (ContactInput::typed_phones).
+struct TypedPhoneChange {
+  std::string type;
+  std::optional<Phone> phone;
+};
+
+std::vector<TypedPhoneChange> SentTypedPhones(const ContactInput& input, const WritePolicy& policy,
+                                              FieldErrors& errors) {
+  std::vector<TypedPhoneChange> changes;
+  for (const TypedPhoneInput& typed : input.typed_phones) {
+    if (input.phones.present) {
+      errors.Add(typed.field, typed.field + " cannot be sent with phones");
+      continue;
+    }
+    TypedPhoneChange change{typed.type, std::nullopt};
+    if (typed.raw.value) {
+      FieldErrors phone_errors;
+      change.phone = NormalizePhone(PhoneInput{*typed.raw.value, typed.type, {}, {}}, typed.field,
+                                    phone_errors, policy.phones, policy.default_country);
+      if (!change.phone) {
+        errors.Add(typed.field, typed.field + " must be a valid phone number");
+        continue;
+      }
+    }
+    changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
+// `phones` with each change's type holding the change's number alone (in the place of the first
+// number of that type), or none.
+std::vector<Phone> ApplyTypedPhones(std::vector<Phone> phones,
+                                    const std::vector<TypedPhoneChange>& changes) {
+  for (const TypedPhoneChange& change : changes) {
+    auto is_type = [&](const Phone& phone) { return phone.type == change.type; };
+    auto at = static_cast<std::size_t>(std::find_if(phones.begin(), phones.end(), is_type) -
+                                       phones.begin());
+    std::erase_if(phones, is_type);
+    if (change.phone) {
+      phones.insert(phones.begin() + static_cast<std::ptrdiff_t>(std::min(at, phones.size())),
+                    *change.phone);
+    }
+  }
+  return phones;
+}
+
 // 409 naming the contacts a new one matches; one the caller does not see is not named (its id
 // would tell what the caller may not know), only that it exists.
 Error DuplicateError(const std::vector<store::Match>& matches, std::string_view what) {
@@ -270,11 +344,14 @@ std::pair<std::string, std::optional<std::string>> SplitFullName(std::string_vie
 NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& policy,
                               FieldErrors& errors) {
   NewContact contact;
-  contact.contact_types = ContactTypes(input, errors);
+  contact.contact_types = ContactTypes(input, policy, errors);
   if (input.company_id.value) contact.company = CompanyId{*input.company_id.value};
   TextChanges text;
   ApplyText(input, errors, text);
   auto sent_addresses = SentAddresses(input, policy, errors);
+  if (auto first = SentFirstAddress(input, policy, errors)) {
+    sent_addresses = MergeFirstAddress({}, first->sent, first->validated);
+  }
   if (auto addresses = PlanAddresses({}, sent_addresses, text); !addresses) {
     AddErrors(addresses.error(), errors);
   } else if (*addresses) {
@@ -297,6 +374,9 @@ NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& poli
     if (auto phones = NormalizePhones(input.phones, errors, policy)) {
       contact.phones = std::move(*phones);
     }
+  }
+  if (auto typed = SentTypedPhones(input, policy, errors); !typed.empty()) {
+    contact.phones = ApplyTypedPhones(std::move(contact.phones), typed);
   }
   if (input.spouse.present) contact.spouse = ValidateSpouse(input.spouse, policy, errors);
   if (input.dnd.present) contact.dnd = RequireBool(input.dnd, "dnd", errors).value_or(false);
@@ -338,6 +418,45 @@ Result<void> ContactService::CustomFieldsFor(const Principal& principal,
   auto fields = store_.ListCustomFields(principal.account);
   if (!fields) return std::unexpected(fields.error());
   policy.custom_fields = std::move(*fields);
+  if (!policy.defines_custom_fields) return {};
+  return DefineCustomFields(principal, *input.custom_fields.value, policy.custom_fields);
+}
+
+Result<void> ContactService::DefineCustomFields(const Principal& principal,
+                                                const std::vector<CustomValueInput>& values,
+                                                std::vector<CustomField>& defined) {
+  for (const CustomValueInput& value : values) {
+    if (value.malformed || !IsCustomFieldKey(value.key)) continue;  // validation names it
+    auto known = [&] {
+      return std::any_of(defined.begin(), defined.end(),
+                         [&](const CustomField& field) { return field.key == value.key; });
+    };
+    if (known()) continue;
+    CustomField field;
+    if (std::holds_alternative<std::string>(value.value)) {
+      field.type = CustomFieldType::kText;
+    } else if (std::holds_alternative<double>(value.value)) {
+      field.type = CustomFieldType::kNumber;
+    } else if (std::holds_alternative<bool>(value.value)) {
+      field.type = CustomFieldType::kBoolean;
+    } else {
+      continue;  // null defines nothing; a list has no options to choose from
+    }
+    field.account = principal.account;
+    field.key = field.name = value.key;
+    field.created_at = field.updated_at = NowSeconds();
+    auto created = store_.CreateCustomField(field, kMaxCustomFieldsPerAccount);
+    if (created) {
+      defined.push_back(std::move(*created));
+      continue;
+    }
+    if (created.error().code != ErrorCode::kConflict) return std::unexpected(created.error());
+    // Another write defined it meanwhile: use that definition.
+    auto fields = store_.ListCustomFields(principal.account);
+    if (!fields) return std::unexpected(fields.error());
+    defined = std::move(*fields);
+    if (!known()) return std::unexpected(created.error());
+  }
   return {};
 }
 
@@ -354,7 +473,7 @@ Result<NewContact> ContactService::PrepareNew(const Principal& principal, Contac
   }
   NewContact contact = ValidateNewContact(input, policy, errors);
   if (!contact.company) {
-    errors.Add("company_id", "company_id is required");
+    if (policy.requires_type_and_company) errors.Add("company_id", "company_id is required");
   } else {
     auto company = store_.FindCompany(principal.account, *contact.company);
     if (!company) return std::unexpected(company.error());
@@ -528,6 +647,19 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
   return store_.ListContacts(ScopeOf(principal), normalized);
 }
 
+Result<ContactId> ContactService::FindByUid(const Principal& principal, std::string_view uid) {
+  auto id = store_.FindContactIdByUid(principal.account, uid);
+  if (!id) return std::unexpected(id.error());
+  if (!*id) return std::unexpected(Error::NotFound("Contact not found"));
+  return **id;
+}
+
+Result<store::Uids> ContactService::UidsOf(const Principal& principal,
+                                           std::span<const ContactId> contacts,
+                                           std::span<const CompanyId> companies) {
+  return store_.UidsOf(principal.account, contacts, companies);
+}
+
 Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
                                                      const WritePolicy& policy) {
   FieldErrors errors = std::move(input.errors);
@@ -539,7 +671,9 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
   ContactChanges changes;
   ApplyText(input, errors, changes.text);
   auto sent_addresses = SentAddresses(input, policy, errors);
+  auto first_address = SentFirstAddress(input, policy, errors);
   if (input.phones.present) changes.phones = NormalizePhones(input.phones, errors, policy);
+  auto typed_phones = SentTypedPhones(input, policy, errors);
   if (input.spouse.present) changes.spouse = ValidateSpouse(input.spouse, policy, errors);
   if (input.dnd.present) changes.dnd = RequireBool(input.dnd, "dnd", errors);
   if (input.dnd_settings.present) {
@@ -576,7 +710,9 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
   // inside the write.
   bool first_sent = input.text[kFirst].present;
   bool last_sent = input.text[kLast].present;
-  return [changes = std::move(changes), sent_addresses = std::move(sent_addresses), first_sent,
+  return [changes = std::move(changes), sent_addresses = std::move(sent_addresses),
+          first_address = std::move(first_address), typed_phones = std::move(typed_phones),
+          first_sent,
           last_sent, clear_custom, custom_changes = std::move(custom_changes),
           expected = std::move(input.expected)](const Contact& current) -> Result<ContactChanges> {
     if (auto fresh = expected.Check(current.version, "contact"); !fresh) {
@@ -589,7 +725,12 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
       CustomValues next = ApplyCustomValues(current.custom_fields, custom_changes);
       if (next != current.custom_fields) planned.custom_fields = std::move(next);
     }
-    auto addresses = PlanAddresses(current.addresses, sent_addresses, planned.text);
+    if (!typed_phones.empty()) planned.phones = ApplyTypedPhones(current.phones, typed_phones);
+    std::optional<std::vector<Address>> sent = sent_addresses;
+    if (first_address) {
+      sent = MergeFirstAddress(current.addresses, first_address->sent, first_address->validated);
+    }
+    auto addresses = PlanAddresses(current.addresses, sent, planned.text);
     if (!addresses) return std::unexpected(addresses.error());
     if (*addresses) planned.addresses = std::move(**addresses);
     auto& full = planned.text[kFull];
@@ -617,7 +758,7 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
     return std::unexpected(allowed.error());
   }
   if (input.phones.present || input.spouse.present || input.addresses.present ||
-      input.custom_fields.present) {
+      input.custom_fields.present || input.first_address.present || !input.typed_phones.empty()) {
     if (auto settings = SettingsFor(principal, policy); !settings) {
       return std::unexpected(settings.error());
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -85,6 +86,13 @@ class ContactService {
 
   Result<store::Page<Contact>> List(const Principal& principal, const ListQuery& query);
 
+  // The contact of the principal's account with this uid (surfaces that name contacts by UUID);
+  // kNotFound when it has none. Whether the principal sees it is for the use case to check.
+  Result<ContactId> FindByUid(const Principal& principal, std::string_view uid);
+  // The uids of these contacts and companies of the principal's account, by id.
+  Result<store::Uids> UidsOf(const Principal& principal, std::span<const ContactId> contacts,
+                             std::span<const CompanyId> companies);
+
   // Changes the provided fields only; contact_type(s), company_id and is_primary are not
   // updatable. kForbidden without UPDATE, kValidation, kNotFound.
   Result<Contact> Update(const Principal& principal, ContactId id, ContactInput input,
@@ -137,6 +145,12 @@ class ContactService {
   // Reads the account's custom field definitions into `policy` when `input` sends values.
   Result<void> CustomFieldsFor(const Principal& principal, const ContactInput& input,
                                WritePolicy& policy);
+  // Defines the keys of `values` that `defined` lacks (WritePolicy::defines_custom_fields),
+  // named as their key and typed by their value (string: text, number, boolean), and adds them
+  // to `defined`. Keys that are invalid or whose value has another shape are left to validation.
+  Result<void> DefineCustomFields(const Principal& principal,
+                                  const std::vector<CustomValueInput>& values,
+                                  std::vector<CustomField>& defined);
   // Records an error for owner_user_id or assigned_user_id sent that is not a user of the
   // principal's account (the owner may not be null).
   Result<void> CheckUsers(const Principal& principal, const ContactInput& input,

@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -59,6 +60,12 @@ struct ReportLink {
   std::optional<std::string> display_name;
   std::optional<std::string> title;
   std::optional<std::string> department;
+};
+
+// Uids by id (Store::UidsOf).
+struct Uids {
+  std::unordered_map<std::int64_t, std::string> contacts;
+  std::unordered_map<std::int64_t, std::string> companies;
 };
 
 struct ShareResult {
@@ -301,6 +308,17 @@ class Store {
   // see: it is the contact's own reports_to), by manager then report, at most `limit`.
   virtual domain::Result<std::vector<ReportLink>> ReportingLinks(const domain::ContactScope& scope,
                                                                  std::size_t limit) = 0;
+
+  // The contact or company of the account with this uid (the surfaces that name them by UUID);
+  // nullopt when the account has none. Who may see the contact is for the caller to check.
+  virtual domain::Result<std::optional<domain::ContactId>> FindContactIdByUid(
+      domain::AccountId account, std::string_view uid) = 0;
+  virtual domain::Result<std::optional<domain::CompanyId>> FindCompanyIdByUid(
+      domain::AccountId account, std::string_view uid) = 0;
+  // The uids of the account's contacts and companies among these ids (ids it lacks are left out).
+  virtual domain::Result<Uids> UidsOf(domain::AccountId account,
+                                      std::span<const domain::ContactId> contacts,
+                                      std::span<const domain::CompanyId> companies) = 0;
 
   // The account's custom field definitions, by rank then id.
   virtual domain::Result<std::vector<domain::CustomField>> ListCustomFields(

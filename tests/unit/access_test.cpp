@@ -7,7 +7,7 @@ namespace {
 
 Principal Caller(Role role, std::uint32_t scopes = kAllScopes,
                  Visibility visibility = Visibility::kAccount) {
-  return Principal{UserId{7}, AccountId{3}, role, visibility, TokenId{9}, scopes};
+  return Principal{UserId{7}, AccountId{3}, role, visibility, TokenId{9}, scopes, {}, "acct-uid"};
 }
 
 TEST(Access, RolesGrantTheirPermissions) {

@@ -52,7 +52,7 @@ class SqliteStoreTest : public ::testing::Test {
     return store_->CreateUser(user, 100)->id;
   }
   AccountId Account(const std::string& name) {
-    return store_->CreateAccount({{}, domain::NewUuidV4(), name, 1})->id;
+    return store_->CreateAccount({{}, domain::NewUuidV4(), name, 1, {}})->id;
   }
   domain::CompanyId Company(AccountId account, const std::string& name) {
     return store_->CreateCompany(domain::NewCompany::Named(account, domain::NewUuidV4(), name, 1))

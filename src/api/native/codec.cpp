@@ -497,46 +497,6 @@ domain::Input<std::vector<domain::DndChannelInput>> ReadDndSettings(ObjectReader
   return input;
 }
 
-// custom_fields: an object of key -> value. What a value must be depends on the field's type,
-// which the domain knows: here each is only sorted by JSON shape.
-domain::Input<std::vector<domain::CustomValueInput>> ReadCustomValues(ObjectReader& reader) {
-  domain::Input<std::vector<domain::CustomValueInput>> input;
-  input.present = reader.Member("custom_fields") != nullptr;
-  const json::object* object = reader.Object("custom_fields");
-  if (object == nullptr) return input;
-  if (object->size() > domain::kMaxCustomFieldsPerAccount) {
-    reader.errors().Add("custom_fields", "custom_fields holds at most 500 fields");
-    return input;
-  }
-  input.value.emplace();
-  for (const auto& member : *object) {
-    domain::CustomValueInput value;
-    value.key = std::string(member.key());
-    const json::value& v = member.value();
-    if (v.is_string()) {
-      value.value = std::string(v.get_string());
-    } else if (v.is_bool()) {
-      value.value = v.get_bool();
-    } else if (v.is_number()) {
-      value.value = v.to_number<double>();
-    } else if (v.is_array() && v.get_array().size() <= domain::kMaxCustomFieldOptions) {
-      std::vector<std::string> items;
-      for (const json::value& item : v.get_array()) {
-        if (!item.is_string()) {
-          value.malformed = true;
-          break;
-        }
-        items.emplace_back(item.get_string());
-      }
-      value.value = std::move(items);
-    } else if (!v.is_null()) {
-      value.malformed = true;
-    }
-    input.value->push_back(std::move(value));
-  }
-  return input;
-}
-
 void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
                       bool allow_created_at = false) {
   input.contact_type = reader.String("contact_type");
@@ -553,7 +513,7 @@ void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
   input.tags = reader.StringArray("tags", domain::kMaxTagsPerContact);
   input.addresses.present = reader.Member("addresses") != nullptr;
   input.addresses.value = ReadAddresses(reader);
-  input.custom_fields = ReadCustomValues(reader);
+  input.custom_fields = ReadCustomValues(reader, "custom_fields");
   input.source_id = reader.Integer("source_id");
   input.hotness_id = reader.Integer("hotness_id");
   input.reports_to = reader.Integer("reports_to");

@@ -60,6 +60,10 @@ constexpr const char* kSelectContact =
     "SELECT " CONTACTD_CONTACT_COLUMNS " FROM contacts WHERE account_id = ? AND id = ?";
 constexpr const char* kSelectCompany =
     "SELECT " CONTACTD_COMPANY_COLUMNS " FROM companies WHERE account_id = ? AND id = ?";
+constexpr const char* kSelectContactIdByUid =
+    "SELECT id FROM contacts WHERE uid = ? AND account_id = ?";
+constexpr const char* kSelectCompanyIdByUid =
+    "SELECT id FROM companies WHERE uid = ? AND account_id = ?";
 constexpr const char* kCountContacts =
     "SELECT coalesce(sum(n), 0) FROM contact_counts WHERE account_id = ? AND is_connected IN (?, ?)";
 constexpr const char* kCountAllContacts = "SELECT coalesce(sum(n), 0) FROM contact_counts";
@@ -1147,7 +1151,8 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact,
   } else {
     insert.BindNull(index++);
   }
-  insert.Bind(index++, contact.contact_types.front());
+  insert.Bind(index++,
+              contact.contact_types.empty() ? std::string() : contact.contact_types.front());
   insert.Bind(index++, JoinTypes(contact.contact_types));
   insert.Bind(index++, TypeMask(contact.contact_types));
   for (const auto& value : text) insert.BindOptional(index++, value);
@@ -1878,6 +1883,65 @@ Result<domain::Company> SqliteStore::CreateCompany(const domain::NewCompany& com
     if (created) RecordCompanyEvent(c, "company.created", company.account, created->id, company.now,
                                     std::nullopt);
     return created;
+  });
+}
+
+namespace {
+
+// The id of the row of `table` (contacts or companies) with this uid in the account.
+std::optional<std::int64_t> IdByUid(Connection& c, const char* sql, AccountId account,
+                                    std::string_view uid) {
+  Statement stmt = c.Prepare(sql);
+  stmt.Bind(1, std::string(uid)).Bind(2, account.value);
+  if (!stmt.Step()) return std::nullopt;
+  return stmt.Int(0);
+}
+
+// Fills `out` with the uids of `ids` in the account, a bounded batch per query.
+template <class Id>
+void UidsByIds(Connection& c, const char* table, AccountId account, std::span<const Id> ids,
+               std::unordered_map<std::int64_t, std::string>& out) {
+  constexpr std::size_t kBatch = 100;
+  for (std::size_t start = 0; start < ids.size(); start += kBatch) {
+    std::size_t n = std::min(kBatch, ids.size() - start);
+    std::string sql =
+        std::string("SELECT id, uid FROM ") + table + " WHERE account_id = ? AND id IN (?";
+    for (std::size_t i = 1; i < n; ++i) sql += ", ?";
+    sql += ")";
+    Statement stmt = c.Prepare(sql);
+    stmt.Bind(1, account.value);
+    for (std::size_t i = 0; i < n; ++i) {
+      stmt.Bind(static_cast<int>(i + 2), ids[start + i].value);
+    }
+    while (stmt.Step()) out.emplace(stmt.Int(0), stmt.Text(1));
+  }
+}
+
+}  // namespace
+
+Result<std::optional<ContactId>> SqliteStore::FindContactIdByUid(AccountId account,
+                                                                 std::string_view uid) {
+  return Run([&](Connection& c) -> Result<std::optional<ContactId>> {
+    auto id = IdByUid(c, kSelectContactIdByUid, account, uid);
+    return id ? std::optional(ContactId{*id}) : std::nullopt;
+  });
+}
+
+Result<std::optional<CompanyId>> SqliteStore::FindCompanyIdByUid(AccountId account,
+                                                                 std::string_view uid) {
+  return Run([&](Connection& c) -> Result<std::optional<CompanyId>> {
+    auto id = IdByUid(c, kSelectCompanyIdByUid, account, uid);
+    return id ? std::optional(CompanyId{*id}) : std::nullopt;
+  });
+}
+
+Result<Uids> SqliteStore::UidsOf(AccountId account, std::span<const ContactId> contacts,
+                                 std::span<const CompanyId> companies) {
+  return Run([&](Connection& c) -> Result<Uids> {
+    Uids uids;
+    UidsByIds(c, "contacts", account, contacts, uids.contacts);
+    UidsByIds(c, "companies", account, companies, uids.companies);
+    return uids;
   });
 }
 

@@ -81,6 +81,13 @@ class SqliteStore final : public Store {
       std::string_view token_hash) override;
 
   domain::Result<domain::Company> CreateCompany(const domain::NewCompany& company) override;
+  domain::Result<std::optional<domain::ContactId>> FindContactIdByUid(
+      domain::AccountId account, std::string_view uid) override;
+  domain::Result<std::optional<domain::CompanyId>> FindCompanyIdByUid(
+      domain::AccountId account, std::string_view uid) override;
+  domain::Result<Uids> UidsOf(domain::AccountId account,
+                              std::span<const domain::ContactId> contacts,
+                              std::span<const domain::CompanyId> companies) override;
   domain::Result<std::optional<domain::Company>> FindCompany(domain::AccountId account,
                                                              domain::CompanyId id) override;
   domain::Result<Page<domain::Company>> ListCompanies(domain::AccountId account,

@@ -52,7 +52,7 @@ constexpr const char* kDeleteToken =
     "DELETE FROM tokens WHERE id = ? AND user_id IN (SELECT id FROM users WHERE account_id = ?)";
 constexpr const char* kSelectPrincipal =
     "SELECT u.id, u.account_id, u.role, u.visibility, t.id, t.scopes, a.rate_limit, "
-    "a.rate_burst FROM tokens t JOIN users u ON u.id = t.user_id "
+    "a.rate_burst, a.uid FROM tokens t JOIN users u ON u.id = t.user_id "
     "JOIN accounts a ON a.id = u.account_id WHERE t.hash = ?";
 
 domain::User ReadUser(const Statement& row) {
@@ -286,7 +286,7 @@ Result<std::optional<domain::Principal>> SqliteStore::FindPrincipal(std::string_
     auto visibility = domain::ParseVisibility(stmt.Text(3));
     if (!role || !visibility) return std::unexpected(Error::Internal("corrupt users row"));
     domain::Principal principal{UserId{stmt.Int(0)}, AccountId{stmt.Int(1)}, *role, *visibility,
-                                TokenId{stmt.Int(4)}, domain::kAllScopes};
+                                TokenId{stmt.Int(4)}, domain::kAllScopes, {}, stmt.Text(8)};
     principal.rates = ReadRateOverride(stmt, 6);
     if (!stmt.IsNull(5)) {
       // A name this build does not know grants nothing.
