@@ -896,3 +896,28 @@ def test_the_seeds_python_example_runs_as_written(server, capsys):
     result = set_primary_contact(member['id'], company['uid'])
     assert result['company'] == {'id': company['uid'], 'name': 'Example Co',
                                  'primaryContactId': member['id']}
+
+
+def test_without_order_by_the_list_is_in_creation_order(org):
+    made = [org.admin.create(name=n)["id"] for n in ("Zed Last", "Amy First", "Kim Mid")]
+    in_order = lambda body: [c["id"] for c in body["data"]]
+    assert in_order(org.viewer.page()) == made
+    assert in_order(org.viewer.page(orderDirection="desc")) == made[::-1]
+    assert in_order(org.viewer.page(page=2, limit=1)) == made[1:2]
+
+
+def test_a_contact_read_can_be_written_back_unchanged(org):
+    company = org.company()
+    created = org.admin.create(**seed_create_body(company["uid"]))
+    again = org.admin.update(created["id"], created)
+    assert stripped(again) == stripped(created)
+    assert again["address"]["id"] == created["address"]["id"]
+
+
+def test_moving_a_contact_to_another_company_is_400_naming_parent_entity_id(org):
+    first, second = org.company("First Co"), org.company("Second Co")
+    created = org.admin.create(name="Mover", parentEntityId=first["uid"])
+    r = org.admin.put(f"/contacts/{created['id']}", {"parentEntityId": second["uid"]})
+    assert_v1_error(r, 400, "VALIDATION_ERROR", ["parentEntityId"])
+    assert org.viewer.read(created["id"])["parentEntityId"] == first["uid"]
+

@@ -212,7 +212,7 @@ domain::Result<ListRequest> ParseList(const Services& s, const domain::Principal
   auto params = ParseQueryString(query);
   if (!params) return std::unexpected(params.error());
   ListRequest list;
-  std::string order = "createdAt";
+  std::string order;  // none: by id, which is creation order and needs no sort
   std::string direction = "asc";
   domain::FieldErrors errors;
   for (const auto& [key, value] : *params) {
@@ -264,10 +264,13 @@ domain::Result<ListRequest> ParseList(const Services& s, const domain::Principal
     std::string message = fields.front().message;
     return std::unexpected(domain::Error::BadRequest(std::move(message), std::move(fields)));
   }
-  std::string sort = order == "name" ? "full_name" : order == "updatedAt" ? "updated_at"
-                                                                          : "created_at";
+  std::string sort = order == "name"        ? "full_name"
+                     : order == "updatedAt" ? "updated_at"
+                     : order == "createdAt" ? "created_at"
+                                            : "";
   std::string prefix = direction == "desc" ? "-" : "";
-  list.params.emplace_back("sort", prefix + sort + "," + prefix + "id");
+  list.params.emplace_back("sort",
+                           sort.empty() ? prefix + "id" : prefix + sort + "," + prefix + "id");
   list.params.emplace_back("limit", std::to_string(list.limit));
   list.params.emplace_back("offset", std::to_string((list.page - 1) * list.limit));
   return list;
