@@ -1,8 +1,10 @@
 // contactd: a multi-tenant Contacts API server. This file only parses the command line.
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <thread>
@@ -78,6 +80,31 @@ int main(int argc, char** argv) {
                    "Failed authentications per client address before 429s, like 20/min, or "
                    "unlimited")
       ->envname("CONTACTD_AUTH_FAILURE_LIMIT")
+      ->capture_default_str();
+
+  std::string jwt_secret_file, jwt_jwks;
+  std::string jwt_issuer, jwt_audience, jwt_account_claim = "org", jwt_user_claim = "sub";
+  serve
+      ->add_option("--jwt-secret-file", jwt_secret_file,
+                   "File holding the HS256 secret of JWT bearer tokens (trailing newline ignored)")
+      ->envname("CONTACTD_JWT_SECRET_FILE");
+  serve
+      ->add_option("--jwt-jwks", jwt_jwks,
+                   "JWKS file with the RS256 / ES256 public keys of JWT bearer tokens")
+      ->envname("CONTACTD_JWT_JWKS");
+  serve->add_option("--jwt-issuer", jwt_issuer, "The iss JWTs must carry (default: any)")
+      ->envname("CONTACTD_JWT_ISSUER");
+  serve->add_option("--jwt-audience", jwt_audience, "The aud JWTs must carry (default: any)")
+      ->envname("CONTACTD_JWT_AUDIENCE");
+  serve
+      ->add_option("--jwt-account-claim", jwt_account_claim,
+                   "The JWT claim holding the account's (organization's) uid")
+      ->envname("CONTACTD_JWT_ACCOUNT_CLAIM")
+      ->capture_default_str();
+  serve
+      ->add_option("--jwt-user-claim", jwt_user_claim,
+                   "The JWT claim holding the user's id or email")
+      ->envname("CONTACTD_JWT_USER_CLAIM")
       ->capture_default_str();
 
   auto* accounts = cli.add_subcommand("accounts", "Manage accounts");
@@ -218,6 +245,33 @@ int main(int argc, char** argv) {
         }
         *target = *rate;
       }
+      auto read_file = [](const std::string& path) -> std::optional<std::string> {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return std::nullopt;
+        return std::string(std::istreambuf_iterator<char>(in), {});
+      };
+      if (!jwt_secret_file.empty()) {
+        auto secret = read_file(jwt_secret_file);
+        if (!secret) {
+          fmt::print(stderr, "contactd: --jwt-secret-file: cannot read {}\n", jwt_secret_file);
+          return 2;
+        }
+        while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r')) {
+          secret->pop_back();
+        }
+        config.jwt.secret = std::move(*secret);
+      }
+      if (!jwt_jwks.empty()) {
+        config.jwt.jwks = read_file(jwt_jwks);
+        if (!config.jwt.jwks) {
+          fmt::print(stderr, "contactd: --jwt-jwks: cannot read {}\n", jwt_jwks);
+          return 2;
+        }
+      }
+      if (!jwt_issuer.empty()) config.jwt.issuer = jwt_issuer;
+      if (!jwt_audience.empty()) config.jwt.audience = jwt_audience;
+      config.jwt.account_claim = jwt_account_claim;
+      config.jwt.user_claim = jwt_user_claim;
       int code = contactd::app::Serve(config);
       spdlog::shutdown();  // flushes the access log and stops its flusher thread
       return code;

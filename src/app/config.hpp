@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "domain/jwt.hpp"
 #include "domain/rate_limit.hpp"
 #include "http/server.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -25,6 +26,8 @@ struct ServeConfig {
   domain::RatePolicy rates;
   // Failed authentications per client address before it is refused with 429s.
   std::optional<domain::Rate> auth_failure_limit = domain::Rate{20, 60};
+  // JWT bearer tokens an identity provider signs (not accepted without a secret or keys).
+  domain::JwtSettings jwt;
 };
 
 struct ListenAddress {

@@ -91,7 +91,9 @@ class Purger {
 
 int Serve(const ServeConfig& config) {
   store::sqlite::SqliteStore store(config.sqlite);
-  domain::AccountService accounts(store);
+  auto jwt = domain::JwtVerifier::Create(config.jwt);
+  if (!jwt) throw std::runtime_error("JWT settings: " + jwt.error().message);
+  domain::AccountService accounts(store, &*jwt);
   CreateDemoAccountIfEmpty(store, accounts);
 
   auto secret = store.CursorSecret();

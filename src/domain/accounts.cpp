@@ -48,12 +48,25 @@ Result<std::string> AccountService::CreateToken(AccountId account, Role role) {
 }
 
 Result<Principal> AccountService::Authenticate(std::string_view token) {
+  if (jwt_ != nullptr && jwt_->enabled() && LooksLikeJwt(token)) return AuthenticateJwt(token);
   if (token.empty() || token.size() > kMaxTokenLength) {
     return std::unexpected(Error::Unauthorized());
   }
   auto principal = store_.FindPrincipal(Sha256Hex(token));
   if (!principal) return std::unexpected(principal.error());
   if (!*principal) return std::unexpected(Error::Unauthorized());
+  return **principal;
+}
+
+Result<Principal> AccountService::AuthenticateJwt(std::string_view token) {
+  auto identity = jwt_->Verify(token, NowSeconds());
+  if (!identity) return std::unexpected(identity.error());
+  auto principal = store_.FindUserPrincipal(identity->account_uid, identity->user);
+  if (!principal) return std::unexpected(principal.error());
+  if (!*principal) {
+    return std::unexpected(Error{ErrorCode::kUnauthorized,
+                                 "The JWT names no user of an organization here", {}});
+  }
   return **principal;
 }
 

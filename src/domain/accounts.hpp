@@ -6,6 +6,7 @@
 #include "domain/access.hpp"
 #include "domain/account.hpp"
 #include "domain/error.hpp"
+#include "domain/jwt.hpp"
 
 namespace contactd::store {
 class Store;
@@ -16,7 +17,9 @@ namespace contactd::domain {
 // Use cases of tenants and their credentials. Thread-safe if the store is.
 class AccountService {
  public:
-  explicit AccountService(store::Store& store) : store_(store) {}
+  // `jwt` (if set, outliving the service) verifies JWT bearer tokens besides contactd's own.
+  explicit AccountService(store::Store& store, const JwtVerifier* jwt = nullptr)
+      : store_(store), jwt_(jwt) {}
 
   // Creates an account. kValidation if the name is empty or longer than 255 characters.
   Result<Account> CreateAccount(std::string_view name);
@@ -30,11 +33,16 @@ class AccountService {
   // SHA-256 is stored. kNotFound for an unknown account.
   Result<std::string> CreateToken(AccountId account, Role role);
 
-  // Resolves a bearer token to its principal. kUnauthorized if it is unknown.
+  // Resolves a bearer token to its principal: a contactd token by its hash, a JWT (see
+  // JwtVerifier) by the user its claims name in the account they name, with that user's role and
+  // visibility. kUnauthorized if it is unknown or not valid.
   Result<Principal> Authenticate(std::string_view token);
 
  private:
+  Result<Principal> AuthenticateJwt(std::string_view token);
+
   store::Store& store_;
+  const JwtVerifier* jwt_;
 };
 
 }  // namespace contactd::domain

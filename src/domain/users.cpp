@@ -77,11 +77,15 @@ Result<Me> UserService::GetMe(const Principal& principal) {
   if (!user) return std::unexpected(user.error());
   auto account = store_.FindAccount(principal.account);
   if (!account) return std::unexpected(account.error());
+  // A revoked token or a deleted account between authentication and here: as if never valid.
+  if (!*user || !*account) return std::unexpected(Error::Unauthorized());
+  Me me{std::move(**user), (*account)->uid, (*account)->name, std::nullopt};
+  if (principal.token.value == 0) return me;  // a JWT: no token of contactd's
   auto token = store_.FindToken(principal.token);
   if (!token) return std::unexpected(token.error());
-  // A revoked token or a deleted account between authentication and here: as if never valid.
-  if (!*user || !*account || !*token) return std::unexpected(Error::Unauthorized());
-  return Me{std::move(**user), (*account)->uid, (*account)->name, std::move(**token)};
+  if (!*token) return std::unexpected(Error::Unauthorized());
+  me.token = std::move(**token);
+  return me;
 }
 
 Result<store::Page<User>> UserService::List(const Principal& principal, const ListQuery& query) {

@@ -76,7 +76,7 @@ struct Me {
   User user;
   std::string account_uid;
   std::string account_name;
-  Token token;
+  std::optional<Token> token;  // none for a JWT's principal
 };
 
 // How many users an account holds and tokens a user holds at most.

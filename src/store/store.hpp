@@ -206,6 +206,10 @@ class Store {
   // The principal a token's SHA-256 belongs to.
   virtual domain::Result<std::optional<domain::Principal>> FindPrincipal(
       std::string_view token_hash) = 0;
+  // The principal of a user named by a JWT: the account by its uid, the user by its id (digits)
+  // or its email; with every scope and no token id.
+  virtual domain::Result<std::optional<domain::Principal>> FindUserPrincipal(
+      std::string_view account_uid, std::string_view user) = 0;
 
   virtual domain::Result<domain::Company> CreateCompany(const domain::NewCompany& company) = 0;
   virtual domain::Result<std::optional<domain::Company>> FindCompany(domain::AccountId account,

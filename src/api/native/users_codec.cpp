@@ -109,7 +109,11 @@ http::Response RenderMe(const http::RequestContext& context, const domain::Me& m
   json::object data = UserJson(me.user, /*full=*/true);
   data["account"] = json::object{
       {"id", me.user.account.value}, {"uid", me.account_uid}, {"name", me.account_name}};
-  data["token"] = json::object{{"id", me.token.id.value}, {"scopes", Scopes(me.token.scopes)}};
+  if (me.token) {
+    data["token"] = json::object{{"id", me.token->id.value}, {"scopes", Scopes(me.token->scopes)}};
+  } else {
+    data["token"] = nullptr;  // a JWT's caller
+  }
   json::object body = Envelope(context);
   body["data"] = std::move(data);
   return Respond(200, body);

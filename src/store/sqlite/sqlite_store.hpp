@@ -77,6 +77,8 @@ class SqliteStore final : public Store {
                                                         domain::UserId user) override;
   domain::Result<std::optional<domain::Token>> FindToken(domain::TokenId id) override;
   domain::Result<bool> RevokeToken(domain::AccountId account, domain::TokenId id) override;
+  domain::Result<std::optional<domain::Principal>> FindUserPrincipal(
+      std::string_view account_uid, std::string_view user) override;
   domain::Result<std::optional<domain::Principal>> FindPrincipal(
       std::string_view token_hash) override;
 

@@ -55,6 +55,15 @@ constexpr const char* kSelectPrincipal =
     "a.rate_burst, a.uid FROM tokens t JOIN users u ON u.id = t.user_id "
     "JOIN accounts a ON a.id = u.account_id WHERE t.hash = ?";
 
+// The principal of a user a JWT names: no token id, every scope (NULL scopes).
+constexpr const char* kSelectUserPrincipalById =
+    "SELECT u.id, u.account_id, u.role, u.visibility, 0, NULL, a.rate_limit, a.rate_burst, a.uid "
+    "FROM users u JOIN accounts a ON a.id = u.account_id WHERE a.uid = ? AND u.id = ?";
+constexpr const char* kSelectUserPrincipalByEmail =
+    "SELECT u.id, u.account_id, u.role, u.visibility, 0, NULL, a.rate_limit, a.rate_burst, a.uid "
+    "FROM users u JOIN accounts a ON a.id = u.account_id "
+    "WHERE a.uid = ? AND u.email = ? COLLATE NOCASE";
+
 domain::User ReadUser(const Statement& row) {
   domain::User user;
   user.id = UserId{row.Int(0)};
@@ -135,6 +144,24 @@ std::int64_t CountOf(Connection& c, const char* sql, std::int64_t id) {
   stmt.Bind(1, id);
   stmt.Step();
   return stmt.Int(0);
+}
+
+// A principal from kSelectPrincipal's columns.
+Result<std::optional<domain::Principal>> ReadPrincipal(const Statement& stmt) {
+  auto role = domain::ParseRole(stmt.Text(2));
+  auto visibility = domain::ParseVisibility(stmt.Text(3));
+  if (!role || !visibility) return std::unexpected(Error::Internal("corrupt users row"));
+  domain::Principal principal{UserId{stmt.Int(0)}, AccountId{stmt.Int(1)}, *role, *visibility,
+                              TokenId{stmt.Int(4)}, domain::kAllScopes, {}, stmt.Text(8)};
+  principal.rates = ReadRateOverride(stmt, 6);
+  if (!stmt.IsNull(5)) {
+    // A name this build does not know grants nothing.
+    principal.scopes = 0;
+    for (const std::string& name : SplitScopes(stmt.OptionalText(5))) {
+      if (auto scope = domain::ParseScope(name)) principal.scopes |= *scope;
+    }
+  }
+  return principal;
 }
 
 }  // namespace
@@ -282,20 +309,25 @@ Result<std::optional<domain::Principal>> SqliteStore::FindPrincipal(std::string_
     Statement stmt = c.Prepare(kSelectPrincipal);
     stmt.Bind(1, token_hash);
     if (!stmt.Step()) return std::nullopt;
-    auto role = domain::ParseRole(stmt.Text(2));
-    auto visibility = domain::ParseVisibility(stmt.Text(3));
-    if (!role || !visibility) return std::unexpected(Error::Internal("corrupt users row"));
-    domain::Principal principal{UserId{stmt.Int(0)}, AccountId{stmt.Int(1)}, *role, *visibility,
-                                TokenId{stmt.Int(4)}, domain::kAllScopes, {}, stmt.Text(8)};
-    principal.rates = ReadRateOverride(stmt, 6);
-    if (!stmt.IsNull(5)) {
-      // A name this build does not know grants nothing.
-      principal.scopes = 0;
-      for (const std::string& name : SplitScopes(stmt.OptionalText(5))) {
-        if (auto scope = domain::ParseScope(name)) principal.scopes |= *scope;
-      }
+    return ReadPrincipal(stmt);
+  });
+}
+
+Result<std::optional<domain::Principal>> SqliteStore::FindUserPrincipal(
+    std::string_view account_uid, std::string_view user) {
+  return Run([&](Connection& c) -> Result<std::optional<domain::Principal>> {
+    bool by_id = !user.empty() && user.size() < 19 &&
+                 std::all_of(user.begin(), user.end(),
+                             [](char ch) { return ch >= '0' && ch <= '9'; });
+    Statement stmt = c.Prepare(by_id ? kSelectUserPrincipalById : kSelectUserPrincipalByEmail);
+    stmt.Bind(1, std::string(account_uid));
+    if (by_id) {
+      stmt.Bind(2, static_cast<std::int64_t>(std::stoll(std::string(user))));
+    } else {
+      stmt.Bind(2, std::string(user));
     }
-    return principal;
+    if (!stmt.Step()) return std::nullopt;
+    return ReadPrincipal(stmt);
   });
 }
 
