@@ -215,6 +215,7 @@ std::optional<FirstAddressChange> SentFirstAddress(const ContactInput& input,
 // A number of one type to set, or (no phone) to remove (ContactInput::typed_phones).
 struct TypedPhoneChange {
   std::string type;
+  std::string field;  // its name in errors
   std::optional<Phone> phone;
 };
 
@@ -226,7 +227,7 @@ std::vector<TypedPhoneChange> SentTypedPhones(const ContactInput& input, const W
       errors.Add(typed.field, typed.field + " cannot be sent with phones");
       continue;
     }
-    TypedPhoneChange change{typed.type, std::nullopt};
+    TypedPhoneChange change{typed.type, typed.field, std::nullopt};
     if (typed.raw.value) {
       FieldErrors phone_errors;
       change.phone = NormalizePhone(PhoneInput{*typed.raw.value, typed.type, {}, {}}, typed.field,
@@ -242,11 +243,14 @@ std::vector<TypedPhoneChange> SentTypedPhones(const ContactInput& input, const W
 }
 
 // `phones` with each change's type holding the change's number alone (in the place of the first
-// number of that type), or none.
+// number of that type), or none; a number equal to the first of its type changes nothing.
 std::vector<Phone> ApplyTypedPhones(std::vector<Phone> phones,
                                     const std::vector<TypedPhoneChange>& changes) {
   for (const TypedPhoneChange& change : changes) {
     auto is_type = [&](const Phone& phone) { return phone.type == change.type; };
+    auto first = std::find_if(phones.begin(), phones.end(), is_type);
+    // The number it shows sent back unchanged: the type's other numbers stay too.
+    if (change.phone && first != phones.end() && first->raw == change.phone->raw) continue;
     auto at = static_cast<std::size_t>(std::find_if(phones.begin(), phones.end(), is_type) -
                                        phones.begin());
     std::erase_if(phones, is_type);
@@ -413,25 +417,20 @@ Result<AccountSettings> ContactService::SettingsFor(const Principal& principal,
 }
 
 Result<void> ContactService::CustomFieldsFor(const Principal& principal,
-                                             const ContactInput& input, WritePolicy& policy) {
+                                             const ContactInput& input, WritePolicy& policy,
+                                             std::vector<CustomField>& undefined) {
   if (!input.custom_fields.value || input.custom_fields.value->empty()) return {};
   auto fields = store_.ListCustomFields(principal.account);
   if (!fields) return std::unexpected(fields.error());
   policy.custom_fields = std::move(*fields);
   if (!policy.defines_custom_fields) return {};
-  return DefineCustomFields(principal, *input.custom_fields.value, policy.custom_fields);
-}
-
-Result<void> ContactService::DefineCustomFields(const Principal& principal,
-                                                const std::vector<CustomValueInput>& values,
-                                                std::vector<CustomField>& defined) {
-  for (const CustomValueInput& value : values) {
+  // Keys not defined yet are validated as the fields they will be, and defined only once the
+  // whole write is valid (Define), just before it.
+  for (const CustomValueInput& value : *input.custom_fields.value) {
     if (value.malformed || !IsCustomFieldKey(value.key)) continue;  // validation names it
-    auto known = [&] {
-      return std::any_of(defined.begin(), defined.end(),
-                         [&](const CustomField& field) { return field.key == value.key; });
-    };
-    if (known()) continue;
+    bool known = std::any_of(policy.custom_fields.begin(), policy.custom_fields.end(),
+                             [&](const CustomField& field) { return field.key == value.key; });
+    if (known) continue;
     CustomField field;
     if (std::holds_alternative<std::string>(value.value)) {
       field.type = CustomFieldType::kText;
@@ -445,17 +444,19 @@ Result<void> ContactService::DefineCustomFields(const Principal& principal,
     field.account = principal.account;
     field.key = field.name = value.key;
     field.created_at = field.updated_at = NowSeconds();
+    policy.custom_fields.push_back(field);
+    undefined.push_back(std::move(field));
+  }
+  return {};
+}
+
+Result<void> ContactService::Define(const std::vector<CustomField>& undefined) {
+  for (const CustomField& field : undefined) {
     auto created = store_.CreateCustomField(field, kMaxCustomFieldsPerAccount);
-    if (created) {
-      defined.push_back(std::move(*created));
-      continue;
+    // kConflict: another write defined the key meanwhile, which is as good.
+    if (!created && created.error().code != ErrorCode::kConflict) {
+      return std::unexpected(created.error());
     }
-    if (created.error().code != ErrorCode::kConflict) return std::unexpected(created.error());
-    // Another write defined it meanwhile: use that definition.
-    auto fields = store_.ListCustomFields(principal.account);
-    if (!fields) return std::unexpected(fields.error());
-    defined = std::move(*fields);
-    if (!known()) return std::unexpected(created.error());
   }
   return {};
 }
@@ -522,11 +523,13 @@ Result<Contact> ContactService::Create(const Principal& principal, ContactInput 
   }
   auto settings = SettingsFor(principal, policy);
   if (!settings) return std::unexpected(settings.error());
-  if (auto fields = CustomFieldsFor(principal, input, policy); !fields) {
+  std::vector<CustomField> undefined;
+  if (auto fields = CustomFieldsFor(principal, input, policy, undefined); !fields) {
     return std::unexpected(fields.error());
   }
   auto contact = PrepareNew(principal, input, policy);
   if (!contact) return std::unexpected(contact.error());
+  if (auto defined = Define(undefined); !defined) return std::unexpected(defined.error());
   store::MatchCheck check;
   if (settings->reject_duplicates) check = RefuseDuplicates;
   return store_.CreateContact(*contact, ScopeOf(principal), check);
@@ -554,7 +557,8 @@ Result<UpsertOutcome> ContactService::Upsert(const Principal& principal, Contact
   }
   auto settings = SettingsFor(principal, policy);
   if (!settings) return std::unexpected(settings.error());
-  if (auto fields = CustomFieldsFor(principal, input, policy); !fields) {
+  std::vector<CustomField> undefined;
+  if (auto fields = CustomFieldsFor(principal, input, policy, undefined); !fields) {
     return std::unexpected(fields.error());
   }
   // On a match, the fields sent update it as a PATCH would; contact_type(s), company_id and
@@ -568,6 +572,7 @@ Result<UpsertOutcome> ContactService::Upsert(const Principal& principal, Contact
   if (!contact) return std::unexpected(contact.error());
   auto plan = PlanUpdate(std::move(update_input), policy);
   if (!plan) return std::unexpected(plan.error());
+  if (auto defined = Define(undefined); !defined) return std::unexpected(defined.error());
   auto check = [](const std::vector<store::Match>& matches) -> Result<void> {
     if (matches.size() <= 1) return {};
     return std::unexpected(DuplicateError(matches, "Several contacts match: "));
@@ -651,6 +656,13 @@ Result<ContactId> ContactService::FindByUid(const Principal& principal, std::str
   auto id = store_.FindContactIdByUid(principal.account, uid);
   if (!id) return std::unexpected(id.error());
   if (!*id) return std::unexpected(Error::NotFound("Contact not found"));
+  ContactScope scope = ScopeOf(principal);
+  if (scope.user) {
+    // A contact the user does not see is missing, whatever the request does next.
+    auto seen = store_.FindContact(scope, **id);
+    if (!seen) return std::unexpected(seen.error());
+    if (!*seen) return std::unexpected(Error::NotFound("Contact not found"));
+  }
   return **id;
 }
 
@@ -734,7 +746,18 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
       CustomValues next = ApplyCustomValues(current.custom_fields, custom_changes);
       if (next != current.custom_fields) planned.custom_fields = std::move(next);
     }
-    if (!typed_phones.empty()) planned.phones = ApplyTypedPhones(current.phones, typed_phones);
+    if (!typed_phones.empty()) {
+      auto phones = ApplyTypedPhones(current.phones, typed_phones);
+      if (phones.size() > kMaxPhonesPerContact) {
+        return std::unexpected(Error::Validation(
+            {{typed_phones.front().field, "a contact holds at most 20 phone numbers"}}));
+      }
+      if (phones != current.phones) planned.phones = std::move(phones);
+    }
+    // A manager sent unchanged is no change (it may be one the caller does not see).
+    if (planned.reports_to && *planned.reports_to == current.reports_to) {
+      planned.reports_to.reset();
+    }
     std::optional<std::vector<Address>> sent = sent_addresses;
     if (first_address) {
       sent = MergeFirstAddress(current.addresses, first_address->sent, first_address->validated);
@@ -772,7 +795,8 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
       return std::unexpected(settings.error());
     }
   }
-  if (auto fields = CustomFieldsFor(principal, input, policy); !fields) {
+  std::vector<CustomField> undefined;
+  if (auto fields = CustomFieldsFor(principal, input, policy, undefined); !fields) {
     return std::unexpected(fields.error());
   }
   if (auto allowed = CheckTransfer(principal, input); !allowed) {
@@ -783,6 +807,7 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
   }
   auto plan = PlanUpdate(std::move(input), policy);
   if (!plan) return std::unexpected(plan.error());
+  if (auto defined = Define(undefined); !defined) return std::unexpected(defined.error());
   auto updated = store_.UpdateContact(ScopeOf(principal), id, *plan);
   if (!updated) return std::unexpected(updated.error());
   if (!*updated) return std::unexpected(Error::NotFound("Contact not found"));

@@ -66,7 +66,8 @@ class ContactService {
 
   // Creates a contact in the principal's account, owned by the principal's user.
   // kForbidden without CREATE; kValidation naming every bad field: contact_type (or
-  // contact_types) and company_id (of the caller's account) are required.
+  // contact_types) and company_id (of the caller's account) are required unless the policy
+  // says otherwise (WritePolicy::requires_type_and_company).
   // The account's settings apply: its default country reads phone numbers (the policy's
   // default_country is overridden); with duplicates refused, a create whose email or phone
   // matches a contact is kConflict naming it.
@@ -94,7 +95,8 @@ class ContactService {
                              std::span<const CompanyId> companies);
 
   // Changes the provided fields only; contact_type(s), company_id and is_primary are not
-  // updatable. kForbidden without UPDATE, kValidation, kNotFound.
+  // updatable (company_id may be sent unchanged). kForbidden without UPDATE, kValidation,
+  // kNotFound.
   Result<Contact> Update(const Principal& principal, ContactId id, ContactInput input,
                          WritePolicy policy = {});
 
@@ -142,15 +144,14 @@ class ContactService {
  private:
   // Reads the account's settings and applies them to `policy`.
   Result<AccountSettings> SettingsFor(const Principal& principal, WritePolicy& policy);
-  // Reads the account's custom field definitions into `policy` when `input` sends values.
+  // Reads the account's custom field definitions into `policy` when `input` sends values. With
+  // WritePolicy::defines_custom_fields, the keys it lacks get definitions there too, named as
+  // their key and typed by their value (string: text, number, boolean), listed in `undefined`
+  // for Define once the write is valid (invalid keys and other shapes are left to validation).
   Result<void> CustomFieldsFor(const Principal& principal, const ContactInput& input,
-                               WritePolicy& policy);
-  // Defines the keys of `values` that `defined` lacks (WritePolicy::defines_custom_fields),
-  // named as their key and typed by their value (string: text, number, boolean), and adds them
-  // to `defined`. Keys that are invalid or whose value has another shape are left to validation.
-  Result<void> DefineCustomFields(const Principal& principal,
-                                  const std::vector<CustomValueInput>& values,
-                                  std::vector<CustomField>& defined);
+                               WritePolicy& policy, std::vector<CustomField>& undefined);
+  // Stores the definitions CustomFieldsFor planned (a key defined meanwhile is as good).
+  Result<void> Define(const std::vector<CustomField>& undefined);
   // Records an error for owner_user_id or assigned_user_id sent that is not a user of the
   // principal's account (the owner may not be null).
   Result<void> CheckUsers(const Principal& principal, const ContactInput& input,

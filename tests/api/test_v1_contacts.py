@@ -921,3 +921,64 @@ def test_moving_a_contact_to_another_company_is_400_naming_parent_entity_id(org)
     assert_v1_error(r, 400, "VALIDATION_ERROR", ["parentEntityId"])
     assert org.viewer.read(created["id"])["parentEntityId"] == first["uid"]
 
+
+
+def own_editor(org):
+    """An editor of the org who sees only the contacts it owns (seed 002's visibility)."""
+    r = org.tenant.admin.post("/users", {"role": "editor", "visibility": "own"})
+    assert r.status_code == 201, r.text
+    r = org.tenant.admin.post(f"/users/{r.json()['data']['id']}/tokens", {})
+    assert r.status_code == 201, r.text
+    return V1(org.server, r.json()["data"]["token"])
+
+
+def test_a_contact_an_own_user_does_not_see_is_missing_whatever_the_request(org):
+    company = org.company()
+    hidden = org.admin.create(name="Hidden Person", parentEntityId=company["uid"])
+    missing = "00000000-0000-4000-8000-000000000000"
+    editor = own_editor(org)
+    mine = editor.create(name="Mine")
+    for contact_id in (hidden["id"], missing):
+        assert_v1_error(editor.get(f"/contacts/{contact_id}"), 404, "CONTACT_NOT_FOUND")
+        # A bad body does not tell a hidden contact from a missing one.
+        assert_v1_error(editor.put(f"/contacts/{contact_id}", {"email": "bad"}), 404,
+                        "CONTACT_NOT_FOUND")
+        assert_v1_error(editor.delete(f"/contacts/{contact_id}", params={"x": "1"}), 404,
+                        "CONTACT_NOT_FOUND")
+        assert_v1_error(editor.post(f"/contacts/{contact_id}/set-primary/{missing}"), 404,
+                        "CONTACT_NOT_FOUND")
+    assert [c["id"] for c in editor.page()["data"]] == [mine["id"]]
+    assert org.viewer.read(hidden["id"])["name"] == "Hidden Person"
+
+
+def test_a_contact_with_two_work_numbers_keeps_both_when_written_back(org):
+    created = org.admin.create(name="Two Works", metadata={"workPhone": "(202) 555-0100"})
+    r = org.tenant.admin.get("/contacts", params={"is_connected": "all", "search": "Two Works"})
+    native_id = [c["id"] for c in r.json()["data"] if c["uid"] == created["id"]][0]
+    phones = [{"raw": "(202) 555-0100", "type": "work"}, {"raw": "(202) 555-0199", "type": "work"},
+              {"raw": "(202) 555-0142", "type": "office"}]
+    r = org.tenant.admin.patch(f"/contacts/{native_id}", {"phones": phones})
+    assert r.status_code == 200, r.text
+    shown = org.viewer.read(created["id"])
+    assert shown["phone"] is None  # an office number is not the main one
+    again = org.admin.update(created["id"], shown)
+    assert again["metadata"]["workPhone"] == "(202) 555-0100"
+    r = org.tenant.admin.get(f"/contacts/{native_id}")
+    assert [p["raw"] for p in r.json()["data"]["phones"]] == [p["raw"] for p in phones]
+
+
+@pytest.mark.parametrize("name", ["", "   ", None])
+def test_a_blank_name_is_400_on_create_and_update(org, name):
+    assert_v1_error(org.admin.post("/contacts", {"name": name}), 400, "VALIDATION_ERROR", ["name"])
+    created = org.admin.create(name="Named")
+    r = org.admin.put(f"/contacts/{created['id']}", {"name": name})
+    assert_v1_error(r, 400, "VALIDATION_ERROR", ["name"])
+    assert org.viewer.read(created["id"])["name"] == "Named"
+
+
+def test_a_refused_write_defines_no_custom_field(org):
+    r = org.admin.post("/contacts", {"name": "Refused", "email": "not-an-email",
+                                     "customFields": {"neverDefined": "x"}})
+    assert_v1_error(r, 400, "VALIDATION_ERROR", ["email"])
+    keys = [f["key"] for f in org.tenant.admin.get("/custom-fields").json()["data"]]
+    assert "neverDefined" not in keys

@@ -132,17 +132,6 @@ void WriteTimestamp(JsonWriter& w, std::int64_t unix_seconds) {
   w.String(domain::FormatTimestampMs(unix_seconds * 1000));
 }
 
-// The number a contact shows as `phone`: its main one, else the first that is neither a mobile
-// nor a work number (those are metadata's).
-const domain::Phone* MainPhone(const domain::Contact& contact) {
-  const domain::Phone* other = nullptr;
-  for (const domain::Phone& phone : contact.phones) {
-    if (phone.type == "main") return &phone;
-    if (other == nullptr && phone.type != "mobile" && phone.type != "work") other = &phone;
-  }
-  return other;
-}
-
 std::optional<std::string> PhoneOfType(const domain::Contact& contact, std::string_view type) {
   for (const domain::Phone& phone : contact.phones) {
     if (phone.type == type) return phone.raw;
@@ -220,8 +209,8 @@ void WriteContact(JsonWriter& w, const domain::Contact& contact, const Names& na
   w.Key("code").OptionalString(text(TextField::kCode));
   w.Key("entityTypes").BeginArray().String(kContactEntity).EndArray();
   w.Key("email").OptionalString(text(TextField::kEmail));
-  const domain::Phone* phone = MainPhone(contact);
-  w.Key("phone").OptionalString(phone ? std::optional(phone->raw) : std::nullopt);
+  // Only the main number: what is shown can be written back without adding a number.
+  w.Key("phone").OptionalString(PhoneOfType(contact, "main"));
   w.Key("website").OptionalString(text(TextField::kWebsite));
   w.Key("address");
   WriteAddress(w, contact);

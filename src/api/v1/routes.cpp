@@ -13,6 +13,7 @@
 #include "domain/companies.hpp"
 #include "domain/contacts.hpp"
 #include "domain/query.hpp"
+#include "domain/text.hpp"
 #include "http/router.hpp"
 
 namespace contactd::api::v1 {
@@ -96,6 +97,19 @@ domain::Result<void> Resolve(const Services& s, const domain::Principal& caller,
   return {};
 }
 
+// Seed 003's contacts always have a name: a create must send one, an update cannot clear it.
+void RequireName(domain::ContactInput& input, bool create) {
+  const auto& name = input.text[static_cast<std::size_t>(domain::TextField::kFullName)];
+  bool blank = !name.value || domain::Trim(*name.value).empty();
+  if ((create || name.present) && blank) input.errors.Add("name", "name is required");
+}
+
+// A single contact's answer carries its version.
+http::Response Tagged(http::Response response, std::int64_t version) {
+  if (response.status < 300) response.headers.emplace_back("ETag", EntityTag(version));
+  return response;
+}
+
 // Applies isActive to the status the write leaves (see StatusAfter).
 void ApplyIsActive(ContactBody& body, std::string_view current_status) {
   auto& status = body.input.text[static_cast<std::size_t>(domain::TextField::kStatus)];
@@ -112,9 +126,7 @@ http::Response CreateContact(const Services& s, const http::Request& request,
     return RenderError(context, resolved.error());
   }
   ApplyIsActive(*body, "");
-  if (!body->input.text[static_cast<std::size_t>(domain::TextField::kFullName)].value) {
-    body->input.errors.Add("name", "name is required");
-  }
+  RequireName(body->input, /*create=*/true);
   auto contact = s.contacts.Create(context.caller(), std::move(body->input), Policy());
   if (!contact) return RenderError(context, contact.error());
   return Render(s, context, *contact, 201);
@@ -132,9 +144,7 @@ http::Response GetContact(const Services& s, const http::Request& request,
   auto contact = s.contacts.Get(context.caller(), *id);
   if (!contact) return RenderError(context, contact.error());
   if (NoneMatch(request.if_none_match, contact->version)) return NotModified(contact->version);
-  http::Response response = Render(s, context, *contact);
-  if (response.status == 200) response.headers.emplace_back("ETag", EntityTag(contact->version));
-  return response;
+  return Tagged(Render(s, context, *contact), contact->version);
 }
 
 // PUT is a partial update; metadata, address and customFields merge member by member.
@@ -147,6 +157,7 @@ http::Response UpdateContact(const Services& s, const http::Request& request,
   if (auto resolved = Resolve(s, context.caller(), *body); !resolved) {
     return RenderError(context, resolved.error());
   }
+  RequireName(body->input, /*create=*/false);
   ApplyIfMatch(request.if_match, body->input.expected);
   bool client_pinned = !body->input.expected.any_of.empty();
   // isActive false keeps an inactive or archived status: the status it leaves depends on the
@@ -165,11 +176,7 @@ http::Response UpdateContact(const Services& s, const http::Request& request,
       continue;
     }
     if (!contact) return RenderError(context, contact.error());
-    http::Response response = Render(s, context, *contact);
-    if (response.status == 200) {
-      response.headers.emplace_back("ETag", EntityTag(contact->version));
-    }
-    return response;
+    return Tagged(Render(s, context, *contact), contact->version);
   }
 }
 
@@ -199,8 +206,8 @@ std::optional<std::int64_t> ParseCount(const std::string& text, std::int64_t min
   return value;
 }
 
-// A list request in seed 003's terms, as the domain's list parameters. `fixed` are the filters
-// of the endpoint (company, department, contact method).
+// A list request in seed 003's terms, as the domain's list parameters (the endpoints by
+// company, department and contact method add their filter to them).
 struct ListRequest {
   domain::QueryParams params{{"is_connected", "all"}};
   std::int64_t page = 1;
@@ -400,8 +407,9 @@ void AddRoutes(http::Router& router, const Services& services) {
   add("GET", "/contacts/{id}", GetContact, needs(Permission::kRead, /*bounded_read=*/true));
   add("PUT", "/contacts/{id}", UpdateContact, http::Versioned(needs(Permission::kUpdate)));
   add("DELETE", "/contacts/{id}", DeleteContact, http::Versioned(needs(Permission::kUpdate)));
+  // If-Match names the company's version: it is the company that changes.
   add("POST", "/contacts/{id}/set-primary/{companyId}", SetPrimary,
-      needs(Permission::kUpdate));
+      http::Versioned(needs(Permission::kUpdate)));
 }
 
 }  // namespace contactd::api::v1

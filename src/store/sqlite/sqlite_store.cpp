@@ -64,6 +64,11 @@ constexpr const char* kSelectContactIdByUid =
     "SELECT id FROM contacts WHERE uid = ? AND account_id = ?";
 constexpr const char* kSelectCompanyIdByUid =
     "SELECT id FROM companies WHERE uid = ? AND account_id = ?";
+constexpr const char* kSelectContactUids =
+    "SELECT id, uid FROM contacts WHERE account_id = ? AND id IN (SELECT value FROM json_each(?))";
+constexpr const char* kSelectCompanyUids =
+    "SELECT id, uid FROM companies "
+    "WHERE account_id = ? AND id IN (SELECT value FROM json_each(?))";
 constexpr const char* kCountContacts =
     "SELECT coalesce(sum(n), 0) FROM contact_counts WHERE account_id = ? AND is_connected IN (?, ?)";
 constexpr const char* kCountAllContacts = "SELECT coalesce(sum(n), 0) FROM contact_counts";
@@ -1897,24 +1902,17 @@ std::optional<std::int64_t> IdByUid(Connection& c, const char* sql, AccountId ac
   return stmt.Int(0);
 }
 
-// Fills `out` with the uids of `ids` in the account, a bounded batch per query.
+// Fills `out` with the uids of `ids` in the account; `sql` takes the account and the ids as a
+// JSON array.
 template <class Id>
-void UidsByIds(Connection& c, const char* table, AccountId account, std::span<const Id> ids,
+void UidsByIds(Connection& c, const char* sql, AccountId account, std::span<const Id> ids,
                std::unordered_map<std::int64_t, std::string>& out) {
-  constexpr std::size_t kBatch = 100;
-  for (std::size_t start = 0; start < ids.size(); start += kBatch) {
-    std::size_t n = std::min(kBatch, ids.size() - start);
-    std::string sql =
-        std::string("SELECT id, uid FROM ") + table + " WHERE account_id = ? AND id IN (?";
-    for (std::size_t i = 1; i < n; ++i) sql += ", ?";
-    sql += ")";
-    Statement stmt = c.Prepare(sql);
-    stmt.Bind(1, account.value);
-    for (std::size_t i = 0; i < n; ++i) {
-      stmt.Bind(static_cast<int>(i + 2), ids[start + i].value);
-    }
-    while (stmt.Step()) out.emplace(stmt.Int(0), stmt.Text(1));
-  }
+  if (ids.empty()) return;
+  boost::json::array list;
+  for (const Id& id : ids) list.emplace_back(id.value);
+  Statement stmt = c.Prepare(sql);
+  stmt.Bind(1, account.value).Bind(2, boost::json::serialize(list));
+  while (stmt.Step()) out.emplace(stmt.Int(0), stmt.Text(1));
 }
 
 }  // namespace
@@ -1939,8 +1937,8 @@ Result<Uids> SqliteStore::UidsOf(AccountId account, std::span<const ContactId> c
                                  std::span<const CompanyId> companies) {
   return Run([&](Connection& c) -> Result<Uids> {
     Uids uids;
-    UidsByIds(c, "contacts", account, contacts, uids.contacts);
-    UidsByIds(c, "companies", account, companies, uids.companies);
+    UidsByIds(c, kSelectContactUids, account, contacts, uids.contacts);
+    UidsByIds(c, kSelectCompanyUids, account, companies, uids.companies);
     return uids;
   });
 }
