@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/native/events_codec.hpp"
+#include "api/v1/codec.hpp"
 #include "domain/crypto.hpp"
 #include "domain/ssrf.hpp"
 #include "domain/time.hpp"
@@ -30,9 +31,13 @@ constexpr std::array<std::int64_t, 11> kRetrySeconds = {
     5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600,
     10 * 3600, 10 * 3600, 10 * 3600, 10 * 3600};
 
-// The body an endpoint receives, in its format, and its webhook-id. Only the native format
-// exists yet (the /api/v1 surface adds seed 003's).
+// The body an endpoint receives, in its format, and its webhook-id.
 std::pair<std::string, std::string> Payload(const domain::DueDelivery& delivery) {
+  if (delivery.webhook.format == "v1") {
+    std::string id = delivery.kind == "ping" ? "ping_" + std::to_string(delivery.id)
+                                             : domain::EventPublicId(delivery.event->id);
+    return {std::move(id), api::v1::WebhookPayload(delivery)};
+  }
   if (delivery.kind == "ping") {
     json::object body{{"type", "ping"},
                       {"timestamp", domain::FormatTimestamp(domain::NowSeconds())},

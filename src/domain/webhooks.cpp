@@ -28,18 +28,24 @@ Result<void> RequireAdmin(const Principal& principal, Permission permission) {
 
 // ["*"] or distinct known event types, 1 to 9 of them.
 std::vector<std::string> ValidEvents(const Input<std::vector<std::string>>& input,
-                                     FieldErrors& errors) {
+                                     std::string_view format, FieldErrors& errors) {
   std::vector<std::string> events;
   if (!input.value || input.value->empty()) {
     errors.Add("events", "events must be [\"*\"] or a non-empty array of event types");
     return events;
   }
+  bool v1 = format == "v1";
   for (std::size_t i = 0; i < input.value->size(); ++i) {
     const std::string& type = (*input.value)[i];
     std::string path = "events[" + std::to_string(i) + "]";
     if (type == "*") {
       if (input.value->size() > 1) errors.Add(path, "\"*\" stands alone: it is every type");
       events = {"*"};
+    } else if (v1 && std::find(kV1EventTypes.begin(), kV1EventTypes.end(), type) ==
+                         kV1EventTypes.end()) {
+      errors.Add(path, path + " must be one of seed 003's events (contact.created, "
+                              "contact.updated, contact.deleted, contact.status_changed, "
+                              "contact.primary_set) or \"*\" for a v1 endpoint");
     } else if (!IsEventType(type)) {
       errors.Add(path, path + " must be an event type (contact.created, contact.updated, "
                               "contact.deleted, contact.restored, contact.status_changed, "
@@ -48,6 +54,10 @@ std::vector<std::string> ValidEvents(const Input<std::vector<std::string>>& inpu
     } else if (std::find(events.begin(), events.end(), type) == events.end()) {
       events.push_back(type);
     }
+  }
+  // A v1 endpoint's "*" is every event of seed 003, not company events it has no shape for.
+  if (v1 && events == std::vector<std::string>{"*"}) {
+    events.assign(kV1EventTypes.begin(), kV1EventTypes.end());
   }
   return events;
 }
@@ -101,10 +111,18 @@ Result<WebhookWithSecret> WebhookService::Create(const Principal& principal, Web
   } else {
     webhook.url = std::string(Trim(*input.url.value));
   }
+  if (input.format.present) {
+    if (!input.format.value || std::find(kWebhookFormats.begin(), kWebhookFormats.end(),
+                                         *input.format.value) == kWebhookFormats.end()) {
+      errors.Add("format", "format must be native or v1");
+    } else {
+      webhook.format = *input.format.value;
+    }
+  }
   if (!input.events.present) {
     errors.Add("events", "events is required: [\"*\"] or a list of event types");
   } else {
-    webhook.events = ValidEvents(input.events, errors);
+    webhook.events = ValidEvents(input.events, webhook.format, errors);
   }
   webhook.description = Description(input.description, errors);
   if (input.enabled.present) {
@@ -138,7 +156,19 @@ Result<Webhook> WebhookService::Update(const Principal& principal, std::int64_t 
       changes.url = std::string(Trim(*input.url.value));
     }
   }
-  if (input.events.present) changes.events = ValidEvents(input.events, errors);
+  if (input.events.present || input.format.present) {
+    // Which events an endpoint may take depends on its format, which never changes (it may be
+    // sent unchanged: an endpoint read can be sent back).
+    auto current = store_.FindWebhook(principal.account, id);
+    if (!current) return std::unexpected(current.error());
+    if (!*current) return std::unexpected(Error::NotFound("Webhook not found"));
+    if (input.format.present && input.format.value != (*current)->format) {
+      errors.Add("format", "format cannot change: create another endpoint");
+    }
+    if (input.events.present) {
+      changes.events = ValidEvents(input.events, (*current)->format, errors);
+    }
+  }
   if (input.description.present) changes.description = Description(input.description, errors);
   if (input.enabled.present) {
     if (!input.enabled.value) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +19,14 @@ class Store;
 
 namespace contactd::domain {
 
+// The payload shapes an endpoint may take: the native API's, or seed 003's ({event, timestamp,
+// data: {id, organizationId, name, email, parentEntityId, status}}, contact events only).
+inline constexpr std::array<std::string_view, 2> kWebhookFormats = {"native", "v1"};
+// The events seed 003 documents, which "*" means for a v1 endpoint.
+inline constexpr std::array<std::string_view, 5> kV1EventTypes = {
+    "contact.created", "contact.updated", "contact.deleted", "contact.status_changed",
+    "contact.primary_set"};
+
 // An account's endpoint that receives its events (Standard Webhooks), as it may be shown: never
 // its secret, which exists only in the answers that create or rotate it.
 struct Webhook {
@@ -28,7 +37,7 @@ struct Webhook {
   std::optional<std::string> description;
   bool enabled = true;
   std::optional<std::string> disabled_reason;  // why delivery stopped it (410, failing 3 days)
-  std::string format = "native";               // the payload's shape (a surface's)
+  std::string format = "native";  // the payload's shape: kWebhookFormats
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
   std::int64_t version = 1;  // one more on each change (ETag, If-Match)
@@ -49,6 +58,7 @@ struct WebhookInput {
   Input<std::vector<std::string>> events;
   Input<std::string> description;
   Input<bool> enabled;
+  Input<std::string> format;  // creates only: a format never changes
   VersionCheck expected;  // updates: the versions the change applies to (If-Match, `version`)
   FieldErrors errors;
 };
@@ -68,6 +78,11 @@ struct DueDelivery {
   std::optional<Event> event;        // kind "event"; none when the event expired meanwhile
   std::int64_t created_at = 0;       // unix seconds
   std::optional<std::int64_t> failing_since_ms;  // the endpoint's first failure since a success
+  // What formats naming objects by uid need (v1 only): the account's, the event's contact's and
+  // its company's.
+  std::string account_uid;
+  std::optional<std::string> subject_uid;
+  std::optional<std::string> company_uid;
 };
 
 // A delivery the worker is making.

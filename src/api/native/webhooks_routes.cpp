@@ -25,8 +25,9 @@ domain::Result<domain::WebhookInput> ParseWebhookInput(std::string_view body) {
   input.events = reader.StringArray("events", 20);
   input.description = reader.String("description");
   input.enabled = reader.Bool("enabled");
+  input.format = reader.String("format");
   ReadVersion(reader, input.expected);
-  reader.ReadOnly({"id", "secret", "disabled_reason", "format", "created_at", "updated_at"});
+  reader.ReadOnly({"id", "secret", "disabled_reason", "created_at", "updated_at"});
   reader.RejectUnknown();
   return input;
 }

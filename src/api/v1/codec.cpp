@@ -480,6 +480,38 @@ http::Response RenderPrimarySet(const domain::Contact& contact, const domain::Co
   return Json(std::move(body));
 }
 
+std::string WebhookPayload(const domain::DueDelivery& delivery) {
+  std::string body;
+  JsonWriter w(body);
+  w.BeginObject();
+  if (delivery.kind == "ping" || !delivery.event) {
+    w.Key("event").String("ping");
+    w.Key("timestamp");
+    WriteTimestamp(w, domain::NowSeconds());
+    w.Key("data").BeginObject().Key("webhookId").Int(delivery.webhook.id).EndObject();
+    w.EndObject();
+    return body;
+  }
+  const domain::Event& event = *delivery.event;
+  const std::optional<domain::Contact>& contact = event.contact;
+  auto text = [&](TextField field) {
+    return contact ? contact->Text(field) : std::optional<std::string>();
+  };
+  w.Key("event").String(event.type);
+  w.Key("timestamp");
+  WriteTimestamp(w, event.created_at);
+  w.Key("data").BeginObject();
+  w.Key("id").OptionalString(delivery.subject_uid);
+  w.Key("organizationId").String(delivery.account_uid);
+  w.Key("name").OptionalString(text(TextField::kFullName));
+  w.Key("email").OptionalString(text(TextField::kEmail));
+  w.Key("parentEntityId").OptionalString(delivery.company_uid);
+  w.Key("status").OptionalString(text(TextField::kStatus));
+  w.EndObject();
+  w.EndObject();
+  return body;
+}
+
 std::string AddressUid(std::string_view contact_uid, std::int64_t address_id) {
   std::string hex =
       domain::Sha256Hex(std::string(contact_uid) + "/address/" + std::to_string(address_id));

@@ -9,6 +9,7 @@
 #include "domain/contact.hpp"
 #include "domain/contacts.hpp"
 #include "domain/error.hpp"
+#include "domain/webhooks.hpp"
 #include "http/message.hpp"
 #include "store/store.hpp"
 
@@ -63,6 +64,11 @@ http::Response RenderHierarchy(const domain::ReportLinks& hierarchy, const store
 // {contact: {id, name, displayName, email, parentEntityId}, company: {id, name,
 // primaryContactId}}
 http::Response RenderPrimarySet(const domain::Contact& contact, const domain::Company& company);
+
+// The body a v1 webhook endpoint receives (seed 003's payload): {event, timestamp, data: {id,
+// organizationId, name, email, parentEntityId, status}}; a ping is {event: "ping", timestamp,
+// data: {webhookId}}.
+std::string WebhookPayload(const domain::DueDelivery& delivery);
 
 // The uid of a contact's address: a name-based UUID of the contact's uid and the address's id,
 // stable for as long as the address is kept.

@@ -32,11 +32,13 @@ constexpr const char* kSelectDue =
     "SELECT d.id, d.kind, d.attempts, d.event_id, d.created_at, w.id, w.account_id, w.url, "
     "w.events, w.description, w.enabled, w.disabled_reason, w.format, w.created_at, "
     "w.updated_at, w.version, w.secret, w.previous_secret, w.previous_secret_until, "
-    "w.failing_since_ms "
+    "w.failing_since_ms, (SELECT uid FROM accounts WHERE id = w.account_id) "
     "FROM webhooks w JOIN deliveries d ON d.id IN (SELECT id FROM deliveries "
     "WHERE webhook_id = w.id AND state = 'pending' AND next_attempt_at <= ?1 "
     "ORDER BY next_attempt_at, id LIMIT ?2) "
     "WHERE w.enabled = 1 ORDER BY d.next_attempt_at, d.id";
+constexpr const char* kSelectErasedContactUid = "SELECT uid FROM deleted_contacts WHERE id = ?";
+constexpr const char* kSelectCompanyUid = "SELECT uid FROM companies WHERE id = ?";
 constexpr const char* kInsertAttempt =
     "INSERT INTO delivery_attempts (delivery_id, webhook_id, event_id, attempted_at, "
     "status_code, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -171,6 +173,31 @@ Result<std::size_t> SqliteStore::FanOutEvents(std::size_t max_events, std::int64
   });
 }
 
+namespace {
+
+// The uids a v1 payload names: the contact's (an erased one's from its tombstone) and its
+// company's.
+void NameByUid(Connection& c, domain::DueDelivery& delivery) {
+  if (!delivery.event) return;
+  const domain::Event& event = *delivery.event;
+  auto uid_of = [&](const char* sql, std::int64_t id) -> std::optional<std::string> {
+    Statement stmt = c.Prepare(sql);
+    stmt.Bind(1, id);
+    if (!stmt.Step()) return std::nullopt;
+    return stmt.Text(0);
+  };
+  if (event.contact) {
+    delivery.subject_uid = event.contact->uid;
+    if (event.contact->company) {
+      delivery.company_uid = uid_of(kSelectCompanyUid, event.contact->company->value);
+    }
+  } else if (event.type.starts_with("contact.")) {
+    delivery.subject_uid = uid_of(kSelectErasedContactUid, event.subject_id);
+  }
+}
+
+}  // namespace
+
 Result<std::vector<domain::DueDelivery>> SqliteStore::DueDeliveries(
     std::int64_t now_ms, std::size_t limit, std::size_t per_endpoint,
     const std::vector<domain::DeliveryInFlight>& in_flight) {
@@ -205,6 +232,8 @@ Result<std::vector<domain::DueDelivery>> SqliteStore::DueDeliveries(
       }
       if (!stmt.IsNull(19)) delivery.failing_since_ms = stmt.Int(19);
       if (delivery.kind == "event") delivery.event = ReadEvent(c, event_id);
+      delivery.account_uid = stmt.Text(20);
+      if (delivery.webhook.format == "v1") NameByUid(c, delivery);
       due.push_back(std::move(delivery));
     }
     transaction.Commit();
