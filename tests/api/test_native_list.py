@@ -234,3 +234,24 @@ def test_raw_brackets_in_the_query_string_are_accepted(people):
     assert response.status == 400
     response.read()
     conn.close()
+
+
+def test_sorted_pages_of_connected_and_unconnected_contacts_interleave(tenant):
+    """is_connected=all with a sort merges both halves: pages follow one order across them."""
+    company = tenant.admin.company()
+    names = ["Delta", "alpha", "Echo", "charlie", "Bravo", "foxtrot"]
+    for i, name in enumerate(names):
+        tenant.admin.contact(company["id"], first_name=name, last_name="Merge",
+                             is_connected=i % 2 == 0)
+    for sort, expected in (("first_name", sorted(names, key=str.lower)),
+                           ("-first_name", sorted(names, key=str.lower, reverse=True))):
+        seen = []
+        for offset in (0, 2, 4):
+            r = tenant.viewer.get("/contacts", params={"is_connected": "all", "sort": sort,
+                                                       "limit": 2, "offset": offset,
+                                                       "last_name": "Merge"})
+            assert r.status_code == 200, r.text
+            assert r.json()["pagination"]["total"] == 6
+            seen += [c["first_name"] for c in r.json()["data"]]
+        assert seen == expected, (sort, seen)
+

@@ -56,6 +56,17 @@ def test_sorted_pages_walk_an_index(schema_db, key):
     assert "TEMP B-TREE" not in text, text
 
 
+@pytest.mark.parametrize("key", ["full_name_key", "created_at", "updated_at"])
+def test_sorted_pages_of_every_contact_merge_two_index_walks(schema_db, key):
+    """is_connected=all (every /api/v1 list): the connected and unconnected halves, each in its
+    index's order, merged; no sort of the account's contacts."""
+    half = (f"SELECT {key} AS k0, id AS k1, id AS page_id FROM contacts WHERE account_id = 1 "
+            "AND is_connected = {}")
+    text = plan(schema_db, f"SELECT page_id FROM ({half.format(0)} UNION ALL {half.format(1)} "
+                           "ORDER BY k0 DESC, k1 DESC LIMIT 20 OFFSET 20000)")
+    assert "MERGE" in text and "TEMP B-TREE" not in text, text
+
+
 @pytest.mark.parametrize("select", ["SELECT id", "SELECT count(*)"])
 def test_tag_filters_look_up_their_match(schema_db, select):
     # The page and the total walk the tagged ids (rowid=?), not the account's contacts.

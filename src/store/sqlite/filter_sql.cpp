@@ -190,8 +190,12 @@ ListSql ContactListSql(const domain::ContactScope& scope, const domain::ListQuer
       sql.where += " AND is_connected = 0";
       break;
     case domain::Connected::kAll:
-      // Lets the (account_id, is_connected, field) indexes serve filters on both halves.
-      if (!query.filters.empty()) sql.where += " AND is_connected IN (0, 1)";
+      if (!query.sort.empty() && !scope.user) {
+        sql.split_connected = true;
+      } else if (!query.filters.empty()) {
+        // Lets the (account_id, is_connected, field) indexes serve filters on both halves.
+        sql.where += " AND is_connected IN (0, 1)";
+      }
       break;
   }
   for (const domain::Filter& filter : query.filters) {
@@ -261,13 +265,18 @@ ListSql ContactListSql(const domain::ContactScope& scope, const domain::ListQuer
   bool has_id = false;
   for (const domain::SortKey& key : query.sort) {
     if (!sql.order_by.empty()) sql.order_by += ", ";
-    sql.order_by += Column(*key.field, /*for_filter=*/false) + (key.descending ? " DESC" : "");
+    std::string column = Column(*key.field, /*for_filter=*/false);
+    sql.order_by += column + (key.descending ? " DESC" : "");
+    sql.order_terms.emplace_back(std::move(column), key.descending);
     if (key.field->name == "id") {
       has_id = true;
       break;
     }
   }
-  if (!has_id) sql.order_by += sql.order_by.empty() ? "id" : ", id";
+  if (!has_id) {
+    sql.order_by += sql.order_by.empty() ? "id" : ", id";
+    sql.order_terms.emplace_back("id", false);
+  }
   return sql;
 }
 

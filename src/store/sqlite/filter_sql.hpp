@@ -22,6 +22,12 @@ struct ListSql {
   std::string order_by;  // without the keywords
   std::vector<SqlValue> params;
   std::string from;      // empty: the table listed
+  // order_by's terms: an expression and whether it descends.
+  std::vector<std::pair<std::string, bool>> order_terms;
+  // The page is the merge of the unconnected and the connected contacts, each in its
+  // (account_id, is_connected, key) index's order, instead of a sort of every contact: `where`
+  // holds no is_connected condition, the page adds one per half.
+  bool split_connected = false;
 };
 
 // Translates a list query into SQL over the contacts table, within the scope. Field names come

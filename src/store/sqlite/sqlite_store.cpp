@@ -1072,6 +1072,26 @@ std::int64_t CountContacts(Connection& c, AccountId account, domain::Connected c
   return stmt.Int(0);
 }
 
+// The page's ids (LIMIT ? OFFSET ? left to bind) as a merge of the unconnected and connected
+// halves, each read in its index's order (SQLite merges a compound SELECT's ordered arms):
+// a deep page walks offset + limit index entries instead of sorting every contact.
+std::string SplitConnectedIds(const std::string& from, const ListSql& sql) {
+  std::string keys;
+  std::string order;
+  for (std::size_t i = 0; i < sql.order_terms.size(); ++i) {
+    const auto& [expression, descending] = sql.order_terms[i];
+    std::string name = "k" + std::to_string(i);
+    keys += expression + " AS " + name + ", ";
+    order += (i > 0 ? ", " : "") + name + (descending ? " DESC" : "");
+  }
+  auto half = [&](int connected) {
+    return "SELECT " + keys + "id AS page_id FROM " + from + " WHERE " + sql.where +
+           " AND is_connected = " + std::to_string(connected);
+  };
+  return "SELECT page_id FROM (" + half(0) + " UNION ALL " + half(1) + " ORDER BY " + order +
+         " LIMIT ? OFFSET ?)";
+}
+
 // Reads one page (limit + 1 rows, to learn whether more follow) and, through `count`, the total
 // of the match, in one read transaction so that both see the same snapshot. The page's ids are
 // found first, from the indexes alone, and only its rows are read: when the filter's index is
@@ -1082,14 +1102,18 @@ Page<T> SelectPage(Connection& c, const char* columns, const char* table, const 
   Transaction transaction(c, Transaction::Mode::kRead);
   Page<T> page;
   {
+    std::string from = page_sql.from.empty() ? std::string(table) : page_sql.from;
+    std::string ids = "SELECT id FROM " + from + " WHERE " + page_sql.where + " ORDER BY " +
+                      page_sql.order_by + " LIMIT ? OFFSET ?";
+    if (page_sql.split_connected) ids = SplitConnectedIds(from, page_sql);
     Statement stmt = c.Prepare(std::string("SELECT ") + columns + " FROM " + table +
-                               " WHERE id IN (SELECT id FROM " +
-                               (page_sql.from.empty() ? std::string(table) : page_sql.from) +
-                               " WHERE " +
-                               page_sql.where + " ORDER BY " + page_sql.order_by +
-                               " LIMIT ? OFFSET ?) ORDER BY " + page_sql.order_by);
+                               " WHERE id IN (" + ids + ") ORDER BY " + page_sql.order_by);
     BindAll(stmt, page_sql.params);
     int next = static_cast<int>(page_sql.params.size()) + 1;
+    if (page_sql.split_connected) {
+      // The second half binds the same values again.
+      for (const SqlValue& value : page_sql.params) BindValue(stmt, next++, value);
+    }
     stmt.Bind(next, std::int64_t{query.limit} + 1);
     stmt.Bind(next + 1, query.offset);
     while (stmt.Step()) page.items.push_back(read(stmt));
@@ -1952,7 +1976,7 @@ Result<std::optional<domain::Company>> SqliteStore::FindCompany(AccountId accoun
 Result<Page<domain::Company>> SqliteStore::ListCompanies(AccountId account,
                                                          const domain::ListQuery& query) {
   return Run([&](Connection& c) -> Result<Page<domain::Company>> {
-    ListSql count_sql{"account_id = ?", "id", {account.value}, {}};
+    ListSql count_sql{"account_id = ?", "id", {account.value}, {}, {{"id", false}}, false};
     ListSql page_sql = count_sql;
     if (query.after_id) {
       page_sql.where += " AND id > ?";
