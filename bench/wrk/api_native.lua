@@ -44,6 +44,10 @@ function M.upsert(n)
     '{"contact_type":"sponsor","company_id":' .. (os.getenv("BENCH_COMPANY_ID") or "1") ..
     ',"email":"upsert' .. n .. '@example.com","title":"Analyst","match_on":["email"]}'
 end
+-- Seed 003's list (/api/v1) at page 1,000 of 20: creation order, or (`sorted`) by name.
+function M.v1_page(sorted)
+  return "GET", "/api/v1/contacts?page=1000&limit=20" .. (sorted and "&orderBy=name" or "")
+end
 function M.patch(id, title) return "PATCH", base .. "/" .. id, '{"title":"' .. title .. '"}' end
 
 return M

@@ -3,7 +3,7 @@
 --   BENCH_SCENARIO  get_by_id | list_default | filter_last_name | filter_state_in |
 --                   filter_created | sort_offset | cursor_deep | create | patch | mixed |
 --                   search | filter_tag | upsert | filter_custom | search_selective | list_own
---                   (these five: contactd and fastify) | static
+--                   | v1_deep | v1_deep_sorted (these: contactd and fastify) | static
 --   BENCH_API       native | fastify | directus   (which api_<name>.lua builds the requests)
 --   BENCH_TOKEN     bearer token (peers without auth ignore it)
 --   BENCH_MIN_ID, BENCH_MAX_ID   id range of the big account's contacts
@@ -65,6 +65,8 @@ local builders = {
   end,
   upsert = function() return api.upsert(math.random(1, 1000)) end,
   list_own = function() return api.list_own() end,
+  v1_deep = function() return api.v1_page(false) end,
+  v1_deep_sorted = function() return api.v1_page(true) end,
   patch = function() return api.patch(random_id(), pick(titles)) end,
 }
 builders.mixed = function()

@@ -276,8 +276,11 @@ domain::Result<ListRequest> ParseList(const Services& s, const domain::Principal
                      : order == "createdAt" ? "created_at"
                                             : "";
   std::string prefix = direction == "desc" ? "-" : "";
-  list.params.emplace_back("sort",
-                           sort.empty() ? prefix + "id" : prefix + sort + "," + prefix + "id");
+  if (!sort.empty()) {
+    list.params.emplace_back("sort", prefix + sort + "," + prefix + "id");
+  } else if (direction == "desc") {
+    list.params.emplace_back("sort", "-id");
+  }  // else the list's own order: by id, an index walk of the account's contacts
   list.params.emplace_back("limit", std::to_string(list.limit));
   list.params.emplace_back("offset", std::to_string((list.page - 1) * list.limit));
   return list;
