@@ -2,8 +2,10 @@
 and isActive, custom fields, the list and its filters, hierarchy, company, department and
 contact-method reads, set-primary, errors, rate-limit headers and the native API's view."""
 import contextlib
+import json
 import math
 import re
+import subprocess
 import time
 import uuid
 from urllib.parse import quote
@@ -982,3 +984,96 @@ def test_a_refused_write_defines_no_custom_field(org):
     assert_v1_error(r, 400, "VALIDATION_ERROR", ["email"])
     keys = [f["key"] for f in org.tenant.admin.get("/custom-fields").json()["data"]]
     assert "neverDefined" not in keys
+
+
+# --- the seed's JavaScript example -------------------------------------------------------------
+
+SEED_JS = r"""
+// Using fetch API
+const baseUrl = '__BASE__';
+const token = '__TOKEN__';
+// Create a contact
+async function createContact(contactData) {
+const response = await fetch(`${baseUrl}/contacts`, {
+method: 'POST',
+headers: {
+'Authorization': `Bearer ${token}`,
+'Content-Type': 'application/json'
+},
+body: JSON.stringify(contactData)
+});
+if (!response.ok) {
+throw new Error(`Error: ${response.status}`);
+}
+return response.json();
+}
+// List contacts for a company
+async function getCompanyContacts(companyId) {
+const response = await fetch(`${baseUrl}/contacts/company/${companyId}`, {
+headers: {
+'Authorization': `Bearer ${token}`
+}
+});
+if (!response.ok) {
+throw new Error(`Error: ${response.status}`);
+}
+return response.json();
+}
+// Update contact
+async function updateContact(contactId, updates) {
+const response = await fetch(`${baseUrl}/contacts/${contactId}`, {
+method: 'PUT',
+headers: {
+'Authorization': `Bearer ${token}`,
+'Content-Type': 'application/json'
+},
+body: JSON.stringify(updates)
+});
+if (!response.ok) {
+throw new Error(`Error: ${response.status}`);
+}
+return response.json();
+}
+// Example usage
+const newContact = await createContact({
+name: 'John Smith',
+email: 'john.smith@acme.com',
+entityTypes: ['Contact'],
+parentEntityId: 'd45f8e21-3ab2-4389-9e0d-9c12654b8e7a',
+metadata: {
+title: 'Sales Director',
+department: 'Sales',
+preferredContactMethod: 'email'
+}
+});
+console.log('Created contact:', newContact);
+"""
+
+# What the test adds after the seed's code: its other two functions, and the results as JSON.
+JS_AFTER = r"""
+const listed = await getCompanyContacts(newContact.parentEntityId);
+const updated = await updateContact(newContact.id, {displayName: 'Johnny'});
+console.log('RESULT ' + JSON.stringify({newContact, listed, updated}));
+"""
+
+
+def test_the_seeds_javascript_example_runs_in_node(server, tmp_path):
+    """The seed's fetch code as printed (Node's fetch), with the base URL, the token and the
+    example's company UUID replaced by this server's, this account's token and a real company."""
+    account = server.account()
+    token = server.token(account["id"], "admin")
+    company = Client(server, token).company("Acme Corporation")
+    code = (SEED_JS.replace("__BASE__", f"{server.url}/api/v1").replace("__TOKEN__", token)
+            .replace("d45f8e21-3ab2-4389-9e0d-9c12654b8e7a", company["uid"]))
+    script = tmp_path / "seed_example.mjs"  # top-level await: an ES module
+    script.write_text(code + JS_AFTER)
+    out = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "Created contact:" in out.stdout
+    result = json.loads(out.stdout.split("RESULT ", 1)[1])
+    created = result["newContact"]
+    assert created["name"] == "John Smith" and created["parentEntityId"] == company["uid"]
+    assert created["metadata"]["department"] == "Sales"
+    assert [c["id"] for c in result["listed"]["data"]] == [created["id"]]
+    assert result["updated"]["displayName"] == "Johnny"
+    assert result["updated"]["metadata"]["title"] == "Sales Director"
