@@ -190,6 +190,8 @@ struct WritePolicy {
   // Custom field keys not yet defined are defined on first use (seed 003's customFields object):
   // a string value makes a text field, a number a number field, a boolean a boolean field.
   bool defines_custom_fields = false;
+  // Seed 000 fixes a contact's company; seed 003's PUT may move it to another (parentEntityId).
+  bool moves_companies = false;
 };
 
 // Tags: a set per contact, compared case-insensitively (FoldCase), each kept as first spelled.
@@ -443,6 +445,9 @@ struct ContactChanges {
   std::optional<bool> is_connected;
   std::optional<UserId> owner;                    // a transfer
   std::optional<std::optional<UserId>> assigned;  // null: unassigned
+  // Another company (null: none): the store refuses one that is not the account's; a primary
+  // contact stops being its former company's.
+  std::optional<std::optional<CompanyId>> company;
   std::int64_t now = 0;
 
   bool empty() const {
@@ -451,7 +456,7 @@ struct ContactChanges {
     }
     return !full_name_given && !phones && !spouse && !dnd && !dnd_settings && !tags &&
            !addresses && !custom_fields && !source_id && !hotness_id && !reports_to &&
-           !is_connected && !owner && !assigned;
+           !is_connected && !owner && !assigned && !company;
   }
 };
 

@@ -677,7 +677,8 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
   FieldErrors errors = std::move(input.errors);
   if (input.contact_type.present) errors.Add("contact_type", "contact_type is not updatable");
   if (input.contact_types.present) errors.Add("contact_types", "contact_types is not updatable");
-  // company_id may be sent unchanged (a client writing back what it read); the plan checks it.
+  // Moving to another company (or none) is a change; the same one is none (a client writing
+  // back what it read).
   std::optional<std::optional<CompanyId>> company_sent;
   if (input.company_id.present) {
     company_sent = input.company_id.value ? std::optional(CompanyId{*input.company_id.value})
@@ -729,17 +730,20 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
   bool last_sent = input.text[kLast].present;
   return [changes = std::move(changes), sent_addresses = std::move(sent_addresses),
           first_address = std::move(first_address), typed_phones = std::move(typed_phones),
-          company_sent, first_sent,
+          company_sent, moves_companies = policy.moves_companies, first_sent,
           last_sent, clear_custom, custom_changes = std::move(custom_changes),
           expected = std::move(input.expected)](const Contact& current) -> Result<ContactChanges> {
     if (auto fresh = expected.Check(current.version, "contact"); !fresh) {
       return std::unexpected(fresh.error());
     }
-    if (company_sent && *company_sent != current.company) {
-      return std::unexpected(
-          Error::Validation({{"company_id", "company_id is not updatable"}}));
-    }
     ContactChanges planned = changes;
+    if (company_sent && *company_sent != current.company) {
+      if (!moves_companies) {
+        return std::unexpected(
+            Error::Validation({{"company_id", "company_id is not updatable"}}));
+      }
+      planned.company = *company_sent;
+    }
     if (clear_custom) {
       if (!current.custom_fields.empty()) planned.custom_fields.emplace();
     } else if (!custom_changes.empty()) {

@@ -916,12 +916,36 @@ def test_a_contact_read_can_be_written_back_unchanged(org):
     assert again["address"]["id"] == created["address"]["id"]
 
 
-def test_moving_a_contact_to_another_company_is_400_naming_parent_entity_id(org):
-    first, second = org.company("First Co"), org.company("Second Co")
+def test_put_moves_a_contact_to_another_company_and_its_former_loses_it_as_primary(org):
+    first, second = org.company("First Co"), org.company("Second Harbor Co")
     created = org.admin.create(name="Mover", parentEntityId=first["uid"])
-    r = org.admin.put(f"/contacts/{created['id']}", {"parentEntityId": second["uid"]})
-    assert_v1_error(r, 400, "VALIDATION_ERROR", ["parentEntityId"])
-    assert org.viewer.read(created["id"])["parentEntityId"] == first["uid"]
+    r = org.admin.post(f"/contacts/{created['id']}/set-primary/{first['uid']}")
+    assert r.status_code == 200, r.text
+    moved = org.admin.update(created["id"], {"parentEntityId": second["uid"]})
+    assert moved["parentEntityId"] == second["uid"]
+    assert org.viewer.read(created["id"])["parentEntityId"] == second["uid"]
+    native = org.tenant.admin.get(f"/companies/{first['id']}").json()["data"]
+    assert native["primary_contact_id"] is None
+    assert [c["id"] for c in org.viewer.page(f"/contacts/company/{second['uid']}")["data"]] == [
+        created["id"]]
+    assert org.viewer.page(f"/contacts/company/{first['uid']}")["data"] == []
+    # Found by its new company's name, no longer by the former's.
+    assert created["id"] in ids(org.viewer.page(search="Harbor"))
+    events = org.tenant.admin.get("/events").json()["data"]
+    assert any(e["type"] == "company.updated" and e["data"]["id"] == first["id"] and
+               e["previous"] == {"primary_contact_id": native_id(org, created["id"])}
+               for e in events), events
+    # Another organization's company, or none at all, is no company to move to.
+    r = org.admin.put(f"/contacts/{created['id']}",
+                      {"parentEntityId": "00000000-0000-4000-8000-000000000000"})
+    assert_v1_error(r, 404, "COMPANY_NOT_FOUND")
+    alone = org.admin.update(created["id"], {"parentEntityId": None})
+    assert alone["parentEntityId"] is None
+
+
+def native_id(org, uid):
+    r = org.tenant.admin.get("/contacts", params={"is_connected": "all", "limit": 200})
+    return next(c["id"] for c in r.json()["data"] if c["uid"] == uid)
 
 
 

@@ -31,6 +31,7 @@ domain::WritePolicy Policy() {
   policy.phones = domain::PhonePolicy::kKeepUnparsed;
   policy.requires_type_and_company = false;
   policy.defines_custom_fields = true;
+  policy.moves_companies = true;
   return policy;
 }
 

@@ -1350,6 +1350,17 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
     if (manager) CheckManager(c, account, *manager, id);
     set_optional_int("reports_to", manager ? std::optional(manager->value) : std::nullopt);
   }
+  if (changes.company) {
+    const std::optional<CompanyId>& company = *changes.company;
+    if (company && !SelectCompany(c, account, *company)) {
+      throw RefusedWrite{Error::Validation(
+          {{"company_id", "company_id must be the id of a company in your account"}})};
+    }
+    set_optional_int("company_id", company ? std::optional(company->value) : std::nullopt);
+    // The primary contact of one company is no one's at another (SqliteStore::UpdateContact
+    // leaves the former company without one).
+    if (current.is_primary) set_int("is_primary", 0);
+  }
   if (changes.is_connected) set_int("is_connected", *changes.is_connected);
   if (changes.owner) set_int("owner_user_id", changes.owner->value);
   if (changes.assigned) {
@@ -1389,9 +1400,12 @@ std::optional<domain::Contact> ApplyContactChanges(Connection& c, AccountId acco
                           TextField::kDisplayName, TextField::kEmail}) {
     if (changes.text[static_cast<std::size_t>(field)]) searched_text_changed = true;
   }
-  if (searched_text_changed || changes.phones || changes.spouse) {
+  if (searched_text_changed || changes.phones || changes.spouse || changes.company) {
+    // A contact is found by its company's name too.
     std::optional<std::string> company = CompanyName(c, account, current.company);
-    ReindexWords(c, account, id, current, company, updated, company);
+    std::optional<std::string> company_after =
+        changes.company ? CompanyName(c, account, *changes.company) : company;
+    ReindexWords(c, account, id, current, company, updated, company_after);
   }
   return updated;
 }
@@ -2176,7 +2190,20 @@ Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
     if (changes.reports_to) CheckManagerVisible(c, scope, *changes.reports_to);
     ContactDelta delta;
     auto updated = ApplyContactChanges(c, scope.account, id, *current, changes, &delta);
-    if (updated) RecordContactUpdate(c, *current, *updated, changes.now, delta);
+    if (!updated) return updated;
+    RecordContactUpdate(c, *current, *updated, changes.now, delta);
+    if (changes.company && current->is_primary && current->company) {
+      // It moved: its former company has no primary contact any more.
+      std::optional<std::string> company = CompanyJson(c, scope.account, *current->company);
+      c.Prepare(kClearCompanyPrimary)
+          .Bind(1, changes.now)
+          .Bind(2, scope.account.value)
+          .Bind(3, current->company->value)
+          .Bind(4, id.value)
+          .Run();
+      RecordCompanyEvent(c, "company.updated", scope.account, *current->company, changes.now,
+                         company);
+    }
     return updated;
   });
 }
