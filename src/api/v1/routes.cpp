@@ -350,7 +350,10 @@ http::Response Hierarchy(const Services& s, const http::Request& request,
   }
   auto uids = s.contacts.UidsOf(context.caller(), ids, {});
   if (!uids) return RenderError(context, uids.error());
-  return RenderHierarchy(*hierarchy, *uids);
+  http::Response response = RenderHierarchy(*hierarchy, *uids);
+  // The seed's map has no room for it: more links than one answer holds is said in a header.
+  if (hierarchy->has_more) response.headers.emplace_back("X-Has-More", "true");
+  return response;
 }
 
 http::Response SetPrimary(const Services& s, const http::Request& request,
