@@ -11,10 +11,9 @@ function M.list_own()
   return "GET", "/api/external/v2/contacts?limit=50&assigned_user_id=" .. os.getenv("BENCH_OWN_USER")
 end
 
--- The same page of every contact (connected or not), by id or by name, through offset.
-function M.v1_page(sorted)
-  return "GET", "/api/external/v2/contacts?is_connected=all&limit=20&offset=19980" ..
-    (sorted and "&sort=full_name" or "")
+-- The same page of every contact (connected or not), in id order, through offset.
+function M.v1_page()
+  return "GET", "/api/external/v2/contacts?is_connected=all&limit=20&offset=19980"
 end
 
 return M

@@ -93,6 +93,10 @@ int Serve(const ServeConfig& config) {
   store::sqlite::SqliteStore store(config.sqlite);
   auto jwt = domain::JwtVerifier::Create(config.jwt);
   if (!jwt) throw std::runtime_error("JWT settings: " + jwt.error().message);
+  if (config.jwt.jwks && !config.jwt.audience) {
+    spdlog::warn("JWTs are accepted without --jwt-audience: a token the identity provider issued "
+                 "for another application is accepted too");
+  }
   domain::AccountService accounts(store, &*jwt);
   CreateDemoAccountIfEmpty(store, accounts);
 

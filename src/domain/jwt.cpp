@@ -22,6 +22,7 @@ namespace {
 
 constexpr std::size_t kMaxTokenBytes = 8192;
 constexpr int kMinRsaBits = 2048;
+constexpr std::size_t kMinSecretBytes = 32;
 
 template <class T, void (*Free)(T*)>
 struct Deleter {
@@ -168,8 +169,15 @@ Result<JwtVerifier> JwtVerifier::Create(JwtSettings settings) {
       if (!jwk.is_object()) continue;
       auto key = UsableKey(jwk.get_object());
       if (!key) continue;
-      verifier.keys_.push_back(
-          {std::string(StringMember(jwk.get_object(), "kid")), key->first, key->second});
+      std::string kid(StringMember(jwk.get_object(), "kid"));
+      bool taken = std::any_of(verifier.keys_.begin(), verifier.keys_.end(), [&](const Key& k) {
+        return k.alg == key->first && k.kid == kid;
+      });
+      if (taken) {
+        return std::unexpected(
+            Error::BadRequest("the JWKS has two " + key->first + " keys with kid '" + kid + "'"));
+      }
+      verifier.keys_.push_back({std::move(kid), key->first, key->second});
     }
     if (verifier.keys_.empty()) {
       return std::unexpected(Error::BadRequest(
@@ -177,8 +185,10 @@ Result<JwtVerifier> JwtVerifier::Create(JwtSettings settings) {
           "P-256 for ES256)"));
     }
   }
-  if (settings.secret && settings.secret->empty()) {
-    return std::unexpected(Error::BadRequest("the JWT secret is empty"));
+  // RFC 7518 §3.2: an HS256 key has at least as many bits as the hash; a shorter one could be
+  // found from any token by trying keys offline.
+  if (settings.secret && settings.secret->size() < kMinSecretBytes) {
+    return std::unexpected(Error::BadRequest("the JWT secret must be at least 32 bytes"));
   }
   verifier.settings_ = std::move(settings);
   return verifier;
@@ -195,6 +205,20 @@ Result<JwtIdentity> JwtVerifier::Verify(std::string_view token, std::int64_t now
   auto claims = DecodePart(token.substr(first_dot + 1, second_dot - first_dot - 1));
   if (!header || !claims) return std::unexpected(Refused("Malformed JWT"));
 
+  std::string_view signature_part = token.substr(second_dot + 1);
+  auto signature = Base64UrlDecode(signature_part);
+  if (!signature || signature->empty()) return std::unexpected(Refused("Malformed JWT"));
+  if (const auto* typ = header->if_contains("typ");
+      typ != nullptr && (!typ->is_string() || (typ->get_string() != "JWT" &&
+                                               typ->get_string() != "jwt"))) {
+    return std::unexpected(Refused("JWT of a type other than JWT"));
+  }
+  if (header->contains("crit")) {
+    return std::unexpected(Refused("JWT with critical header extensions"));
+  }
+  if (const auto* kid = header->if_contains("kid"); kid != nullptr && !kid->is_string()) {
+    return std::unexpected(Refused("Malformed JWT"));
+  }
   // The key decides the algorithm, never the token: a token says which of the configured keys
   // it was signed with, and must use the algorithm that key is for.
   std::string alg(StringMember(*header, "alg"));
@@ -220,13 +244,22 @@ Result<JwtIdentity> JwtVerifier::Verify(std::string_view token, std::int64_t now
   } else {
     return std::unexpected(Refused("JWT algorithm '" + alg.substr(0, 16) + "' is not accepted"));
   }
-  std::string text(token);  // libjwt reads a NUL-terminated string
-  jwt_t* raw = nullptr;
-  int failed = jwt_decode(&raw, text.c_str(), reinterpret_cast<const unsigned char*>(key.data()),
-                          static_cast<int>(key.size()));
-  Jwt decoded(raw);
-  if (failed != 0 || !decoded || jwt_get_alg(decoded.get()) != expected) {
-    return std::unexpected(Refused("JWT signature does not verify"));
+  if (expected == JWT_ALG_HS256) {
+    // HMAC here, compared in constant time whatever libjwt build is installed.
+    std::string mac = HmacSha256(key, token.substr(0, second_dot));
+    if (!ConstantTimeEquals(mac, *signature)) {
+      return std::unexpected(Refused("JWT signature does not verify"));
+    }
+  } else {
+    std::string text(token);  // libjwt reads a NUL-terminated string
+    jwt_t* raw = nullptr;
+    int failed = jwt_decode(&raw, text.c_str(),
+                            reinterpret_cast<const unsigned char*>(key.data()),
+                            static_cast<int>(key.size()));
+    Jwt decoded(raw);
+    if (failed != 0 || !decoded || jwt_get_alg(decoded.get()) != expected) {
+      return std::unexpected(Refused("JWT signature does not verify"));
+    }
   }
 
   auto exp = NumericDate(*claims, "exp");

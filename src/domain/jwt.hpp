@@ -32,18 +32,21 @@ struct JwtIdentity {
 // never do, so a bearer token is one or the other.
 bool LooksLikeJwt(std::string_view token);
 
-// Verifies JWTs against the configured keys (signatures by libjwt, keys built with OpenSSL).
+// Verifies JWTs against the configured keys (RS256 and ES256 signatures by libjwt, HS256 here
+// with a constant-time comparison; keys built with OpenSSL).
 // Built once at start-up, then read-only and thread-safe.
 class JwtVerifier {
  public:
-  // kBadRequest when the JWKS is not a JWKS with at least one usable key (RSA of 2048 bits or
-  // more, or EC P-256; keys for other uses or algorithms are skipped).
+  // kBadRequest when the secret is shorter than 32 bytes, or the JWKS is not a JWKS with at least
+  // one usable key (RSA of 2048 bits or more, or EC P-256; keys for other uses or algorithms are
+  // skipped) or names two keys of an algorithm alike.
   static Result<JwtVerifier> Create(JwtSettings settings);
   JwtVerifier() = default;
 
   bool enabled() const { return settings_.secret.has_value() || !keys_.empty(); }
 
   // The identity in `token`, or kUnauthorized saying why not. A token passes when:
+  // - its header's `typ`, if any, is JWT, and it has no `crit` extensions;
   // - its header's `alg` is HS256 (with the secret), RS256 (an RSA key) or ES256 (a P-256 key):
   //   never `none`, and never an algorithm the chosen key is not for (no algorithm confusion);
   // - `kid` names a key of the JWKS for that algorithm (without `kid`: the only such key);

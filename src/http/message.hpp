@@ -10,6 +10,7 @@
 
 #include "domain/access.hpp"
 #include "domain/error.hpp"
+#include "domain/rate_limit.hpp"
 
 namespace contactd::http {
 
@@ -47,6 +48,10 @@ struct Response {
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  // The caller's request limits after this request, at `rate_at` (unix seconds): written as the
+  // rate-limit headers straight into the head (see ResponseHead).
+  std::optional<domain::RateDecision> rate;
+  std::int64_t rate_at = 0;
 };
 
 // What the pipeline knows about a request while handlers run.

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <chrono>
 #include <exception>
-#include <iterator>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -28,47 +27,6 @@ namespace {
 // without one, such as /restore, needs no Content-Type; one that needs a body gets a 400).
 bool HasJsonBody(const Request& request) {
   return !request.body.empty() && request.method != "GET" && request.method != "HEAD";
-}
-
-// A policy's IETF name (draft-ietf-httpapi-ratelimit-headers) and its bucket in a decision,
-// appended in place (these headers go out with every response of a limited account).
-void AddRatePolicy(std::string& policy, std::string& state, std::string_view name,
-                   const domain::Rate& rate, double tokens, std::int64_t full_s) {
-  if (!policy.empty()) {
-    policy += ", ";
-    state += ", ";
-  }
-  fmt::format_to(std::back_inserter(policy), "\"{}\";q={};w={}", name, rate.count,
-                 rate.window_seconds);
-  fmt::format_to(std::back_inserter(state), "\"{}\";r={};t={}", name,
-                 static_cast<std::int64_t>(tokens), full_s);
-}
-
-// X-RateLimit-* (seed 003) describe the bucket that binds now (the one with fewer requests left),
-// so that Remaining is what may be sent now; RateLimit-Policy and RateLimit (IETF draft)
-// describe both.
-void AddRateHeaders(Response& response, const domain::RateDecision& rate, std::int64_t now_s) {
-  const domain::RatePolicy& policy = rate.policy;
-  bool sustained = policy.sustained.has_value() && (!policy.burst || rate.sustained <= rate.burst);
-  const domain::Rate& main = sustained ? *policy.sustained : *policy.burst;
-  double tokens = sustained ? rate.sustained : rate.burst;
-  std::int64_t full_s = sustained ? rate.sustained_full_s : rate.burst_full_s;
-  response.headers.emplace_back("X-RateLimit-Limit", fmt::format_int(main.count).str());
-  response.headers.emplace_back("X-RateLimit-Remaining",
-                                fmt::format_int(static_cast<std::int64_t>(tokens)).str());
-  response.headers.emplace_back("X-RateLimit-Reset", fmt::format_int(now_s + full_s).str());
-  std::string policies, state;
-  policies.reserve(96);
-  state.reserve(96);
-  if (policy.burst) {
-    AddRatePolicy(policies, state, "burst", *policy.burst, rate.burst, rate.burst_full_s);
-  }
-  if (policy.sustained) {
-    AddRatePolicy(policies, state, "sustained", *policy.sustained, rate.sustained,
-                  rate.sustained_full_s);
-  }
-  response.headers.emplace_back("RateLimit-Policy", std::move(policies));
-  response.headers.emplace_back("RateLimit", std::move(state));
 }
 
 Response TooMany(const Route& route, const RequestContext& context, std::string message,
@@ -147,11 +105,12 @@ Response Pipeline::Handle(const Request& request) {
     response = Dispatch(request, context);
   } catch (const std::exception& e) {
     spdlog::error("request {} failed: {}", context.request_id, e.what());
-    response = router_.RendererFor(request.path)(context, domain::Error::Internal("Internal error"));
+    response =
+        router_.RendererFor(request.path)(context, domain::Error::Internal("Internal error"));
   }
-  response.headers.reserve(response.headers.size() + (context.rate ? 6 : 1));
   response.headers.emplace_back("X-Request-Id", context.request_id);
-  if (context.rate) AddRateHeaders(response, *context.rate, context.received_at);
+  response.rate = context.rate;
+  response.rate_at = context.received_at;
   auto elapsed = std::chrono::steady_clock::now() - start;
   LogAccess(request, context, response.status,
             std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());

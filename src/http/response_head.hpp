@@ -11,6 +11,12 @@ namespace contactd::http {
 // field as four buffers, which cost about 1% of a small GET's throughput per header, and
 // limited accounts get five rate-limit headers on every response.
 //
+// The rate-limit headers of `response.rate` follow the others: X-RateLimit-Limit, -Remaining and
+// -Reset (seed 003) describe the bucket that binds now (the one with fewer requests left, so
+// that Remaining is what may be sent now); RateLimit-Policy and RateLimit
+// (draft-ietf-httpapi-ratelimit-headers) describe both. They are formatted in place: a limited
+// account gets them on every response.
+//
 // `keep_alive` false adds `Connection: close`. `Content-Length` is the body's size (for a HEAD
 // request, the size of the body its GET would have), except on 1xx, 204 and 304 answers, which
 // carry none (RFC 9110 §8.6).

@@ -14,9 +14,9 @@ domain::RateDecision MemoryRateBuckets::Take(std::string_view key,
     domain::RateBuckets fresh;
     return domain::TakeRateToken(fresh, policy, now_ms, false);
   }
-  Shard& shard = shards_[std::hash<std::string_view>{}(key) % kShards];
+  Shard& shard = shards_[KeyHash{}(key) % kShards];
   std::lock_guard lock(shard.mu);
-  auto found = shard.buckets.find(std::string(key));
+  auto found = shard.buckets.find(key);
   if (found == shard.buckets.end()) {
     if (!consume) {
       domain::RateBuckets fresh;

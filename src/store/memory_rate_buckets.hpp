@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -29,9 +30,16 @@ class MemoryRateBuckets {
   static constexpr std::size_t kShards = 64;
   static constexpr std::size_t kMaxKeysPerShard = 4096;
 
+  // Looks keys up by string_view: no copy of the key per request.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
   struct Shard {
     std::mutex mu;
-    std::unordered_map<std::string, domain::RateBuckets> buckets;
+    std::unordered_map<std::string, domain::RateBuckets, KeyHash, std::equal_to<>> buckets;
   };
   void MakeRoom(Shard& shard, std::int64_t now_ms);
 

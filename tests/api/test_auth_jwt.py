@@ -137,7 +137,7 @@ def unsigned(claims, alg="none"):
 
 def hs256_with_key(claims, key, kid=None):
     """HS256 signed with arbitrary bytes (python3-jwt refuses PEM keys as HMAC secrets)."""
-    head = {"alg": "HS256", "typ": "JWT", **({"kid": kid} if kid else {})}
+    head = {"alg": "HS256", "typ": "JWT", **({"kid": kid} if kid is not None else {})}
     signing_input = f"{b64url(json.dumps(head).encode())}.{b64url(json.dumps(claims).encode())}"
     mac = hmac.HMAC(key, hashes.SHA256())
     mac.update(signing_input.encode())
@@ -173,6 +173,13 @@ def bad_tokens(idp, org):
         "no org claim": idp.hs256({k: v for k, v in good.items() if k != "org"}),
         "HS384": jwt.encode(good, SECRET, algorithm="HS384"),
         "garbage": "a.b.c",
+        "junk after an RS256 signature": idp.rs256(good) + "!!",
+        "junk after an HS256 signature": idp.hs256(good) + "A",
+        "access-token type": jwt.encode(good, SECRET, algorithm="HS256",
+                                        headers={"typ": "at+jwt"}),
+        "critical extension": jwt.encode(good, SECRET, algorithm="HS256",
+                                         headers={"crit": ["exp"]}),
+        "kid not a string": hs256_with_key(good, SECRET.encode(), kid=7),
     }
 
 
@@ -211,6 +218,17 @@ def test_a_server_without_jwt_settings_refuses_jwts(server, tenant):
                        SECRET, algorithm="HS256")
     r = requests.get(server.api + "/me", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 401
+
+
+@pytest.mark.parametrize("secret", ["short secret\n", "\n"])
+def test_a_secret_under_32_bytes_stops_the_server_at_start(tmp_path, secret):
+    import subprocess
+    from conftest import BIN
+    (tmp_path / "secret").write_text(secret)
+    out = subprocess.run([BIN, "serve", "--db", str(tmp_path / "x.db"), "--listen",
+                          f"127.0.0.1:{free_port()}", "--jwt-secret-file", str(tmp_path / "secret")],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode != 0 and "32 bytes" in out.stderr
 
 
 def test_a_bad_jwks_stops_the_server_at_start(tmp_path):

@@ -55,5 +55,36 @@ TEST(ResponseHeadTest, EmptyContentTypeIsLeftOut) {
             "HTTP/1.1 200 OK\r\nServer: contactd\r\nContent-Length: 1\r\n\r\n");
 }
 
+TEST(ResponseHeadTest, RateHeadersDescribeTheBindingBucketAndBothPolicies) {
+  Response response;
+  response.status = 204;
+  domain::RateDecision rate;
+  rate.policy.sustained = domain::Rate{1000, 3600};
+  rate.policy.burst = domain::Rate{100, 60};
+  rate.sustained = 940.7;  // tokens left after this request
+  rate.burst = 12.2;
+  rate.sustained_full_s = 214;
+  rate.burst_full_s = 53;
+  response.rate = rate;
+  response.rate_at = 1'700'000'000;
+  std::string head = ResponseHead(response, true);
+  // The burst binds: it has fewer requests left.
+  EXPECT_NE(head.find("X-RateLimit-Limit: 100\r\nX-RateLimit-Remaining: 12\r\n"
+                      "X-RateLimit-Reset: 1700000053\r\n"),
+            std::string::npos)
+      << head;
+  EXPECT_NE(head.find("RateLimit-Policy: \"burst\";q=100;w=60, \"sustained\";q=1000;w=3600\r\n"
+                      "RateLimit: \"burst\";r=12;t=53, \"sustained\";r=940;t=214\r\n"),
+            std::string::npos)
+      << head;
+  rate.policy.burst.reset();
+  response.rate = rate;
+  head = ResponseHead(response, true);
+  EXPECT_NE(head.find("X-RateLimit-Limit: 1000\r\nX-RateLimit-Remaining: 940\r\n"),
+            std::string::npos)
+      << head;
+  EXPECT_EQ(head.find("burst"), std::string::npos) << head;
+}
+
 }  // namespace
 }  // namespace contactd::http

@@ -190,12 +190,10 @@ ListSql ContactListSql(const domain::ContactScope& scope, const domain::ListQuer
       sql.where += " AND is_connected = 0";
       break;
     case domain::Connected::kAll:
-      if (!query.sort.empty() && !scope.user) {
-        sql.split_connected = true;
-      } else if (!query.filters.empty()) {
-        // Lets the (account_id, is_connected, field) indexes serve filters on both halves.
-        sql.where += " AND is_connected IN (0, 1)";
-      }
+      sql.split_connected = !query.sort.empty() && !scope.user;
+      // Lets the (account_id, is_connected, field) indexes serve filters on both halves (and
+      // the total's count); within a split page's half it is true anyway.
+      if (!query.filters.empty()) sql.where += " AND is_connected IN (0, 1)";
       break;
   }
   for (const domain::Filter& filter : query.filters) {

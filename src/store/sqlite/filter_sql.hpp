@@ -25,8 +25,8 @@ struct ListSql {
   // order_by's terms: an expression and whether it descends.
   std::vector<std::pair<std::string, bool>> order_terms;
   // The page is the merge of the unconnected and the connected contacts, each in its
-  // (account_id, is_connected, key) index's order, instead of a sort of every contact: `where`
-  // holds no is_connected condition, the page adds one per half.
+  // (account_id, is_connected, key) index's order, instead of a sort of every contact: the page
+  // adds an is_connected condition per half.
   bool split_connected = false;
 };
 
