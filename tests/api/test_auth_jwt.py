@@ -226,7 +226,8 @@ def test_a_secret_under_32_bytes_stops_the_server_at_start(tmp_path, secret):
     from conftest import BIN
     (tmp_path / "secret").write_text(secret)
     out = subprocess.run([BIN, "serve", "--db", str(tmp_path / "x.db"), "--listen",
-                          f"127.0.0.1:{free_port()}", "--jwt-secret-file", str(tmp_path / "secret")],
+                          f"127.0.0.1:{free_port()}",
+                          "--jwt-secret-file", str(tmp_path / "secret")],
                          capture_output=True, text=True, timeout=30)
     assert out.returncode != 0 and "32 bytes" in out.stderr
 
