@@ -1,9 +1,12 @@
 #include "api/json.hpp"
 
 #include <algorithm>
+#include <type_traits>
+#include <variant>
 
 #include <boost/json/parse.hpp>
 
+#include "api/json_writer.hpp"
 #include "domain/custom_fields.hpp"
 
 namespace contactd::api {
@@ -172,6 +175,30 @@ domain::Input<std::vector<domain::CustomValueInput>> ReadCustomValues(ObjectRead
     input.value->push_back(std::move(value));
   }
   return input;
+}
+
+void WriteCustomValues(JsonWriter& w, const domain::CustomValues& values) {
+  w.BeginObject();
+  for (const auto& [key, value] : values) {
+    w.Key(key);  // keys are letters, digits, '_', '-' and '.': nothing to escape
+    std::visit(
+        [&](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::string>) {
+            w.String(v);
+          } else if constexpr (std::is_same_v<T, double>) {
+            w.Number(v);
+          } else if constexpr (std::is_same_v<T, bool>) {
+            w.Bool(v);
+          } else {
+            w.BeginArray();
+            for (const std::string& item : v) w.String(item);
+            w.EndArray();
+          }
+        },
+        value);
+  }
+  w.EndObject();
 }
 
 }  // namespace contactd::api

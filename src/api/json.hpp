@@ -62,4 +62,9 @@ class ObjectReader {
 domain::Input<std::vector<domain::CustomValueInput>> ReadCustomValues(ObjectReader& reader,
                                                                      std::string_view key);
 
+class JsonWriter;
+
+// A contact's custom field values as a JSON object of key -> value (a multi_select's an array).
+void WriteCustomValues(JsonWriter& w, const domain::CustomValues& values);
+
 }  // namespace contactd::api

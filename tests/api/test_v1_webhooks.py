@@ -3,33 +3,13 @@
 every delivery, for changes made on any surface."""
 import json
 import re
-import signal
 
-import pytest
 import requests
 
-from conftest import free_port
-from test_native_webhook_delivery import Server, admin_of, start
-from webhook_receiver import Receiver
+# The native delivery tests' server (webhooks to loopback, fast retries) and receiver fixtures.
+from test_native_webhook_delivery import admin_of, hooks_server, receiver  # noqa: F401
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-
-
-@pytest.fixture(scope="module")
-def hooks_server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("v1hooks") / "hooks.db"
-    port = free_port()
-    proc = start(db, port)
-    yield Server(db, port)
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=30) == 0
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.close()
 
 
 def v1(server, admin, method, path, body=None):

@@ -201,28 +201,6 @@ void WriteDndSettings(JsonWriter& w, const std::vector<domain::DndChannel>& sett
   w.EndObject();
 }
 
-void WriteCustomValues(JsonWriter& w, const domain::CustomValues& values) {
-  w.BeginObject();
-  for (const auto& [key, value] : values) {
-    w.Key(key);  // keys are letters, digits, '_', '-' and '.': nothing to escape
-    std::visit(
-        [&](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, std::string>) {
-            w.String(v);
-          } else if constexpr (std::is_same_v<T, double>) {
-            w.Number(v);
-          } else if constexpr (std::is_same_v<T, bool>) {
-            w.Bool(v);
-          } else {
-            WriteStrings(w, v);
-          }
-        },
-        value);
-  }
-  w.EndObject();
-}
-
 void WriteHotness(JsonWriter& w, const domain::HotnessLevel& level) {
   w.BeginObject();
   w.Key("id").Int(level.id);

@@ -147,34 +147,6 @@ std::optional<std::string> UidOf(const std::unordered_map<std::int64_t, std::str
   return found->second;
 }
 
-void WriteCustomValues(JsonWriter& w, const domain::CustomValues& values) {
-  if (values.empty()) {
-    w.Null();
-    return;
-  }
-  w.BeginObject();
-  for (const auto& [key, value] : values) {
-    w.Key(key);  // keys are letters, digits, '_', '-' and '.': nothing to escape
-    std::visit(
-        [&](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, std::string>) {
-            w.String(v);
-          } else if constexpr (std::is_same_v<T, double>) {
-            w.Number(v);
-          } else if constexpr (std::is_same_v<T, bool>) {
-            w.Bool(v);
-          } else {
-            w.BeginArray();
-            for (const std::string& item : v) w.String(item);
-            w.EndArray();
-          }
-        },
-        value);
-  }
-  w.EndObject();
-}
-
 void WriteAddress(JsonWriter& w, const domain::Contact& contact) {
   if (contact.addresses.empty()) {
     w.Null();
@@ -224,7 +196,11 @@ void WriteContact(JsonWriter& w, const domain::Contact& contact, const Names& na
   w.Key("description").OptionalString(text(TextField::kDescription));
   w.Key("notes").OptionalString(text(TextField::kNotes));
   w.Key("customFields");
-  WriteCustomValues(w, contact.custom_fields);
+  if (contact.custom_fields.empty()) {
+    w.Null();
+  } else {
+    WriteCustomValues(w, contact.custom_fields);
+  }
   w.Key("metadata").BeginObject();
   w.Key("title").OptionalString(text(TextField::kTitle));
   w.Key("department").OptionalString(text(TextField::kDepartment));
