@@ -251,8 +251,7 @@ std::vector<Phone> ApplyTypedPhones(std::vector<Phone> phones,
     auto first = std::find_if(phones.begin(), phones.end(), is_type);
     // The number it shows sent back unchanged: the type's other numbers stay too.
     if (change.phone && first != phones.end() && first->raw == change.phone->raw) continue;
-    auto at = static_cast<std::size_t>(std::find_if(phones.begin(), phones.end(), is_type) -
-                                       phones.begin());
+    auto at = static_cast<std::size_t>(first - phones.begin());
     std::erase_if(phones, is_type);
     if (change.phone) {
       phones.insert(phones.begin() + static_cast<std::ptrdiff_t>(std::min(at, phones.size())),
@@ -653,16 +652,10 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
 }
 
 Result<ContactId> ContactService::FindByUid(const Principal& principal, std::string_view uid) {
-  auto id = store_.FindContactIdByUid(principal.account, uid);
+  // A contact the user does not see is missing, whatever the request does next.
+  auto id = store_.FindContactIdByUid(ScopeOf(principal), uid);
   if (!id) return std::unexpected(id.error());
   if (!*id) return std::unexpected(Error::NotFound("Contact not found"));
-  ContactScope scope = ScopeOf(principal);
-  if (scope.user) {
-    // A contact the user does not see is missing, whatever the request does next.
-    auto seen = store_.FindContact(scope, **id);
-    if (!seen) return std::unexpected(seen.error());
-    if (!*seen) return std::unexpected(Error::NotFound("Contact not found"));
-  }
   return **id;
 }
 

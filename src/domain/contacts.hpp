@@ -87,8 +87,8 @@ class ContactService {
 
   Result<store::Page<Contact>> List(const Principal& principal, const ListQuery& query);
 
-  // The contact of the principal's account with this uid (surfaces that name contacts by UUID);
-  // kNotFound when it has none. Whether the principal sees it is for the use case to check.
+  // The contact with this uid that the principal sees (surfaces that name contacts by UUID);
+  // kNotFound otherwise, whatever the request goes on to do.
   Result<ContactId> FindByUid(const Principal& principal, std::string_view uid);
   // The uids of these contacts and companies of the principal's account, by id.
   Result<store::Uids> UidsOf(const Principal& principal, std::span<const ContactId> contacts,

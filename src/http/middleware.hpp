@@ -29,10 +29,10 @@ std::string RequestIdFor(std::string_view candidate);
 bool IsJsonContentType(std::string_view content_type);
 
 // Everything between reading a request and writing its response: request id, routing,
-// authentication (failures limited per client address), the account's request limits and their
-// headers, content-type check, idempotency keys, the handler, errors to responses (a throwing handler answers 500,
-// never kills the server), and one JSON access-log line. Thread-safe: the router, the account
-// service and the limiter are.
+// authentication (failures limited per client address), the account's request limits (their
+// headers are the response's `rate`), content-type check, idempotency keys, the handler, errors
+// to responses (a throwing handler answers 500, never kills the server), and one JSON access-log
+// line. Thread-safe: the router, the account service and the limiter are.
 class Pipeline final : public RequestHandler {
  public:
   // Writes the access log to the spdlog logger named "access" (the default logger if none).

@@ -313,10 +313,10 @@ class Store {
   virtual domain::Result<std::vector<ReportLink>> ReportingLinks(const domain::ContactScope& scope,
                                                                  std::size_t limit) = 0;
 
-  // The contact or company of the account with this uid (the surfaces that name them by UUID);
-  // nullopt when the account has none. Who may see the contact is for the caller to check.
+  // The contact the scope sees, or the account's company, with this uid (the surfaces that name
+  // them by UUID); nullopt when there is none.
   virtual domain::Result<std::optional<domain::ContactId>> FindContactIdByUid(
-      domain::AccountId account, std::string_view uid) = 0;
+      const domain::ContactScope& scope, std::string_view uid) = 0;
   virtual domain::Result<std::optional<domain::CompanyId>> FindCompanyIdByUid(
       domain::AccountId account, std::string_view uid) = 0;
   // The uids of the account's contacts and companies among these ids (ids it lacks are left out).

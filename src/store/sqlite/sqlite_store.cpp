@@ -1955,11 +1955,13 @@ void UidsByIds(Connection& c, const char* sql, AccountId account, std::span<cons
 
 }  // namespace
 
-Result<std::optional<ContactId>> SqliteStore::FindContactIdByUid(AccountId account,
-                                                                 std::string_view uid) {
+Result<std::optional<ContactId>> SqliteStore::FindContactIdByUid(
+    const domain::ContactScope& scope, std::string_view uid) {
   return Run([&](Connection& c) -> Result<std::optional<ContactId>> {
-    auto id = IdByUid(c, kSelectContactIdByUid, account, uid);
-    return id ? std::optional(ContactId{*id}) : std::nullopt;
+    Transaction transaction(c, Transaction::Mode::kRead);
+    auto id = IdByUid(c, kSelectContactIdByUid, scope.account, uid);
+    if (!id || !Sees(c, scope, ContactId{*id})) return std::nullopt;
+    return ContactId{*id};
   });
 }
 
@@ -1973,6 +1975,7 @@ Result<std::optional<CompanyId>> SqliteStore::FindCompanyIdByUid(AccountId accou
 
 Result<Uids> SqliteStore::UidsOf(AccountId account, std::span<const ContactId> contacts,
                                  std::span<const CompanyId> companies) {
+  if (contacts.empty() && companies.empty()) return Uids{};  // no connection taken
   return Run([&](Connection& c) -> Result<Uids> {
     Uids uids;
     UidsByIds(c, kSelectContactUids, account, contacts, uids.contacts);

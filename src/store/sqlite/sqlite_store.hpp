@@ -84,7 +84,7 @@ class SqliteStore final : public Store {
 
   domain::Result<domain::Company> CreateCompany(const domain::NewCompany& company) override;
   domain::Result<std::optional<domain::ContactId>> FindContactIdByUid(
-      domain::AccountId account, std::string_view uid) override;
+      const domain::ContactScope& scope, std::string_view uid) override;
   domain::Result<std::optional<domain::CompanyId>> FindCompanyIdByUid(
       domain::AccountId account, std::string_view uid) override;
   domain::Result<Uids> UidsOf(domain::AccountId account,
