@@ -192,7 +192,21 @@ struct WritePolicy {
   bool defines_custom_fields = false;
   // Seed 000 fixes a contact's company; seed 003's PUT may move it to another (parentEntityId).
   bool moves_companies = false;
+  // Seed 002 lets a create say when the contact was created and last changed (created_at,
+  // modified_at), for contacts brought from elsewhere.
+  bool writes_timestamps = false;
 };
+
+// A company given by name rather than by id (seed 002's company): the account's company of that
+// name (spelled so, else the same under FoldCase; the oldest first), or a new company with this
+// uid, found or created by the store inside the contact's write.
+struct NamedCompany {
+  std::string name;
+  std::string uid;
+
+  bool operator==(const NamedCompany&) const = default;
+};
+inline constexpr std::size_t kMaxCompanyNameLength = 255;
 
 // Tags: a set per contact, compared case-insensitively (FoldCase), each kept as first spelled.
 inline constexpr std::size_t kMaxTagsPerContact = 100;
@@ -204,6 +218,9 @@ struct Spouse {
   std::optional<std::string> email;
   std::optional<std::string> phone;     // E.164 when it parses, else (lenient policy) as sent
   std::optional<std::string> birthday;  // YYYY-MM-DD
+  // The phone as the client sent it (seed 002 shows it so); none for spouses stored before it
+  // was kept.
+  std::optional<std::string> phone_raw;
 
   bool operator==(const Spouse&) const = default;
 };
@@ -373,10 +390,15 @@ struct ContactInput {
   Input<std::string> contact_type;
   Input<std::vector<std::string>> contact_types;
   Input<std::int64_t> company_id;
+  // The company by name (NamedCompany); null or "" for none. Not with company_id.
+  Input<std::string> company_name;
   Input<bool> is_primary;
   Input<bool> is_connected;
   Input<std::vector<PhoneInput>> phones;
   Input<SpouseInput> spouse;
+  // On updates: `spouse` holds only the members to change (seed 002's flat spouse_* fields); the
+  // others keep their stored values, and a spouse left without any member is removed.
+  bool spouse_members = false;
   Input<bool> dnd;
   Input<std::vector<DndChannelInput>> dnd_settings;
   Input<std::vector<std::string>> tags;
@@ -394,6 +416,10 @@ struct ContactInput {
   Input<std::int64_t> reports_to;  // another contact of the account
   Input<std::int64_t> owner_user_id;     // a user of the account (imports; admins' transfers)
   Input<std::int64_t> assigned_user_id;  // a user of the account
+  // ISO 8601 times a create may set (WritePolicy::writes_timestamps), no later than now;
+  // updated_at no earlier than created_at.
+  Input<std::string> created_at;
+  Input<std::string> updated_at;
   VersionCheck expected;  // updates: the versions the change applies to (If-Match, `version`)
   FieldErrors errors;  // shape errors found while reading: unknown keys, wrong JSON types
 };
@@ -420,9 +446,13 @@ struct NewContact {
   std::optional<std::int64_t> source_id;
   std::optional<std::int64_t> hotness_id;
   std::optional<ContactId> reports_to;  // checked by the store inside the write
+  std::optional<NamedCompany> named_company;  // replaces `company` when set
   bool is_primary = false;
   bool is_connected = false;
   std::int64_t now = 0;
+  // The times the client gave (WritePolicy::writes_timestamps); none: `now`.
+  std::optional<std::int64_t> created_at;
+  std::optional<std::int64_t> updated_at;
 };
 
 // Validated changes to an existing contact: only the engaged members change.
@@ -448,6 +478,9 @@ struct ContactChanges {
   // Another company (null: none): the store refuses one that is not the account's; a primary
   // contact stops being its former company's.
   std::optional<std::optional<CompanyId>> company;
+  // Another company by name: the store finds or creates it, then moves the contact as for
+  // `company` (no change when it is the contact's).
+  std::optional<NamedCompany> named_company;
   std::int64_t now = 0;
 
   bool empty() const {
@@ -456,7 +489,7 @@ struct ContactChanges {
     }
     return !full_name_given && !phones && !spouse && !dnd && !dnd_settings && !tags &&
            !addresses && !custom_fields && !source_id && !hotness_id && !reports_to &&
-           !is_connected && !owner && !assigned && !company;
+           !is_connected && !owner && !assigned && !company && !named_company;
   }
 };
 

@@ -122,6 +122,7 @@ std::optional<Spouse> ValidateSpouse(const Input<SpouseInput>& input, const Writ
   }
   if (auto raw = NestedText(in.phone, "spouse.phone", kMaxTextLength, errors)) {
     spouse.phone = NormalizePhoneText(*raw, "spouse.phone", policy, errors);
+    spouse.phone_raw = std::move(raw);
   }
   if (in.birthday.value) {
     spouse.birthday = ParseDate(Trim(*in.birthday.value));
@@ -233,7 +234,11 @@ std::vector<TypedPhoneChange> SentTypedPhones(const ContactInput& input, const W
       change.phone = NormalizePhone(PhoneInput{*typed.raw.value, typed.type, {}, {}}, typed.field,
                                     phone_errors, policy.phones, policy.default_country);
       if (!change.phone) {
-        errors.Add(typed.field, typed.field + " must be a valid phone number");
+        // The number's own message, naming the field the client sent.
+        std::string message = phone_errors.list().front().message;
+        std::string raw = typed.field + ".raw";
+        if (message.starts_with(raw)) message = typed.field + message.substr(raw.size());
+        errors.Add(typed.field, std::move(message));
         continue;
       }
     }
@@ -344,11 +349,92 @@ std::pair<std::string, std::optional<std::string>> SplitFullName(std::string_vie
   return {std::string(Trim(full.substr(0, space))), std::string(full.substr(space + 1))};
 }
 
+namespace {
+
+// Which members of a spouse a write changes (ContactInput::spouse_members) and their new values.
+struct SpouseChange {
+  std::optional<Spouse> sent;
+  bool name = false;
+  bool email = false;
+  bool phone = false;
+  bool birthday = false;
+};
+
+// The stored spouse with the members `change` sends in place of its own; none when no member is
+// left.
+std::optional<Spouse> MergeSpouse(const std::optional<Spouse>& current,
+                                  const SpouseChange& change) {
+  Spouse merged = current.value_or(Spouse{});
+  Spouse sent = change.sent.value_or(Spouse{});
+  if (change.name) merged.name = std::move(sent.name);
+  if (change.email) merged.email = std::move(sent.email);
+  if (change.phone) {
+    merged.phone = std::move(sent.phone);
+    merged.phone_raw = std::move(sent.phone_raw);
+  }
+  if (change.birthday) merged.birthday = std::move(sent.birthday);
+  if (!merged.name && !merged.email && !merged.phone && !merged.birthday) return std::nullopt;
+  return merged;
+}
+
+// The company a write names by name (ContactInput::company_name): none for null or blank.
+std::optional<std::string> SentCompanyName(const ContactInput& input, FieldErrors& errors) {
+  if (input.company_id.present && input.company_name.present) {
+    errors.Add("company_name", "give company_id or company_name, not both");
+    return std::nullopt;
+  }
+  if (!input.company_name.value) return std::nullopt;
+  std::string name = CleanText("company_name", *input.company_name.value, errors);
+  if (!errors.Has("company_name") && Utf8Length(name) > kMaxCompanyNameLength) {
+    errors.Add("company_name", "company_name must be at most 255 characters");
+  }
+  if (name.empty()) return std::nullopt;
+  return name;
+}
+
+// How far ahead of the server's clock a client's time may be.
+constexpr std::int64_t kClockSkewSeconds = 300;
+
+// created_at and updated_at a create sends (WritePolicy::writes_timestamps).
+void ApplyTimestamps(const ContactInput& input, const WritePolicy& policy, NewContact& contact,
+                     FieldErrors& errors) {
+  std::int64_t now = NowSeconds();
+  auto read = [&](const Input<std::string>& sent,
+                  const std::string& name) -> std::optional<std::int64_t> {
+    if (!sent.present || errors.Has(name)) return std::nullopt;
+    if (!policy.writes_timestamps) {
+      errors.Add(name, name + " is set by the server");
+      return std::nullopt;
+    }
+    if (!sent.value) return std::nullopt;  // null: now
+    auto time = ParseTimestamp(Trim(*sent.value));
+    if (!time || *time < 0) {
+      errors.Add(name, name + " must be an ISO 8601 date or date-time after 1970, such as "
+                              "2016-07-01T12:12:11Z");
+      return std::nullopt;
+    }
+    if (*time > now + kClockSkewSeconds) {
+      errors.Add(name, name + " must not be in the future");
+      return std::nullopt;
+    }
+    return time;
+  };
+  contact.created_at = read(input.created_at, "created_at");
+  contact.updated_at = read(input.updated_at, "updated_at");
+  if (contact.updated_at && *contact.updated_at < contact.created_at.value_or(now)) {
+    errors.Add("updated_at", "updated_at must not be before created_at");
+  }
+}
+
+}  // namespace
+
 NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& policy,
                               FieldErrors& errors) {
   NewContact contact;
   contact.contact_types = ContactTypes(input, policy, errors);
   if (input.company_id.value) contact.company = CompanyId{*input.company_id.value};
+  if (auto name = SentCompanyName(input, errors)) contact.named_company = NamedCompany{*name, ""};
+  ApplyTimestamps(input, policy, contact, errors);
   TextChanges text;
   ApplyText(input, errors, text);
   auto sent_addresses = SentAddresses(input, policy, errors);
@@ -472,7 +558,9 @@ Result<NewContact> ContactService::PrepareNew(const Principal& principal, Contac
     return std::unexpected(users.error());
   }
   NewContact contact = ValidateNewContact(input, policy, errors);
-  if (!contact.company) {
+  if (contact.named_company) {
+    contact.named_company->uid = NewUuidV4();
+  } else if (!contact.company) {
     if (policy.requires_type_and_company) errors.Add("company_id", "company_id is required");
   } else {
     auto company = store_.FindCompany(principal.account, *contact.company);
@@ -602,13 +690,21 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
     return std::unexpected(allowed.error());
   }
   if (query.deleted) return ListDeleted(principal, query);
-  bool has_phone = std::any_of(query.filters.begin(), query.filters.end(), [](const Filter& f) {
-    return f.field->kind == FieldKind::kPhone;
+  // Every condition, top-level and in $or branches.
+  std::vector<std::vector<Filter>*> groups;
+  ListQuery normalized = query;
+  groups.push_back(&normalized.filters);
+  for (std::vector<Filter>& branch : normalized.any_of) groups.push_back(&branch);
+  auto has = [&](auto predicate) {
+    return std::any_of(groups.begin(), groups.end(), [&](const std::vector<Filter>* filters) {
+      return std::any_of(filters->begin(), filters->end(), predicate);
+    });
+  };
+  bool has_phone = has([](const Filter& f) {
+    return f.field->kind == FieldKind::kPhone || f.field->kind == FieldKind::kTypedPhone;
   });
   bool number_search = query.search && !query.search->any_of.empty();
-  bool has_custom = std::any_of(query.filters.begin(), query.filters.end(), [](const Filter& f) {
-    return f.field->kind == FieldKind::kCustom;
-  });
+  bool has_custom = has([](const Filter& f) { return f.field->kind == FieldKind::kCustom; });
   if (!has_phone && !number_search && !has_custom) {
     return store_.ListContacts(ScopeOf(principal), query);
   }
@@ -617,12 +713,13 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
   if (auto settings = SettingsFor(principal, policy); !settings) {
     return std::unexpected(settings.error());
   }
-  ListQuery normalized = query;
   if (has_custom) {
     auto fields = store_.ListCustomFields(principal.account);
     if (!fields) return std::unexpected(fields.error());
-    auto resolved = ResolveCustomFilters(normalized.filters, *fields, policy.default_country);
-    if (!resolved) return std::unexpected(resolved.error());
+    for (std::vector<Filter>* filters : groups) {
+      auto resolved = ResolveCustomFilters(*filters, *fields, policy.default_country);
+      if (!resolved) return std::unexpected(resolved.error());
+    }
   }
   if (number_search) {
     auto search = ParseSearch(query.search->text, CountryCallingCode(policy.default_country));
@@ -630,16 +727,29 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
     normalized.search = std::move(*search);
   }
   FieldErrors errors;
-  for (Filter& filter : normalized.filters) {
-    if (filter.field->kind != FieldKind::kPhone) continue;
-    for (FilterValue& value : filter.values) {
-      FieldErrors phone_errors;
-      auto phone = NormalizePhone({std::get<std::string>(value), {}, {}, {}}, "phone",
-                                  phone_errors, PhonePolicy::kStrict, policy.default_country);
-      if (!phone) {
-        errors.Add("phone", "phone must be a phone number: " + std::get<std::string>(value));
-      } else {
-        value = phone->e164;
+  for (std::vector<Filter>* filters : groups) {
+    for (Filter& filter : *filters) {
+      if (filter.field->kind == FieldKind::kTypedPhone) {
+        // One number as it is kept: E.164 where it parses, else its text (seed 002's free text).
+        for (FilterValue& value : filter.values) {
+          const std::string& text = std::get<std::string>(value);
+          FieldErrors ignored;
+          auto phone = NormalizePhone({text, {}, {}, {}}, "phone", ignored, PhonePolicy::kStrict,
+                                      policy.default_country);
+          value = phone ? phone->e164 : FoldCase(text);
+        }
+        continue;
+      }
+      if (filter.field->kind != FieldKind::kPhone) continue;
+      for (FilterValue& value : filter.values) {
+        FieldErrors phone_errors;
+        auto phone = NormalizePhone({std::get<std::string>(value), {}, {}, {}}, "phone",
+                                    phone_errors, PhonePolicy::kStrict, policy.default_country);
+        if (!phone) {
+          errors.Add("phone", "phone must be a phone number: " + std::get<std::string>(value));
+        } else {
+          value = phone->e164;
+        }
       }
     }
   }
@@ -677,15 +787,41 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
     company_sent = input.company_id.value ? std::optional(CompanyId{*input.company_id.value})
                                           : std::nullopt;
   }
+  std::optional<NamedCompany> named_company;
+  if (input.company_name.present) {
+    if (auto name = SentCompanyName(input, errors)) {
+      named_company = NamedCompany{std::move(*name), NewUuidV4()};
+      if (!policy.moves_companies) errors.Add("company_name", "company_name is not updatable");
+    } else if (!errors.Has("company_name")) {
+      company_sent = std::optional<CompanyId>();  // none
+    }
+  }
   if (input.is_primary.present) errors.Add("is_primary", "is_primary is not updatable");
+  for (const auto& [sent, name] : {std::pair{&input.created_at, "created_at"},
+                                   std::pair{&input.updated_at, "updated_at"}}) {
+    if (sent->present) {
+      errors.Add(name, std::string(name) + " can be set only when the contact is created");
+    }
+  }
 
   ContactChanges changes;
+  changes.named_company = std::move(named_company);
   ApplyText(input, errors, changes.text);
   auto sent_addresses = SentAddresses(input, policy, errors);
   auto first_address = SentFirstAddress(input, policy, errors);
   if (input.phones.present) changes.phones = NormalizePhones(input.phones, errors, policy);
   auto typed_phones = SentTypedPhones(input, policy, errors);
-  if (input.spouse.present) changes.spouse = ValidateSpouse(input.spouse, policy, errors);
+  std::optional<SpouseChange> spouse_change;
+  if (input.spouse.present) {
+    std::optional<Spouse> spouse = ValidateSpouse(input.spouse, policy, errors);
+    if (input.spouse_members && input.spouse.value) {
+      const SpouseInput& sent = *input.spouse.value;
+      spouse_change = SpouseChange{std::move(spouse), sent.name.present, sent.email.present,
+                                   sent.phone.present, sent.birthday.present};
+    } else {
+      changes.spouse = std::move(spouse);
+    }
+  }
   if (input.dnd.present) changes.dnd = RequireBool(input.dnd, "dnd", errors);
   if (input.dnd_settings.present) {
     changes.dnd_settings = ValidateDndSettings(input.dnd_settings, errors);
@@ -723,8 +859,9 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
   bool last_sent = input.text[kLast].present;
   return [changes = std::move(changes), sent_addresses = std::move(sent_addresses),
           first_address = std::move(first_address), typed_phones = std::move(typed_phones),
-          company_sent, moves_companies = policy.moves_companies, first_sent,
-          last_sent, clear_custom, custom_changes = std::move(custom_changes),
+          spouse_change = std::move(spouse_change), company_sent,
+          moves_companies = policy.moves_companies, first_sent, last_sent, clear_custom,
+          custom_changes = std::move(custom_changes),
           expected = std::move(input.expected)](const Contact& current) -> Result<ContactChanges> {
     if (auto fresh = expected.Check(current.version, "contact"); !fresh) {
       return std::unexpected(fresh.error());
@@ -742,6 +879,10 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
     } else if (!custom_changes.empty()) {
       CustomValues next = ApplyCustomValues(current.custom_fields, custom_changes);
       if (next != current.custom_fields) planned.custom_fields = std::move(next);
+    }
+    if (spouse_change) {
+      std::optional<Spouse> spouse = MergeSpouse(current.spouse, *spouse_change);
+      if (spouse != current.spouse) planned.spouse = std::move(spouse);
     }
     if (!typed_phones.empty()) {
       auto phones = ApplyTypedPhones(current.phones, typed_phones);

@@ -8,6 +8,7 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include "domain/text.hpp"
+#include "domain/validation.hpp"
 
 namespace contactd::domain {
 namespace {
@@ -16,6 +17,8 @@ using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
 constexpr std::size_t kMaxRawLength = 64;
+// Free text kept as sent (seed 002's mobile_phone takes 255 characters).
+constexpr std::size_t kMaxFreeTextLength = 255;
 constexpr std::size_t kMaxExtensionLength = 16;
 
 const PhoneNumberUtil& Util() {
@@ -64,8 +67,11 @@ std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& 
       ok = false;
     }
   }
-  if (input.raw.size() > kMaxRawLength) {
-    errors.Add(field + ".raw", field + ".raw must be at most 64 characters");
+  if (policy == PhonePolicy::kKeepUnparsed ? Utf8Length(input.raw) > kMaxFreeTextLength
+                                            : input.raw.size() > kMaxRawLength) {
+    std::size_t limit = policy == PhonePolicy::kKeepUnparsed ? kMaxFreeTextLength : kMaxRawLength;
+    errors.Add(field + ".raw", field + ".raw must be at most " + std::to_string(limit) +
+                                   " characters");
     return std::nullopt;
   }
   if (!ok) return std::nullopt;

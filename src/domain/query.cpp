@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <map>
 
 #include "domain/contact.hpp"
 #include "domain/cursor.hpp"
@@ -14,7 +15,7 @@
 namespace contactd::domain {
 namespace {
 
-constexpr std::array<QueryField, 38> kContactFields = {{
+constexpr std::array<QueryField, 49> kContactFields = {{
     {"id", FieldKind::kInteger},
     {"contact_type", FieldKind::kTypeSet},
     {"contact_types", FieldKind::kTypeSet},
@@ -53,6 +54,19 @@ constexpr std::array<QueryField, 38> kContactFields = {{
     {"owner_account_id", FieldKind::kInteger},
     {"created_at", FieldKind::kTimestamp},
     {"updated_at", FieldKind::kTimestamp},
+    // Fields of seed 002's flat contact: its company's name, its spouse's fields, and the first
+    // number of each type.
+    {"company_name", FieldKind::kText},
+    {"spouse_name", FieldKind::kText},
+    {"spouse_email", FieldKind::kText},
+    {"spouse_phone", FieldKind::kTypedPhone},
+    {"spouse_birthday", FieldKind::kCanonical},
+    {"mobile_phone", FieldKind::kTypedPhone},
+    {"home_phone", FieldKind::kTypedPhone},
+    {"office_phone", FieldKind::kTypedPhone},
+    {"work_phone", FieldKind::kTypedPhone},
+    {"main_phone", FieldKind::kTypedPhone},
+    {"fax", FieldKind::kTypedPhone},
 }};
 
 // is_connected is also sortable, though it filters through its own parameter.
@@ -88,6 +102,13 @@ std::optional<std::int64_t> ParseInt(std::string_view text) {
   return value;
 }
 
+// The text field whose rule a kCanonical field's values follow: its own, or for the spouse's
+// birthday, the contact's.
+TextField CanonicalRule(const QueryField& field) {
+  if (field.name == "spouse_birthday") return TextField::kBirthday;
+  return *FindTextField(field.name);
+}
+
 std::optional<FilterValue> ParseValue(const QueryField& field, std::string_view text) {
   switch (field.kind) {
     case FieldKind::kText:
@@ -95,7 +116,7 @@ std::optional<FilterValue> ParseValue(const QueryField& field, std::string_view 
     case FieldKind::kCanonical: {
       // The value a write would have stored for it, or no value when a write would refuse it.
       FieldErrors errors;
-      std::string canonical = ValidateText(*FindTextField(field.name), text, errors);
+      std::string canonical = ValidateText(CanonicalRule(field), text, errors);
       if (!errors.empty()) return std::nullopt;
       return FilterValue{std::move(canonical)};
     }
@@ -105,6 +126,7 @@ std::optional<FilterValue> ParseValue(const QueryField& field, std::string_view 
       return FilterValue{TagKey(Trim(text))};
     case FieldKind::kPhone:
     case FieldKind::kCustom:
+    case FieldKind::kTypedPhone:
       return FilterValue{std::string(Trim(text))};
     case FieldKind::kInteger:
       if (auto value = ParseInt(text)) return FilterValue{*value};
@@ -127,6 +149,7 @@ std::string_view KindDescription(FieldKind kind) {
     case FieldKind::kTagSet:
     case FieldKind::kPhone:
     case FieldKind::kCustom:
+    case FieldKind::kTypedPhone:
       return "a string";
     case FieldKind::kInteger:
       return "an integer";
@@ -209,7 +232,7 @@ void ParseSort(const std::string& value, ListQuery& query, FieldErrors& errors) 
       errors.Add("sort", "sort: unknown field '" + std::string(key) + "'");
       continue;
     }
-    if (field->kind == FieldKind::kTagSet || field->kind == FieldKind::kPhone) {
+    if (field->kind == FieldKind::kPhone) {
       errors.Add("sort", "sort: " + std::string(key) + " cannot be sorted on");
       continue;
     }
@@ -239,24 +262,25 @@ void ParseFields(const std::string& value, std::span<const std::string_view> out
   }
 }
 
-void ParseFilter(const std::string& key, const std::string& value, ListQuery& query,
-                 FieldErrors& errors) {
-  std::string_view name = key;
+// Adds the condition `name[op_text]=value` to `filters` (op_text empty: equality); `several`
+// says the key carried an index after the operator, as qs writes array members. `key` names the
+// parameter in errors; `terms` counts the conditions of the whole query.
+void AddCondition(const std::string& key, std::string_view name, std::string_view op_text,
+                  bool several, const std::string& value, std::vector<Filter>& filters,
+                  std::size_t& terms, FieldErrors& errors) {
   FilterOp op = FilterOp::kEq;
-  if (std::size_t bracket = name.find('['); bracket != std::string_view::npos) {
-    std::string_view op_text = name.substr(bracket);
-    name = name.substr(0, bracket);
-    if (op_text.size() < 3 || op_text.back() != ']') {
-      errors.Add(key, "malformed filter parameter '" + key + "'");
-      return;
-    }
-    auto parsed = ParseOp(op_text.substr(1, op_text.size() - 2));
+  if (!op_text.empty()) {
+    auto parsed = ParseOp(op_text);
     if (!parsed) {
       errors.Add(key, "unknown filter operator in '" + key +
                           "'; use $ne, $in, $nin, $all, $lt, $lte, $gt or $gte");
       return;
     }
     op = *parsed;
+  }
+  if (several && op != FilterOp::kIn && op != FilterOp::kNin && op != FilterOp::kAll) {
+    errors.Add(key, "only $in, $nin and $all take several values; '" + key + "' has an index");
+    return;
   }
   const QueryField* field = FindField(name);
   std::string_view custom_key;
@@ -288,7 +312,7 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
     if (field->kind == FieldKind::kCanonical) {
       // The write path's message says what a valid value is ("status must be active, ...").
       FieldErrors rule;
-      ValidateText(*FindTextField(field->name), value, rule);
+      ValidateText(CanonicalRule(*field), value, rule);
       errors.Add(key, key + ": " + rule.list().front().message);
       return;
     }
@@ -297,7 +321,7 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
   }
   if (op == FilterOp::kIn || op == FilterOp::kNin || op == FilterOp::kAll) {
     // Repeated $in / $nin / $all parameters of one field add values to one condition.
-    for (Filter& filter : query.filters) {
+    for (Filter& filter : filters) {
       if (filter.field == field && filter.op == op && filter.custom_key == custom_key) {
         if (filter.values.size() >= kMaxInValues) {
           errors.Add(key, key + " takes at most 100 values");
@@ -308,17 +332,66 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
       }
     }
   }
-  if (query.filters.size() >= kMaxFilterTerms) {
+  if (terms >= kMaxFilterTerms) {
     errors.Add(key, "a list takes at most " + std::to_string(kMaxFilterTerms) +
                         " filter conditions; '" + key + "' is one too many");
     return;
   }
-  query.filters.push_back({field, op, {std::move(*parsed_value)}, std::string(custom_key), 0});
+  ++terms;
+  filters.push_back({field, op, {std::move(*parsed_value)}, std::string(custom_key), 0});
+}
+
+// The branches of $or being read, by their index.
+using OrBranches = std::map<std::int64_t, std::vector<Filter>>;
+
+// A filter parameter: `field`, `field[$op]`, `field[$op][N]` or `field[$op][]`, each also
+// inside `$or[N][...]`.
+void ParseFilter(const std::string& key, const std::string& value, ListQuery& query,
+                 OrBranches& branches, std::size_t& terms, FieldErrors& errors) {
+  auto parts = SplitBracketKey(key);
+  std::span<const std::string_view> rest;
+  if (parts) rest = *parts;
+  std::vector<Filter>* filters = &query.filters;
+  if (!rest.empty() && rest.front() == "$or") {
+    auto branch = rest.size() > 2 ? ParseInt(rest[1]) : std::nullopt;
+    if (!branch || *branch < 0 || *branch >= static_cast<std::int64_t>(kMaxOrBranches)) {
+      errors.Add(key, "'" + key + "': $or takes at most " + std::to_string(kMaxOrBranches) +
+                          " branches, $or[0][field] to $or[" +
+                          std::to_string(kMaxOrBranches - 1) + "][field]");
+      return;
+    }
+    filters = &branches[*branch];
+    rest = rest.subspan(2);
+  }
+  bool malformed = rest.empty() || rest.size() > 3 || (rest.size() > 1 && rest[1].empty()) ||
+                   (rest.size() == 3 && !rest[2].empty() && !ParseInt(rest[2]));
+  if (malformed) {
+    errors.Add(key, "malformed filter parameter '" + key + "'");
+    return;
+  }
+  AddCondition(key, rest[0], rest.size() > 1 ? rest[1] : std::string_view(), rest.size() == 3,
+               value, *filters, terms, errors);
 }
 
 }  // namespace
 
 std::span<const QueryField> ContactQueryFields() { return kContactFields; }
+
+std::optional<std::vector<std::string_view>> SplitBracketKey(std::string_view key) {
+  std::size_t bracket = key.find('[');
+  std::vector<std::string_view> parts{key.substr(0, bracket)};
+  if (parts.front().find(']') != std::string_view::npos) return std::nullopt;
+  while (bracket != std::string_view::npos && bracket < key.size()) {
+    if (key[bracket] != '[') return std::nullopt;
+    std::size_t close = key.find(']', bracket);
+    if (close == std::string_view::npos) return std::nullopt;
+    std::string_view part = key.substr(bracket + 1, close - bracket - 1);
+    if (part.find('[') != std::string_view::npos) return std::nullopt;
+    parts.push_back(part);
+    bracket = close + 1;
+  }
+  return parts;
+}
 
 Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorCodec& cursors,
                                         std::span<const std::string_view> output_fields) {
@@ -328,6 +401,8 @@ Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorC
   bool has_offset = false;
   bool has_sort = false;
   bool has_connected = false;
+  OrBranches branches;
+  std::size_t terms = 0;
   for (const auto& [key, value] : params) {
     if (ParsePagingParam(key, value, &cursors, query, errors, has_cursor, has_offset)) continue;
     if (key == "search") {
@@ -361,9 +436,10 @@ Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorC
         errors.Add("is_connected", "is_connected must be true, false or all");
       }
     } else {
-      ParseFilter(key, value, query, errors);
+      ParseFilter(key, value, query, branches, terms, errors);
     }
   }
+  for (auto& [index, branch] : branches) query.any_of.push_back(std::move(branch));
   if (has_cursor && has_sort) {
     return std::unexpected(Error::BadRequest(std::string(kCursorWithSortMessage),
                                              {{"cursor", std::string(kCursorWithSortMessage)}}));
@@ -372,7 +448,8 @@ Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorC
     errors.Add("offset", "cursor and offset cannot be combined");
   }
   if (query.deleted &&
-      (!query.filters.empty() || has_sort || has_offset || has_connected || query.search)) {
+      (!query.filters.empty() || !query.any_of.empty() || has_sort || has_offset ||
+       has_connected || query.search)) {
     errors.Add("deleted", "a list of deleted contacts takes only limit, cursor and fields");
   }
   if (!errors.empty()) {

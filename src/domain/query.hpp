@@ -26,8 +26,11 @@ class CursorCodec;
 // reads into E.164 with the account's default country; equality and $in mean "has any of".
 // kCustom is a custom field (`custom_fields.<key>`): values are kept as sent until the contact
 // service resolves them against the account's definitions (ResolveCustomFilters).
+// kTypedPhone is one number of a contact (its first of one type, the spouse's): it compares as
+// its E.164 form where it parsed and as its folded text where it did not; the contact service
+// puts values in the same form.
 enum class FieldKind {
-  kText, kCanonical, kInteger, kBool, kTimestamp, kTypeSet, kTagSet, kPhone, kCustom,
+  kText, kCanonical, kInteger, kBool, kTimestamp, kTypeSet, kTagSet, kPhone, kCustom, kTypedPhone,
 };
 
 // A field that list queries may filter and sort on.
@@ -69,11 +72,14 @@ inline constexpr std::size_t kMaxInValues = 100;
 // Bounds on one list request, so that its cost stays small whatever it asks for (and no query
 // reaches a limit of the database: expression depth, ORDER BY terms, bound parameters).
 inline constexpr std::size_t kMaxSortKeys = 5;
-inline constexpr std::size_t kMaxFilterTerms = 20;
+inline constexpr std::size_t kMaxFilterTerms = 20;  // conditions, with those of $or branches
+inline constexpr std::size_t kMaxOrBranches = 10;
 
 // A list request: what to match, in which order, which page.
 struct ListQuery {
   std::vector<Filter> filters;
+  // $or: when not empty, one of these branches must hold too, each branch all of its filters.
+  std::vector<std::vector<Filter>> any_of;
   std::vector<SortKey> sort;                 // empty: by id, keyset pagination
   Connected connected = Connected::kOnlyConnected;
   int limit = kDefaultPageSize;
@@ -86,13 +92,19 @@ struct ListQuery {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
+// The parts of a query parameter's key in the bracket form of the `qs` library: "a[b][]" is
+// {"a", "b", ""}, "a" is {"a"}. nullopt when the brackets are unbalanced or text follows one.
+std::optional<std::vector<std::string_view>> SplitBracketKey(std::string_view key);
+
 // The message the native API gives when a cursor and a sort are combined.
 inline constexpr std::string_view kCursorWithSortMessage =
     "cursor and sort cannot be combined; use offset pagination when sorting";
 
 // Parses list parameters (decoded key/value pairs, in order) of a contact list:
 // limit, cursor, offset, fields, sort, is_connected, deleted, search, and filters `field=v` /
-// `field[$op]=v` (`custom_fields.<key>=v` for custom fields).
+// `field[$op]=v` (`custom_fields.<key>=v` for custom fields). The values of $in, $nin and $all
+// may repeat the key or carry an index as the `qs` library writes them (`field[$in][0]=v`,
+// `field[$in][]=v`); `$or[N][field]...=v` adds a condition to branch N of ListQuery::any_of.
 // `output_fields` are the names `fields` may select. Returns kBadRequest naming every bad
 // parameter.
 Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorCodec& cursors,

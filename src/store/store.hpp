@@ -66,6 +66,7 @@ struct ReportLink {
 struct Uids {
   std::unordered_map<std::int64_t, std::string> contacts;
   std::unordered_map<std::int64_t, std::string> companies;
+  std::unordered_map<std::int64_t, std::string> company_names;  // read with their uids
 };
 
 struct ShareResult {

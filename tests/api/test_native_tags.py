@@ -57,8 +57,13 @@ def test_filters_has_any_none_and_all(tagged):
     assert ids(r) == [c["b"]["id"]] and r.json()["pagination"]["total"] == 1
     assert_error(tenant.viewer.get("/contacts", params={"tags[$lt]": "x"}), 400, "bad_request",
                  ["tags[$lt]"])
-    assert_error(tenant.viewer.get("/contacts", params={"sort": "tags"}), 400, "bad_request",
-                 ["sort"])
+    # Sorting orders by the tags as one text (seed 002's tags string), contacts without first.
+    r = tenant.viewer.get("/contacts", params={"sort": "tags"})
+    assert r.status_code == 200, r.text
+    order = [x["tags"] for x in r.json()["data"]]
+    assert order == [[], ["Buyer", "VIP"], ["lead"], ["vip", "lead"]]
+    r = tenant.viewer.get("/contacts", params={"sort": "-tags"})
+    assert [x["tags"] for x in r.json()["data"]][0] == ["vip", "lead"]
     assert_error(tenant.viewer.get("/contacts", params={"city[$all]": "x"}), 400, "bad_request",
                  ["city[$all]"])
 

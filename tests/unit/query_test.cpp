@@ -166,5 +166,78 @@ TEST_F(QueryTest, ContactTypeFiltersMatchTypeBitsWithSetOperatorsOnly) {
             "contact_type[$gt]");
 }
 
+TEST(SplitBracketKeyTest, SplitsQsKeysAndRefusesBrokenBrackets) {
+  using Parts = std::vector<std::string_view>;
+  EXPECT_EQ(SplitBracketKey("last_name"), Parts{"last_name"});
+  EXPECT_EQ(SplitBracketKey("last_name[$in][0]"), (Parts{"last_name", "$in", "0"}));
+  EXPECT_EQ(SplitBracketKey("last_name[$in][]"), (Parts{"last_name", "$in", ""}));
+  EXPECT_EQ(SplitBracketKey("$or[1][first_name][$ne]"),
+            (Parts{"$or", "1", "first_name", "$ne"}));
+  for (const char* bad : {"a[b", "a]b", "a[b]c", "a[[b]]", "a[b]]"}) {
+    EXPECT_FALSE(SplitBracketKey(bad).has_value()) << bad;
+  }
+}
+
+TEST_F(QueryTest, QsEncodingsOfInMeanTheSame) {
+  for (QueryParams params : {QueryParams{{"state[$in]", "NY"}, {"state[$in]", "CA"}},
+                             QueryParams{{"state[$in][0]", "NY"}, {"state[$in][1]", "CA"}},
+                             QueryParams{{"state[$in][]", "NY"}, {"state[$in][]", "CA"}}}) {
+    auto query = Parse(params);
+    ASSERT_TRUE(query.has_value()) << query.error().message;
+    ASSERT_EQ(query->filters.size(), 1u);
+    EXPECT_EQ(query->filters[0].op, FilterOp::kIn);
+    EXPECT_EQ(query->filters[0].values,
+              (std::vector<FilterValue>{std::string("ny"), std::string("ca")}));
+  }
+  // An index only follows the operators that take several values.
+  EXPECT_EQ(Parse({{"state[$ne][0]", "NY"}}).error().fields.front().field, "state[$ne][0]");
+  EXPECT_EQ(Parse({{"state[$in][x]", "NY"}}).error().fields.front().field, "state[$in][x]");
+  EXPECT_EQ(Parse({{"state[]", "NY"}}).error().fields.front().field, "state[]");
+}
+
+TEST_F(QueryTest, OrBranchesHoldTheirOwnConditions) {
+  auto query = Parse({{"$or[0][last_name]", "Gates"},
+                      {"$or[1][first_name][$ne]", "Steve"},
+                      {"$or[1][state][$in][]", "NY"},
+                      {"$or[1][state][$in][]", "CA"},
+                      {"city", "Austin"}});
+  ASSERT_TRUE(query.has_value()) << query.error().message;
+  ASSERT_EQ(query->filters.size(), 1u);
+  EXPECT_EQ(query->filters[0].field->name, "city");
+  ASSERT_EQ(query->any_of.size(), 2u);
+  ASSERT_EQ(query->any_of[0].size(), 1u);
+  EXPECT_EQ(query->any_of[0][0].field->name, "last_name");
+  ASSERT_EQ(query->any_of[1].size(), 2u);
+  EXPECT_EQ(query->any_of[1][0].op, FilterOp::kNe);
+  EXPECT_EQ(query->any_of[1][1].values.size(), 2u);
+  // Branches are numbered 0 to 9; each needs a field; all conditions count against the bound.
+  for (const char* bad : {"$or[10][last_name]", "$or[x][last_name]", "$or[0]", "$or"}) {
+    auto refused = Parse({{bad, "x"}});
+    ASSERT_FALSE(refused.has_value()) << bad;
+    EXPECT_EQ(refused.error().fields.front().field, bad);
+  }
+  QueryParams many(kMaxFilterTerms, {"id", "1"});
+  many.emplace_back("$or[0][id]", "2");
+  EXPECT_EQ(Parse(many).error().fields.front().field, "$or[0][id]");
+}
+
+TEST_F(QueryTest, SeedTwoFieldsFilterAndSort) {
+  auto query = Parse({{"company_name", "Microsoft"},
+                      {"spouse_birthday[$gte]", "08/15/1964"},
+                      {"mobile_phone", "1 (604) 555-4572"},
+                      {"sort", "-tags,fax,spouse_name"}});
+  ASSERT_TRUE(query.has_value()) << query.error().message;
+  EXPECT_EQ(std::get<std::string>(query->filters[0].values[0]), "microsoft");
+  // A date reads as the write path stores it.
+  EXPECT_EQ(std::get<std::string>(query->filters[1].values[0]), "1964-08-15");
+  EXPECT_EQ(query->filters[2].field->kind, FieldKind::kTypedPhone);
+  ASSERT_EQ(query->sort.size(), 3u);
+  EXPECT_TRUE(query->sort[0].descending);
+  EXPECT_EQ(query->sort[0].field->name, "tags");
+  EXPECT_EQ(Parse({{"spouse_birthday", "someday"}}).error().fields.front().field,
+            "spouse_birthday");
+  EXPECT_EQ(Parse({{"sort", "phone"}}).error().fields.front().field, "sort");
+}
+
 }  // namespace
 }  // namespace contactd::domain

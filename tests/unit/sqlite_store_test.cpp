@@ -274,7 +274,8 @@ TEST_F(SqliteStoreTest, UpdatePlanSeesTheStoredContactAndItsErrorWritesNothing) 
 TEST_F(SqliteStoreTest, NestedFieldsRoundTrip) {
   auto contact = Contact(a_, company_a_, "Chen");
   domain::ContactChanges changes;
-  changes.spouse = domain::Spouse{"Melinda", std::nullopt, "+16045551124", "1964-08-15"};
+  changes.spouse = domain::Spouse{"Melinda", std::nullopt, "+16045551124", "1964-08-15",
+                                  "1 (604) 555-1124"};
   changes.dnd = true;
   changes.dnd_settings = std::vector<domain::DndChannel>{
       {"email", "active", std::nullopt, std::nullopt}, {"sms", "permanent", "STOP", "101"}};

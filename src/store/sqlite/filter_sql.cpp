@@ -1,5 +1,8 @@
 #include "store/sqlite/filter_sql.hpp"
 
+#include <array>
+#include <utility>
+
 #include "domain/contact.hpp"
 
 namespace contactd::store::sqlite {
@@ -10,11 +13,40 @@ bool HasKeyColumn(std::string_view name) {
   return field && static_cast<std::size_t>(*field) < kKeyedTextFields;
 }
 
+// The SQL of a number of one type in the phones column: E.164 where it parsed, else as sent.
+#define CONTACTD_PHONE_OF_TYPE(type)                                                             \
+  "contactd_fold((SELECT coalesce(nullif(json_extract(phone.value, '$.e164'), ''), "            \
+  "json_extract(phone.value, '$.raw')) FROM json_each(contacts.phones) AS phone "               \
+  "WHERE json_extract(phone.value, '$.type') = '" type "' LIMIT 1))"
+
+// Fields kept inside another column or table (seed 002's flat view of them): the expression
+// they filter and sort on, in the form the contact service puts their values in. They are
+// computed per row, unindexed, as the unkeyed text fields are.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 11> kDerivedColumns = {{
+    {"company_name",
+     "contactd_fold((SELECT name FROM companies WHERE companies.id = contacts.company_id))"},
+    {"spouse_name", "contactd_fold(json_extract(contacts.spouse, '$.name'))"},
+    {"spouse_email", "contactd_fold(json_extract(contacts.spouse, '$.email'))"},
+    {"spouse_phone", "contactd_fold(json_extract(contacts.spouse, '$.phone'))"},
+    {"spouse_birthday", "json_extract(contacts.spouse, '$.birthday')"},
+    {"mobile_phone", CONTACTD_PHONE_OF_TYPE("mobile")},
+    {"home_phone", CONTACTD_PHONE_OF_TYPE("home")},
+    {"office_phone", CONTACTD_PHONE_OF_TYPE("office")},
+    {"work_phone", CONTACTD_PHONE_OF_TYPE("work")},
+    {"main_phone", CONTACTD_PHONE_OF_TYPE("main")},
+    {"fax", CONTACTD_PHONE_OF_TYPE("fax")},
+}};
+#undef CONTACTD_PHONE_OF_TYPE
+
 // The column (or expression) a field filters and sorts on: the API's field name, but for the
 // account, the case-folded key of a text field (see domain::FoldCase; an indexed <name>_key column
-// where the schema keeps one) and the bit mask of a set of types.
+// where the schema keeps one), the bit mask of a set of types, and the expressions of
+// kDerivedColumns.
 std::string Column(const domain::QueryField& field, bool for_filter) {
   if (field.name == "owner_account_id") return "account_id";
+  for (const auto& [name, sql] : kDerivedColumns) {
+    if (name == field.name) return std::string(sql);
+  }
   switch (field.kind) {
     case domain::FieldKind::kText:
       if (HasKeyColumn(field.name)) return std::string(field.name) + "_key";
@@ -22,6 +54,9 @@ std::string Column(const domain::QueryField& field, bool for_filter) {
     case domain::FieldKind::kTypeSet:
       // Sorting a set orders by its first member, the legacy contact_type.
       return for_filter ? "contact_type_mask" : "contact_type";
+    case domain::FieldKind::kTagSet:
+      // Sorted as seed 002 shows tags, one string (filters go through contact_tags).
+      return "nullif(contactd_fold(tags), '[]')";
     default:
       return std::string(field.name);
   }
@@ -156,6 +191,66 @@ void AppendSearchCondition(ListSql& sql, std::int64_t account_id,
   }
 }
 
+// Appends the condition of one filter to sql.where, its values to sql.params.
+void AppendFilter(ListSql& sql, const domain::Filter& filter, std::int64_t account_id,
+                  bool per_row) {
+  // Multi-valued fields, through their lookup tables (phone values are E.164 numbers: the
+  // contact service normalized them).
+  if (filter.field->kind == domain::FieldKind::kTagSet) {
+    AppendLookupCondition(
+        sql, "SELECT contact_id FROM contact_tags WHERE account_id = ? AND tag_key",
+        {account_id}, filter, per_row);
+    return;
+  }
+  if (filter.field->kind == domain::FieldKind::kCustom) {
+    AppendLookupCondition(sql,
+                          "SELECT contact_id FROM contact_field_values WHERE account_id = ? "
+                          "AND field_id = ? AND value",
+                          {account_id, filter.custom_field_id}, filter, per_row);
+    return;
+  }
+  if (filter.field->kind == domain::FieldKind::kPhone) {
+    AppendLookupCondition(
+        sql, "SELECT contact_id FROM contact_phones WHERE account_id = ? AND e164",
+        {account_id}, filter, per_row);
+    return;
+  }
+  if (filter.field->kind == domain::FieldKind::kTypeSet) {
+    std::int64_t bits = 0;
+    for (const domain::FilterValue& value : filter.values) bits |= std::get<std::int64_t>(value);
+    bool none = filter.op == domain::FilterOp::kNe || filter.op == domain::FilterOp::kNin;
+    AppendTypeSetCondition(sql.where, bits, none);
+    return;
+  }
+  std::string column = Column(*filter.field, /*for_filter=*/true);
+  switch (filter.op) {
+    case domain::FilterOp::kEq:
+      sql.where += column + " = ?";
+      break;
+    case domain::FilterOp::kNe:
+      // As in the LionDesk API: "not equal" also matches a missing value.
+      sql.where += column + " IS NOT ?";
+      break;
+    case domain::FilterOp::kIn:
+    case domain::FilterOp::kAll:  // parsed for tags only; one scalar value is any of them
+      sql.where += column + " IN ";
+      AppendPlaceholders(sql.where, filter.values.size());
+      break;
+    case domain::FilterOp::kNin:
+      sql.where += "(" + column + " IS NULL OR " + column + " NOT IN ";
+      AppendPlaceholders(sql.where, filter.values.size());
+      sql.where += ")";
+      break;
+    case domain::FilterOp::kLt:
+    case domain::FilterOp::kLte:
+    case domain::FilterOp::kGt:
+    case domain::FilterOp::kGte:
+      sql.where += column + " " + std::string(RangeSql(filter.op)) + " ?";
+      break;
+  }
+  for (const domain::FilterValue& value : filter.values) sql.params.push_back(ToSql(value));
+}
+
 }  // namespace
 
 std::string VisibleIds(const domain::ContactScope& scope, std::vector<SqlValue>& params) {
@@ -193,66 +288,26 @@ ListSql ContactListSql(const domain::ContactScope& scope, const domain::ListQuer
       sql.split_connected = !query.sort.empty() && !scope.user;
       // Lets the (account_id, is_connected, field) indexes serve filters on both halves (and
       // the total's count); within a split page's half it is true anyway.
-      if (!query.filters.empty()) sql.where += " AND is_connected IN (0, 1)";
+      if (!query.filters.empty() || !query.any_of.empty()) {
+        sql.where += " AND is_connected IN (0, 1)";
+      }
       break;
   }
   for (const domain::Filter& filter : query.filters) {
     sql.where += " AND ";
-    // Multi-valued fields, through their lookup tables (phone values are E.164 numbers: the
-    // contact service normalized them).
-    if (filter.field->kind == domain::FieldKind::kTagSet) {
-      AppendLookupCondition(
-          sql, "SELECT contact_id FROM contact_tags WHERE account_id = ? AND tag_key",
-          {account_id}, filter, per_row);
-      continue;
+    AppendFilter(sql, filter, account_id, per_row);
+  }
+  if (!query.any_of.empty()) {
+    sql.where += " AND (";
+    for (std::size_t i = 0; i < query.any_of.size(); ++i) {
+      sql.where += i == 0 ? "(" : " OR (";
+      for (std::size_t j = 0; j < query.any_of[i].size(); ++j) {
+        if (j > 0) sql.where += " AND ";
+        AppendFilter(sql, query.any_of[i][j], account_id, per_row);
+      }
+      sql.where += ')';
     }
-    if (filter.field->kind == domain::FieldKind::kCustom) {
-      AppendLookupCondition(sql,
-                            "SELECT contact_id FROM contact_field_values WHERE account_id = ? "
-                            "AND field_id = ? AND value",
-                            {account_id, filter.custom_field_id}, filter, per_row);
-      continue;
-    }
-    if (filter.field->kind == domain::FieldKind::kPhone) {
-      AppendLookupCondition(
-          sql, "SELECT contact_id FROM contact_phones WHERE account_id = ? AND e164",
-          {account_id}, filter, per_row);
-      continue;
-    }
-    if (filter.field->kind == domain::FieldKind::kTypeSet) {
-      std::int64_t bits = 0;
-      for (const domain::FilterValue& value : filter.values) bits |= std::get<std::int64_t>(value);
-      bool none = filter.op == domain::FilterOp::kNe || filter.op == domain::FilterOp::kNin;
-      AppendTypeSetCondition(sql.where, bits, none);
-      continue;
-    }
-    std::string column = Column(*filter.field, /*for_filter=*/true);
-    switch (filter.op) {
-      case domain::FilterOp::kEq:
-        sql.where += column + " = ?";
-        break;
-      case domain::FilterOp::kNe:
-        // As in the LionDesk API: "not equal" also matches a missing value.
-        sql.where += column + " IS NOT ?";
-        break;
-      case domain::FilterOp::kIn:
-      case domain::FilterOp::kAll:  // parsed for tags only; one scalar value is any of them
-        sql.where += column + " IN ";
-        AppendPlaceholders(sql.where, filter.values.size());
-        break;
-      case domain::FilterOp::kNin:
-        sql.where += "(" + column + " IS NULL OR " + column + " NOT IN ";
-        AppendPlaceholders(sql.where, filter.values.size());
-        sql.where += ")";
-        break;
-      case domain::FilterOp::kLt:
-      case domain::FilterOp::kLte:
-      case domain::FilterOp::kGt:
-      case domain::FilterOp::kGte:
-        sql.where += column + " " + std::string(RangeSql(filter.op)) + " ?";
-        break;
-    }
-    for (const domain::FilterValue& value : filter.values) sql.params.push_back(ToSql(value));
+    sql.where += ')';
   }
   if (query.search) AppendSearchCondition(sql, account_id, *query.search);
   if (with_cursor && query.after_id) {

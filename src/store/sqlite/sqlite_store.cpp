@@ -67,7 +67,7 @@ constexpr const char* kSelectCompanyIdByUid =
 constexpr const char* kSelectContactUids =
     "SELECT id, uid FROM contacts WHERE account_id = ? AND id IN (SELECT value FROM json_each(?))";
 constexpr const char* kSelectCompanyUids =
-    "SELECT id, uid FROM companies "
+    "SELECT id, uid, name FROM companies "
     "WHERE account_id = ? AND id IN (SELECT value FROM json_each(?))";
 constexpr const char* kCountContacts =
     "SELECT coalesce(sum(n), 0) FROM contact_counts WHERE account_id = ? AND is_connected IN (?, ?)";
@@ -94,6 +94,12 @@ constexpr const char* kInsertCompany =
     "website, phone, address, tags, status) "
     "VALUES (max(coalesce((SELECT max(id) FROM companies), 0), "
     "coalesce((SELECT max(id) FROM deleted_companies), 0)) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// A company by name: spelled the same (by index), else the same under contactd_fold.
+constexpr const char* kSelectCompanyNamed =
+    "SELECT id FROM companies WHERE account_id = ? AND name = ? ORDER BY id LIMIT 1";
+constexpr const char* kSelectCompanyFolded =
+    "SELECT id FROM companies WHERE account_id = ? AND contactd_fold(name) = ? ORDER BY id "
+    "LIMIT 1";
 constexpr const char* kInsertCompanyTombstone =
     "INSERT INTO deleted_companies (id, account_id, deleted_at) VALUES (?, ?, ?)";
 // Deleted contacts of a deleted company come back without it.
@@ -407,7 +413,8 @@ std::optional<std::string> EncodeSpouse(const std::optional<domain::Spouse>& spo
   return boost::json::serialize(boost::json::object{{"name", member(spouse->name)},
                                                     {"email", member(spouse->email)},
                                                     {"phone", member(spouse->phone)},
-                                                    {"birthday", member(spouse->birthday)}});
+                                                    {"birthday", member(spouse->birthday)},
+                                                    {"phone_raw", member(spouse->phone_raw)}});
 }
 
 std::optional<std::string> OptionalMember(const boost::json::object& object, std::string_view key) {
@@ -424,7 +431,8 @@ std::optional<domain::Spouse> DecodeSpouse(const std::optional<std::string>& tex
   if (!value.is_object()) throw SqliteError(0, "corrupt spouse column");
   const boost::json::object& object = value.get_object();
   return domain::Spouse{OptionalMember(object, "name"), OptionalMember(object, "email"),
-                        OptionalMember(object, "phone"), OptionalMember(object, "birthday")};
+                        OptionalMember(object, "phone"), OptionalMember(object, "birthday"),
+                        OptionalMember(object, "phone_raw")};
 }
 
 std::optional<std::string> EncodeDndSettings(const std::vector<domain::DndChannel>& settings) {
@@ -1202,8 +1210,8 @@ ContactId InsertContact(Connection& c, const domain::NewContact& contact,
   } else {
     insert.BindNull(index++);
   }
-  insert.Bind(index++, contact.now);
-  insert.Bind(index++, contact.now);
+  insert.Bind(index++, contact.created_at.value_or(contact.now));
+  insert.Bind(index++, contact.updated_at.value_or(contact.now));
   insert.BindOptional(index++, EncodeCustomValues(contact.custom_fields));
   auto bind_optional_int = [&](const std::optional<std::int64_t>& value) {
     if (value) {
@@ -1944,13 +1952,17 @@ std::optional<std::int64_t> IdByUid(Connection& c, const char* sql, AccountId ac
 // JSON array.
 template <class Id>
 void UidsByIds(Connection& c, const char* sql, AccountId account, std::span<const Id> ids,
-               std::unordered_map<std::int64_t, std::string>& out) {
+               std::unordered_map<std::int64_t, std::string>& out,
+               std::unordered_map<std::int64_t, std::string>* names = nullptr) {
   if (ids.empty()) return;
   boost::json::array list;
   for (const Id& id : ids) list.emplace_back(id.value);
   Statement stmt = c.Prepare(sql);
   stmt.Bind(1, account.value).Bind(2, boost::json::serialize(list));
-  while (stmt.Step()) out.emplace(stmt.Int(0), stmt.Text(1));
+  while (stmt.Step()) {
+    out.emplace(stmt.Int(0), stmt.Text(1));
+    if (names != nullptr) names->emplace(stmt.Int(0), stmt.Text(2));
+  }
 }
 
 }  // namespace
@@ -1979,7 +1991,7 @@ Result<Uids> SqliteStore::UidsOf(AccountId account, std::span<const ContactId> c
   return Run([&](Connection& c) -> Result<Uids> {
     Uids uids;
     UidsByIds(c, kSelectContactUids, account, contacts, uids.contacts);
-    UidsByIds(c, kSelectCompanyUids, account, companies, uids.companies);
+    UidsByIds(c, kSelectCompanyUids, account, companies, uids.companies, &uids.company_names);
     return uids;
   });
 }
@@ -2004,10 +2016,43 @@ Result<Page<domain::Company>> SqliteStore::ListCompanies(AccountId account,
   });
 }
 
-Result<domain::Contact> SqliteStore::CreateContact(const domain::NewContact& contact,
+CompanyId SqliteStore::CompanyNamed(Connection& c, AccountId account,
+                                    const domain::NamedCompany& named, std::int64_t now) {
+  for (auto [sql, key] : {std::pair{kSelectCompanyNamed, named.name},
+                          std::pair{kSelectCompanyFolded, domain::FoldCase(named.name)}}) {
+    Statement stmt = c.Prepare(sql);
+    stmt.Bind(1, account.value).Bind(2, key);
+    if (stmt.Step()) return CompanyId{stmt.Int(0)};
+  }
+  auto created = InsertCompany(c, domain::NewCompany::Named(account, named.uid, named.name, now));
+  if (!created) throw RefusedWrite{created.error()};
+  RecordCompanyEvent(c, "company.created", account, created->id, now, std::nullopt);
+  return created->id;
+}
+
+const domain::NewContact& SqliteStore::WithNamedCompany(
+    Connection& c, const domain::NewContact& contact, std::optional<domain::NewContact>& resolved) {
+  if (!contact.named_company) return contact;
+  resolved = contact;
+  resolved->company = CompanyNamed(c, contact.account, *contact.named_company, contact.now);
+  resolved->named_company.reset();
+  return *resolved;
+}
+
+void SqliteStore::ResolveNamedCompany(Connection& c, const domain::Contact& current,
+                                      domain::ContactChanges& changes) {
+  if (!changes.named_company) return;
+  CompanyId company = CompanyNamed(c, current.account, *changes.named_company, changes.now);
+  if (company != current.company) changes.company = company;
+  changes.named_company.reset();
+}
+
+Result<domain::Contact> SqliteStore::CreateContact(const domain::NewContact& sent,
                                                    const domain::ContactScope& scope,
                                                    const MatchCheck& check) {
   return Write([&](Connection& c) -> Result<domain::Contact> {
+    std::optional<domain::NewContact> resolved;
+    const domain::NewContact& contact = WithNamedCompany(c, sent, resolved);
     if (check) {
       if (auto allowed = check(FindMatches(c, contact, scope, true, true)); !allowed) {
         return std::unexpected(allowed.error());
@@ -2172,7 +2217,8 @@ Result<Page<domain::Contact>> SqliteStore::ListContacts(const domain::ContactSco
     return SelectPage(c, kContactColumns, "contacts",
                       ContactListSql(scope, query, /*with_cursor=*/true), query, ReadContact, [&] {
                         // The kept counts are the account's: a restricted scope counts its own.
-                        if (query.filters.empty() && !query.search && !scope.user) {
+                        if (query.filters.empty() && query.any_of.empty() && !query.search &&
+                            !scope.user) {
                           return CountContacts(c, scope.account, query.connected);
                         }
                         return CountWhere(c, "contacts",
@@ -2188,6 +2234,7 @@ Result<std::optional<domain::Contact>> SqliteStore::UpdateContact(
     if (!current) return std::nullopt;
     Result<domain::ContactChanges> planned = plan(*current);
     if (!planned) return std::unexpected(planned.error());
+    ResolveNamedCompany(c, *current, *planned);
     const domain::ContactChanges& changes = *planned;
     if (changes.empty()) return current;
     if (changes.reports_to) CheckManagerVisible(c, scope, *changes.reports_to);
@@ -2636,11 +2683,13 @@ Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contac
     }
     if (matches.empty()) {
       CheckManagerVisible(c, scope, contact.reports_to);
+      std::optional<domain::NewContact> resolved;
+      const domain::NewContact& row = WithNamedCompany(c, contact, resolved);
       FieldDefinitions definitions(c);
-      PrimaryChange primary = BeforePrimary(c, contact);
-      ContactId id = InsertContact(c, contact, definitions);
-      RecordCreated(c, contact, id);
-      AfterPrimary(c, contact, primary);
+      PrimaryChange primary = BeforePrimary(c, row);
+      ContactId id = InsertContact(c, row, definitions);
+      RecordCreated(c, row, id);
+      AfterPrimary(c, row, primary);
       auto created = SelectContact(c, contact.account, id);
       if (!created) return std::unexpected(Error::Internal("inserted contact not found"));
       return UpsertResult{std::move(*created), true};
@@ -2650,6 +2699,7 @@ Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contac
     if (!current) return std::unexpected(Error::Internal("matched contact not found"));
     Result<domain::ContactChanges> planned = plan(*current);
     if (!planned) return std::unexpected(planned.error());
+    ResolveNamedCompany(c, *current, *planned);
     if (planned->empty()) return UpsertResult{std::move(*current), false};
     if (planned->reports_to) CheckManagerVisible(c, scope, *planned->reports_to);
     ContactDelta delta;

@@ -283,6 +283,16 @@ class SqliteStore final : public Store {
   };
   PrimaryChange BeforePrimary(Connection& c, const domain::NewContact& contact);
   void AfterPrimary(Connection& c, const domain::NewContact& contact, const PrimaryChange& change);
+  // The account's company `named` names (see domain::NamedCompany), created (with its
+  // company.created event) when there is none.
+  domain::CompanyId CompanyNamed(Connection& c, domain::AccountId account,
+                                 const domain::NamedCompany& named, std::int64_t now);
+  // `contact` with its named company resolved into `company` (in `resolved`), or itself.
+  const domain::NewContact& WithNamedCompany(Connection& c, const domain::NewContact& contact,
+                                             std::optional<domain::NewContact>& resolved);
+  // Turns changes.named_company into a change of company (none when it is the contact's).
+  void ResolveNamedCompany(Connection& c, const domain::Contact& current,
+                           domain::ContactChanges& changes);
   // The company row's JSON snapshot, as events keep it.
   std::optional<std::string> CompanyJson(Connection& c, domain::AccountId account,
                                          domain::CompanyId id);
