@@ -150,53 +150,60 @@ domain::Input<std::vector<domain::CustomValueInput>> ReadCustomValues(ObjectRead
   }
   input.value.emplace();
   for (const auto& member : *object) {
-    domain::CustomValueInput value;
-    value.key = std::string(member.key());
-    const boost::json::value& v = member.value();
-    if (v.is_string()) {
-      value.value = std::string(v.get_string());
-    } else if (v.is_bool()) {
-      value.value = v.get_bool();
-    } else if (v.is_number()) {
-      value.value = v.to_number<double>();
-    } else if (v.is_array() && v.get_array().size() <= domain::kMaxCustomFieldOptions) {
-      std::vector<std::string> items;
-      for (const boost::json::value& item : v.get_array()) {
-        if (!item.is_string()) {
-          value.malformed = true;
-          break;
-        }
-        items.emplace_back(item.get_string());
-      }
-      value.value = std::move(items);
-    } else if (!v.is_null()) {
-      value.malformed = true;
-    }
-    input.value->push_back(std::move(value));
+    input.value->push_back(ReadCustomValue(std::string(member.key()), member.value()));
   }
   return input;
+}
+
+domain::CustomValueInput ReadCustomValue(std::string key, const boost::json::value& v) {
+  domain::CustomValueInput value;
+  value.key = std::move(key);
+  if (v.is_string()) {
+    value.value = std::string(v.get_string());
+  } else if (v.is_bool()) {
+    value.value = v.get_bool();
+  } else if (v.is_number()) {
+    value.value = v.to_number<double>();
+  } else if (v.is_array() && v.get_array().size() <= domain::kMaxCustomFieldOptions) {
+    std::vector<std::string> items;
+    for (const boost::json::value& item : v.get_array()) {
+      if (!item.is_string()) {
+        value.malformed = true;
+        break;
+      }
+      items.emplace_back(item.get_string());
+    }
+    value.value = std::move(items);
+  } else if (!v.is_null()) {
+    value.malformed = true;
+  }
+  return value;
+}
+
+void WriteCustomValue(JsonWriter& w, const domain::CustomValue& value) {
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>) {
+          w.String(v);
+        } else if constexpr (std::is_same_v<T, double>) {
+          w.Number(v);
+        } else if constexpr (std::is_same_v<T, bool>) {
+          w.Bool(v);
+        } else {
+          w.BeginArray();
+          for (const std::string& item : v) w.String(item);
+          w.EndArray();
+        }
+      },
+      value);
 }
 
 void WriteCustomValues(JsonWriter& w, const domain::CustomValues& values) {
   w.BeginObject();
   for (const auto& [key, value] : values) {
     w.Key(key);  // keys are letters, digits, '_', '-' and '.': nothing to escape
-    std::visit(
-        [&](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, std::string>) {
-            w.String(v);
-          } else if constexpr (std::is_same_v<T, double>) {
-            w.Number(v);
-          } else if constexpr (std::is_same_v<T, bool>) {
-            w.Bool(v);
-          } else {
-            w.BeginArray();
-            for (const std::string& item : v) w.String(item);
-            w.EndArray();
-          }
-        },
-        value);
+    WriteCustomValue(w, value);
   }
   w.EndObject();
 }

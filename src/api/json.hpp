@@ -62,9 +62,14 @@ class ObjectReader {
 domain::Input<std::vector<domain::CustomValueInput>> ReadCustomValues(ObjectReader& reader,
                                                                      std::string_view key);
 
+// One custom field value by its JSON shape (null: remove it; another shape: malformed).
+domain::CustomValueInput ReadCustomValue(std::string key, const boost::json::value& value);
+
 class JsonWriter;
 
 // A contact's custom field values as a JSON object of key -> value (a multi_select's an array).
 void WriteCustomValues(JsonWriter& w, const domain::CustomValues& values);
+// One of them.
+void WriteCustomValue(JsonWriter& w, const domain::CustomValue& value);
 
 }  // namespace contactd::api

@@ -48,6 +48,14 @@ JsonWriter& JsonWriter::Key(std::string_view key) {
   return *this;
 }
 
+JsonWriter& JsonWriter::EscapedKey(std::string_view key) {
+  Separate();
+  Quoted(key);
+  out_ += ':';
+  first_ = true;
+  return *this;
+}
+
 JsonWriter& JsonWriter::String(std::string_view value) {
   Separate();
   Quoted(value);

@@ -23,6 +23,8 @@ class JsonWriter {
   JsonWriter& EndArray() { return Close(']'); }
   // REQUIRES: `key` needs no escaping (keys are the API's own member names).
   JsonWriter& Key(std::string_view key);
+  // A key a client may have chosen (an unknown member named in an error): escaped as needed.
+  JsonWriter& EscapedKey(std::string_view key);
   JsonWriter& String(std::string_view value);
   JsonWriter& OptionalString(const std::optional<std::string>& value);
   JsonWriter& Int(std::int64_t value);

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/native/routes.hpp"
+#include "api/liondesk/routes.hpp"
 #include "api/v1/routes.hpp"
 #include "domain/accounts.hpp"
 #include "domain/companies.hpp"
@@ -125,6 +126,7 @@ int Serve(const ServeConfig& config) {
       {contacts, companies, settings, custom_fields, lists, users, events, webhooks, cursors,
        event_cursors, store});
   api::v1::AddRoutes(router, {contacts, companies, cursors});
+  api::liondesk::AddRoutes(router, {contacts, custom_fields, lists, cursors});
   domain::RateLimiter limiter(store, config.rates, config.auth_failure_limit);
   http::Pipeline pipeline(router, accounts, limiter, idempotency);
   http::Server server(config.server, pipeline);
