@@ -63,6 +63,15 @@ domain::Result<domain::QueryParams> ParseQueryString(std::string_view raw_query)
   return params;
 }
 
+std::optional<std::int64_t> ParseIntIn(std::string_view text, std::int64_t min, std::int64_t max) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 domain::Result<std::int64_t> ParseIdParam(const std::string& value, std::string_view name) {
   std::int64_t id = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), id);

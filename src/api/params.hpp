@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,9 @@ domain::Result<domain::QueryParams> ParseQueryString(std::string_view query);
 // Reads a query string that may hold only `flag`, true or false (default false). kBadRequest
 // naming any other parameter or value.
 domain::Result<bool> ParseFlagParams(std::string_view query, const std::string& flag);
+
+// The integer `text` is, when it is one (nothing else) between min and max.
+std::optional<std::int64_t> ParseIntIn(std::string_view text, std::int64_t min, std::int64_t max);
 
 // Parses a positive integer path parameter. kBadRequest naming `name` otherwise.
 domain::Result<std::int64_t> ParseIdParam(const std::string& value, std::string_view name);

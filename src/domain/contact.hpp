@@ -324,6 +324,13 @@ struct Contact {
   const std::optional<std::string>& Text(TextField field) const {
     return text[static_cast<std::size_t>(field)];
   }
+  // The first number of a type, as the client sent it (surfaces that show one number per type).
+  std::optional<std::string> RawPhoneOfType(std::string_view type) const {
+    for (const Phone& phone : phones) {
+      if (phone.type == type) return phone.raw;
+    }
+    return std::nullopt;
+  }
 };
 
 // A user a contact was shared with (seed 002): it sees the contact as its owner does.

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
+#include <limits>
 #include <utility>
-
-#include <spdlog/spdlog.h>
 
 #include "api/json.hpp"
 #include "api/json_writer.hpp"
+#include "api/params.hpp"
+#include "api/responses.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "domain/validation.hpp"
@@ -91,12 +91,9 @@ domain::Input<std::int64_t> IdMember(ObjectReader& reader, std::string_view memb
   const boost::json::value* value = reader.Member(member);
   if (value == nullptr || !value->is_string()) return reader.Integer(member);
   domain::Input<std::int64_t> input{true, std::nullopt};
-  std::string_view text = value->get_string();
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) {
-    input.value = id;
-  } else {
+  input.value = ParseIntIn(value->get_string(), std::numeric_limits<std::int64_t>::min(),
+                           std::numeric_limits<std::int64_t>::max());
+  if (!input.value) {
     reader.errors().Add(std::string(member),
                         std::string(member) + " must be an integer or a string of digits");
   }
@@ -193,13 +190,6 @@ void WriteTimestamp(JsonWriter& w, std::int64_t unix_seconds) {
   w.String(domain::FormatTimestampMs(unix_seconds * 1000));
 }
 
-std::optional<std::string> PhoneOfType(const domain::Contact& contact, std::string_view type) {
-  for (const domain::Phone& phone : contact.phones) {
-    if (phone.type == type) return phone.raw;
-  }
-  return std::nullopt;
-}
-
 std::optional<std::string> JoinedTags(const std::vector<std::string>& tags) {
   if (tags.empty()) return std::nullopt;
   std::string joined;
@@ -291,7 +281,7 @@ void WriteRecord(JsonWriter& w, const domain::Contact& contact, const View& view
     if (member(domain::TextFieldName(field))) w.OptionalString(text(field));
   }
   for (const auto& [name, type] : kPhoneMembers) {
-    if (member(name)) w.OptionalString(PhoneOfType(contact, type));
+    if (member(name)) w.OptionalString(contact.RawPhoneOfType(type));
   }
   if (member("company")) {
     std::optional<std::string> company;
@@ -332,13 +322,6 @@ void WriteRecord(JsonWriter& w, const domain::Contact& contact, const View& view
   if (member("custom_fields")) WriteCustomFields(w, contact, view);
   if (member("source")) WriteSource(w, contact, view);
   w.EndObject();
-}
-
-http::Response Json(std::string body, unsigned status = 200) {
-  http::Response response;
-  response.status = status;
-  response.body = std::move(body);
-  return response;
 }
 
 // Feathers' error classes by status: the name, and the className it shows.
@@ -457,13 +440,7 @@ domain::Result<domain::ContactInput> ParseContactBody(
 
 http::Response RenderError(const http::RequestContext& context, const domain::Error& error) {
   ErrorClass kind = ClassOf(error.code);
-  std::string message = error.message;
-  if (error.code == domain::ErrorCode::kInternal || error.code == domain::ErrorCode::kUnavailable) {
-    spdlog::error("request {}: {}", context.request_id, error.message);
-    message = error.code == domain::ErrorCode::kInternal
-                  ? "An unexpected error occurred"
-                  : "The service is temporarily unavailable; retry shortly";
-  }
+  std::string message = ClientMessage(context, error);
   // Each field once, by the seed's name, with the message saying it so.
   std::vector<std::pair<std::string, std::string>> fields;
   for (const domain::FieldError& field : error.fields) {
@@ -494,13 +471,8 @@ http::Response RenderError(const http::RequestContext& context, const domain::Er
   }
   w.EndObject();
   w.EndObject();
-  http::Response response = Json(std::move(body), kind.code);
-  if (error.code == domain::ErrorCode::kUnauthorized) {
-    response.headers.emplace_back("WWW-Authenticate", "Bearer");
-  }
-  if (error.code == domain::ErrorCode::kUnavailable) {
-    response.headers.emplace_back("Retry-After", "1");
-  }
+  http::Response response = JsonResponse(std::move(body), kind.code);
+  AddErrorHeaders(error, response);
   return response;
 }
 
@@ -508,7 +480,7 @@ http::Response RenderContact(const domain::Contact& contact, const View& view, u
   std::string body;
   JsonWriter w(body);
   WriteRecord(w, contact, view);
-  return Json(std::move(body), status);
+  return JsonResponse(std::move(body), status);
 }
 
 http::Response RenderContactPage(std::span<const domain::Contact> contacts, std::int64_t total,
@@ -524,7 +496,7 @@ http::Response RenderContactPage(std::span<const domain::Contact> contacts, std:
   for (const domain::Contact& contact : contacts) WriteRecord(w, contact, view);
   w.EndArray();
   w.EndObject();
-  return Json(std::move(body));
+  return JsonResponse(std::move(body));
 }
 
 }  // namespace contactd::api::liondesk

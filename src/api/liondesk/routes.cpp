@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <limits>
 #include <span>
 #include <string>
@@ -26,6 +25,8 @@ constexpr std::int64_t kDefaultLimit = 10;
 constexpr std::int64_t kMaxLimit = 100;
 // Skips past this only walk rows to skip them: 100,000 pages of 100.
 constexpr std::int64_t kMaxSkip = 10'000'000;
+// No bound but the integer's own (ids, $limit before it is capped, array indexes).
+constexpr std::int64_t kUnbounded = std::numeric_limits<std::int64_t>::max();
 
 // The record's scalar members that finds filter and sort on, and the domain's name of each.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 22> kQueryFields = {{
@@ -69,20 +70,10 @@ domain::Error Missing(const std::string& id) {
   return domain::Error::NotFound("No record found for id '" + id + "'");
 }
 
-std::optional<std::int64_t> ParseCount(const std::string& text, std::int64_t min,
-                                       std::int64_t max) {
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 // The path's id, or NotFound naming it as sent.
 domain::Result<domain::ContactId> IdParam(const http::RequestContext& context) {
   const std::string& id = context.path_params[0];
-  auto value = ParseCount(id, 1, std::numeric_limits<std::int64_t>::max());
+  auto value = ParseIntIn(id, 1, kUnbounded);
   if (!value) return std::unexpected(Missing(id));
   return domain::ContactId{*value};
 }
@@ -97,8 +88,7 @@ domain::Error Named(const http::RequestContext& context, domain::Error error) {
 void AddSelect(const std::string& key, std::span<const std::string_view> parts,
                const std::string& value, std::vector<std::string>& select,
                domain::FieldErrors& errors) {
-  bool indexed = parts.size() == 2 && (parts[1].empty() || ParseCount(std::string(parts[1]), 0,
-                                                                      kMaxSkip));
+  bool indexed = parts.size() == 2 && (parts[1].empty() || ParseIntIn(parts[1], 0, kUnbounded));
   if (parts.size() > 2 || (parts.size() == 2 && !indexed)) {
     errors.Add(key, "malformed query parameter '" + key + "'");
     return;
@@ -309,11 +299,11 @@ domain::Result<FindRequest> ParseFind(std::string_view query) {
     }
     std::string_view head = parts->front();
     if (head == "$limit" && parts->size() == 1) {
-      auto limit = ParseCount(value, 0, std::numeric_limits<std::int64_t>::max());
+      auto limit = ParseIntIn(value, 0, kUnbounded);
       if (!limit) errors.Add(key, "$limit must be a non-negative integer");
       find.limit = std::min(limit.value_or(kDefaultLimit), kMaxLimit);
     } else if (head == "$skip" && parts->size() == 1) {
-      auto skip = ParseCount(value, 0, kMaxSkip);
+      auto skip = ParseIntIn(value, 0, kMaxSkip);
       if (!skip) errors.Add(key, "$skip must be an integer between 0 and 10000000");
       find.skip = skip.value_or(0);
     } else if (head == "$sort" && parts->size() == 2) {

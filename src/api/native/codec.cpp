@@ -5,11 +5,10 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <spdlog/spdlog.h>
-
 #include "api/conditional.hpp"
 #include "api/json.hpp"
 #include "api/json_writer.hpp"
+#include "api/responses.hpp"
 #include "api/native/envelope.hpp"
 #include "domain/cursor.hpp"
 #include "domain/text.hpp"
@@ -938,13 +937,7 @@ json::object CompanyObject(const domain::Company& company) { return CompanyJson(
 
 http::Response RenderError(const http::RequestContext& context, const domain::Error& error) {
   Status status = StatusOf(error.code);
-  std::string message = error.message;
-  if (error.code == domain::ErrorCode::kInternal || error.code == domain::ErrorCode::kUnavailable) {
-    spdlog::error("request {}: {}", context.request_id, error.message);
-    message = error.code == domain::ErrorCode::kInternal
-                  ? "An unexpected error occurred"
-                  : "The service is temporarily unavailable; retry shortly";
-  }
+  std::string message = ClientMessage(context, error);
   // Messages may quote what a client sent; a JSON body must stay valid UTF-8 whatever it was.
   json::array details;
   for (const domain::FieldError& field : error.fields) {
@@ -956,12 +949,7 @@ http::Response RenderError(const http::RequestContext& context, const domain::Er
                                {"message", domain::ToValidUtf8(message)},
                                {"details", std::move(details)}};
   http::Response response = Respond(status.http, body);
-  if (error.code == domain::ErrorCode::kUnauthorized) {
-    response.headers.emplace_back("WWW-Authenticate", "Bearer");
-  }
-  if (error.code == domain::ErrorCode::kUnavailable) {
-    response.headers.emplace_back("Retry-After", "1");
-  }
+  AddErrorHeaders(error, response);
   return response;
 }
 

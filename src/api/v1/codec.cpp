@@ -4,10 +4,9 @@
 #include <array>
 #include <utility>
 
-#include <spdlog/spdlog.h>
-
 #include "api/json.hpp"
 #include "api/json_writer.hpp"
+#include "api/responses.hpp"
 #include "domain/crypto.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
@@ -132,13 +131,6 @@ void WriteTimestamp(JsonWriter& w, std::int64_t unix_seconds) {
   w.String(domain::FormatTimestampMs(unix_seconds * 1000));
 }
 
-std::optional<std::string> PhoneOfType(const domain::Contact& contact, std::string_view type) {
-  for (const domain::Phone& phone : contact.phones) {
-    if (phone.type == type) return phone.raw;
-  }
-  return std::nullopt;
-}
-
 std::optional<std::string> UidOf(const std::unordered_map<std::int64_t, std::string>& uids,
                                  std::optional<std::int64_t> id) {
   if (!id) return std::nullopt;
@@ -182,7 +174,7 @@ void WriteContact(JsonWriter& w, const domain::Contact& contact, const Names& na
   w.Key("entityTypes").BeginArray().String(kContactEntity).EndArray();
   w.Key("email").OptionalString(text(TextField::kEmail));
   // Only the main number: what is shown can be written back without adding a number.
-  w.Key("phone").OptionalString(PhoneOfType(contact, "main"));
+  w.Key("phone").OptionalString(contact.RawPhoneOfType("main"));
   w.Key("website").OptionalString(text(TextField::kWebsite));
   w.Key("address");
   WriteAddress(w, contact);
@@ -208,8 +200,8 @@ void WriteContact(JsonWriter& w, const domain::Contact& contact, const Names& na
       .OptionalString(UidOf(names.uids.contacts,
                             contact.reports_to ? std::optional(contact.reports_to->value)
                                                : std::nullopt));
-  w.Key("mobilePhone").OptionalString(PhoneOfType(contact, "mobile"));
-  w.Key("workPhone").OptionalString(PhoneOfType(contact, "work"));
+  w.Key("mobilePhone").OptionalString(contact.RawPhoneOfType("mobile"));
+  w.Key("workPhone").OptionalString(contact.RawPhoneOfType("work"));
   w.Key("preferredContactMethod").OptionalString(text(TextField::kPreferredContactMethod));
   w.EndObject();
   w.Key("status").OptionalString(status);
@@ -219,13 +211,6 @@ void WriteContact(JsonWriter& w, const domain::Contact& contact, const Names& na
   w.Key("updatedAt");
   WriteTimestamp(w, contact.updated_at);
   w.EndObject();
-}
-
-http::Response Json(std::string body, unsigned status = 200) {
-  http::Response response;
-  response.status = status;
-  response.body = std::move(body);
-  return response;
 }
 
 struct Status {
@@ -339,13 +324,7 @@ http::Response RenderError(const http::RequestContext& context, const domain::Er
 http::Response RenderError(const http::RequestContext& context, const domain::Error& error,
                            std::string_view code) {
   Status status = StatusOf(error);
-  std::string message = error.message;
-  if (error.code == domain::ErrorCode::kInternal || error.code == domain::ErrorCode::kUnavailable) {
-    spdlog::error("request {}: {}", context.request_id, error.message);
-    message = error.code == domain::ErrorCode::kInternal
-                  ? "An unexpected error occurred"
-                  : "The service is temporarily unavailable; retry shortly";
-  }
+  std::string message = ClientMessage(context, error);
   if (error.code == domain::ErrorCode::kValidation && !error.fields.empty()) {
     message = "Request data failed validation: " + FieldName(error.fields.front().field) +
               (error.fields.size() > 1 ? " and " + std::to_string(error.fields.size() - 1) +
@@ -372,13 +351,8 @@ http::Response RenderError(const http::RequestContext& context, const domain::Er
   }
   w.EndArray();
   w.EndObject();
-  http::Response response = Json(std::move(body), status.http);
-  if (error.code == domain::ErrorCode::kUnauthorized) {
-    response.headers.emplace_back("WWW-Authenticate", "Bearer");
-  }
-  if (error.code == domain::ErrorCode::kUnavailable) {
-    response.headers.emplace_back("Retry-After", "1");
-  }
+  http::Response response = JsonResponse(std::move(body), status.http);
+  AddErrorHeaders(error, response);
   return response;
 }
 
@@ -387,7 +361,7 @@ http::Response RenderContact(const domain::Contact& contact, const Names& names,
   std::string body;
   JsonWriter w(body);
   WriteContact(w, contact, names);
-  return Json(std::move(body), status);
+  return JsonResponse(std::move(body), status);
 }
 
 http::Response RenderContactPage(const store::Page<domain::Contact>& page, std::int64_t number,
@@ -404,7 +378,7 @@ http::Response RenderContactPage(const store::Page<domain::Contact>& page, std::
   w.Key("limit").Int(limit);
   w.Key("totalPages").Int((page.total + limit - 1) / limit);
   w.EndObject();
-  return Json(std::move(body));
+  return JsonResponse(std::move(body));
 }
 
 http::Response RenderHierarchy(const domain::ReportLinks& hierarchy, const store::Uids& uids) {
@@ -433,7 +407,7 @@ http::Response RenderHierarchy(const domain::ReportLinks& hierarchy, const store
   }
   if (manager) w.EndArray();
   w.EndObject();
-  return Json(std::move(body));
+  return JsonResponse(std::move(body));
 }
 
 http::Response RenderPrimarySet(const domain::Contact& contact, const domain::Company& company) {
@@ -453,7 +427,7 @@ http::Response RenderPrimarySet(const domain::Contact& contact, const domain::Co
   w.Key("primaryContactId").String(contact.uid);
   w.EndObject();
   w.EndObject();
-  return Json(std::move(body));
+  return JsonResponse(std::move(body));
 }
 
 std::string WebhookPayload(const domain::DueDelivery& delivery) {

@@ -1,7 +1,6 @@
 #include "api/v1/routes.hpp"
 
 #include <cctype>
-#include <charconv>
 #include <span>
 #include <string>
 #include <vector>
@@ -197,16 +196,6 @@ http::Response DeleteContact(const Services& s, const http::Request& request,
   return response;
 }
 
-std::optional<std::int64_t> ParseCount(const std::string& text, std::int64_t min,
-                                       std::int64_t max) {
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 // A list request in seed 003's terms, as the domain's list parameters (the endpoints by
 // company, department and contact method add their filter to them).
 struct ListRequest {
@@ -225,11 +214,11 @@ domain::Result<ListRequest> ParseList(const Services& s, const domain::Principal
   domain::FieldErrors errors;
   for (const auto& [key, value] : *params) {
     if (key == "page") {
-      auto page = ParseCount(value, 1, kMaxPage);
+      auto page = ParseIntIn(value, 1, kMaxPage);
       if (!page) errors.Add(key, "page must be an integer between 1 and 100000");
       list.page = page.value_or(1);
     } else if (key == "limit") {
-      auto limit = ParseCount(value, 1, kMaxLimit);
+      auto limit = ParseIntIn(value, 1, kMaxLimit);
       if (!limit) errors.Add(key, "limit must be an integer between 1 and 100");
       list.limit = static_cast<int>(limit.value_or(kDefaultLimit));
     } else if (key == "orderBy") {
