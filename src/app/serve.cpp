@@ -10,8 +10,8 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
-#include "api/native/routes.hpp"
 #include "api/liondesk/routes.hpp"
+#include "api/native/routes.hpp"
 #include "api/v1/routes.hpp"
 #include "domain/accounts.hpp"
 #include "domain/companies.hpp"
@@ -126,7 +126,7 @@ int Serve(const ServeConfig& config) {
       {contacts, companies, settings, custom_fields, lists, users, events, webhooks, cursors,
        event_cursors, store});
   api::v1::AddRoutes(router, {contacts, companies, cursors});
-  api::liondesk::AddRoutes(router, {contacts, custom_fields, lists, cursors});
+  api::liondesk::AddRoutes(router, {contacts, cursors});
   domain::RateLimiter limiter(store, config.rates, config.auth_failure_limit);
   http::Pipeline pipeline(router, accounts, limiter, idempotency);
   http::Server server(config.server, pipeline);

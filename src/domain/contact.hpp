@@ -203,10 +203,12 @@ struct WritePolicy {
 struct NamedCompany {
   std::string name;
   std::string uid;
+  // Whether the writer may create companies; if not, a name the account lacks is kForbidden.
+  bool may_create = true;
 
   bool operator==(const NamedCompany&) const = default;
 };
-inline constexpr std::size_t kMaxCompanyNameLength = 255;
+
 
 // Tags: a set per contact, compared case-insensitively (FoldCase), each kept as first spelled.
 inline constexpr std::size_t kMaxTagsPerContact = 100;

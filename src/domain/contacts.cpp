@@ -105,6 +105,7 @@ std::optional<std::string> NestedText(const Input<std::string>& input, const std
   if (!errors.Has(field) && Utf8Length(text) > max_length) {
     errors.Add(field, field + " must be at most " + std::to_string(max_length) + " characters");
   }
+  if (text.empty()) return std::nullopt;  // blank is none
   return text;
 }
 
@@ -122,7 +123,7 @@ std::optional<Spouse> ValidateSpouse(const Input<SpouseInput>& input, const Writ
   }
   if (auto raw = NestedText(in.phone, "spouse.phone", kMaxTextLength, errors)) {
     spouse.phone = NormalizePhoneText(*raw, "spouse.phone", policy, errors);
-    spouse.phone_raw = std::move(raw);
+    spouse.phone_raw = *in.phone.value;  // as sent, untrimmed
   }
   if (in.birthday.value) {
     spouse.birthday = ParseDate(Trim(*in.birthday.value));
@@ -229,7 +230,8 @@ std::vector<TypedPhoneChange> SentTypedPhones(const ContactInput& input, const W
       continue;
     }
     TypedPhoneChange change{typed.type, typed.field, std::nullopt};
-    if (typed.raw.value) {
+    // A blank number is none, as null is (seed 002's data writes "" for a missing phone).
+    if (typed.raw.value && !Trim(*typed.raw.value).empty()) {
       FieldErrors phone_errors;
       change.phone = NormalizePhone(PhoneInput{*typed.raw.value, typed.type, {}, {}}, typed.field,
                                     phone_errors, policy.phones, policy.default_country);
@@ -325,6 +327,39 @@ store::DeleteCheck OwnerOrAdmin(const Principal& principal, VersionCheck expecte
   };
 }
 
+// Whether any condition of the query, top-level or in a $or branch, satisfies `predicate`.
+template <class Predicate>
+bool AnyFilter(const ListQuery& query, Predicate predicate) {
+  if (std::any_of(query.filters.begin(), query.filters.end(), predicate)) return true;
+  return std::any_of(query.any_of.begin(), query.any_of.end(), [&](const auto& branch) {
+    return std::any_of(branch.begin(), branch.end(), predicate);
+  });
+}
+
+// Puts phone filters' values in the form the store compares: kPhone values must be numbers
+// (E.164); kTypedPhone values are E.164 where they parse, else their folded text (seed 002's
+// free-text numbers).
+void NormalizePhoneFilters(std::vector<Filter>& filters, const std::string& default_country,
+                           FieldErrors& errors) {
+  for (Filter& filter : filters) {
+    bool typed = filter.field->kind == FieldKind::kTypedPhone;
+    if (!typed && filter.field->kind != FieldKind::kPhone) continue;
+    for (FilterValue& value : filter.values) {
+      const std::string text = std::get<std::string>(value);
+      FieldErrors phone_errors;
+      auto phone = NormalizePhone({text, {}, {}, {}}, "phone", phone_errors, PhonePolicy::kStrict,
+                                  default_country);
+      if (phone) {
+        value = phone->e164;
+      } else if (typed) {
+        value = FoldCase(text);
+      } else {
+        errors.Add("phone", "phone must be a phone number: " + text);
+      }
+    }
+  }
+}
+
 constexpr auto kFirst = static_cast<std::size_t>(TextField::kFirstName);
 constexpr auto kLast = static_cast<std::size_t>(TextField::kLastName);
 constexpr auto kFull = static_cast<std::size_t>(TextField::kFullName);
@@ -385,9 +420,6 @@ std::optional<std::string> SentCompanyName(const ContactInput& input, FieldError
   }
   if (!input.company_name.value) return std::nullopt;
   std::string name = CleanText("company_name", *input.company_name.value, errors);
-  if (!errors.Has("company_name") && Utf8Length(name) > kMaxCompanyNameLength) {
-    errors.Add("company_name", "company_name must be at most 255 characters");
-  }
   if (name.empty()) return std::nullopt;
   return name;
 }
@@ -421,7 +453,11 @@ void ApplyTimestamps(const ContactInput& input, const WritePolicy& policy, NewCo
   };
   contact.created_at = read(input.created_at, "created_at");
   contact.updated_at = read(input.updated_at, "updated_at");
-  if (contact.updated_at && *contact.updated_at < contact.created_at.value_or(now)) {
+  if (!contact.updated_at) return;
+  if (!contact.created_at) {
+    // Changed before now: it was created then at the latest.
+    contact.created_at = std::min(now, *contact.updated_at);
+  } else if (*contact.updated_at < *contact.created_at) {
     errors.Add("updated_at", "updated_at must not be before created_at");
   }
 }
@@ -560,6 +596,8 @@ Result<NewContact> ContactService::PrepareNew(const Principal& principal, Contac
   NewContact contact = ValidateNewContact(input, policy, errors);
   if (contact.named_company) {
     contact.named_company->uid = NewUuidV4();
+    contact.named_company->may_create =
+        Authorize(principal, Permission::kCreate, "company").has_value();
   } else if (!contact.company) {
     if (policy.requires_type_and_company) errors.Add("company_id", "company_id is required");
   } else {
@@ -657,7 +695,8 @@ Result<UpsertOutcome> ContactService::Upsert(const Principal& principal, Contact
   update_input.is_primary = {};
   auto contact = PrepareNew(principal, input, policy);
   if (!contact) return std::unexpected(contact.error());
-  auto plan = PlanUpdate(std::move(update_input), policy);
+  auto plan = PlanUpdate(std::move(update_input), policy,
+                         Authorize(principal, Permission::kCreate, "company").has_value());
   if (!plan) return std::unexpected(plan.error());
   if (auto defined = Define(undefined); !defined) return std::unexpected(defined.error());
   auto check = [](const std::vector<store::Match>& matches) -> Result<void> {
@@ -690,21 +729,13 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
     return std::unexpected(allowed.error());
   }
   if (query.deleted) return ListDeleted(principal, query);
-  // Every condition, top-level and in $or branches.
-  std::vector<std::vector<Filter>*> groups;
-  ListQuery normalized = query;
-  groups.push_back(&normalized.filters);
-  for (std::vector<Filter>& branch : normalized.any_of) groups.push_back(&branch);
-  auto has = [&](auto predicate) {
-    return std::any_of(groups.begin(), groups.end(), [&](const std::vector<Filter>* filters) {
-      return std::any_of(filters->begin(), filters->end(), predicate);
-    });
-  };
-  bool has_phone = has([](const Filter& f) {
+  bool has_phone = AnyFilter(query, [](const Filter& f) {
     return f.field->kind == FieldKind::kPhone || f.field->kind == FieldKind::kTypedPhone;
   });
   bool number_search = query.search && !query.search->any_of.empty();
-  bool has_custom = has([](const Filter& f) { return f.field->kind == FieldKind::kCustom; });
+  bool has_custom = AnyFilter(query, [](const Filter& f) {
+    return f.field->kind == FieldKind::kCustom;
+  });
   if (!has_phone && !number_search && !has_custom) {
     return store_.ListContacts(ScopeOf(principal), query);
   }
@@ -713,6 +744,9 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
   if (auto settings = SettingsFor(principal, policy); !settings) {
     return std::unexpected(settings.error());
   }
+  ListQuery normalized = query;
+  std::vector<std::vector<Filter>*> groups{&normalized.filters};
+  for (std::vector<Filter>& branch : normalized.any_of) groups.push_back(&branch);
   if (has_custom) {
     auto fields = store_.ListCustomFields(principal.account);
     if (!fields) return std::unexpected(fields.error());
@@ -728,30 +762,7 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
   }
   FieldErrors errors;
   for (std::vector<Filter>* filters : groups) {
-    for (Filter& filter : *filters) {
-      if (filter.field->kind == FieldKind::kTypedPhone) {
-        // One number as it is kept: E.164 where it parses, else its text (seed 002's free text).
-        for (FilterValue& value : filter.values) {
-          const std::string& text = std::get<std::string>(value);
-          FieldErrors ignored;
-          auto phone = NormalizePhone({text, {}, {}, {}}, "phone", ignored, PhonePolicy::kStrict,
-                                      policy.default_country);
-          value = phone ? phone->e164 : FoldCase(text);
-        }
-        continue;
-      }
-      if (filter.field->kind != FieldKind::kPhone) continue;
-      for (FilterValue& value : filter.values) {
-        FieldErrors phone_errors;
-        auto phone = NormalizePhone({std::get<std::string>(value), {}, {}, {}}, "phone",
-                                    phone_errors, PhonePolicy::kStrict, policy.default_country);
-        if (!phone) {
-          errors.Add("phone", "phone must be a phone number: " + std::get<std::string>(value));
-        } else {
-          value = phone->e164;
-        }
-      }
-    }
+    NormalizePhoneFilters(*filters, policy.default_country, errors);
   }
   if (!errors.empty()) {
     auto list = std::move(errors).Take();
@@ -769,6 +780,37 @@ Result<ContactId> ContactService::FindByUid(const Principal& principal, std::str
   return **id;
 }
 
+Result<ContactExtras> ContactService::ExtrasOf(const Principal& principal,
+                                               std::span<const Contact> contacts,
+                                               ExtrasWanted wanted) {
+  if (auto allowed = Authorize(principal, Permission::kRead, "contact"); !allowed) {
+    return std::unexpected(allowed.error());
+  }
+  ContactExtras extras;
+  if (wanted.custom_fields) {
+    auto fields = store_.ListCustomFields(principal.account);
+    if (!fields) return std::unexpected(fields.error());
+    extras.custom_fields = std::move(*fields);
+  }
+  bool sourced = std::any_of(contacts.begin(), contacts.end(),
+                             [](const Contact& c) { return c.source_id.has_value(); });
+  if (wanted.sources && sourced) {
+    auto sources = store_.ListSources(principal.account);
+    if (!sources) return std::unexpected(sources.error());
+    extras.sources = std::move(*sources);
+  }
+  std::vector<CompanyId> companies;
+  for (const Contact& contact : contacts) {
+    if (contact.company) companies.push_back(*contact.company);
+  }
+  if (wanted.company_names && !companies.empty()) {
+    auto names = store_.CompanyNames(principal.account, companies);
+    if (!names) return std::unexpected(names.error());
+    extras.company_names = std::move(*names);
+  }
+  return extras;
+}
+
 Result<store::Uids> ContactService::UidsOf(const Principal& principal,
                                            std::span<const ContactId> contacts,
                                            std::span<const CompanyId> companies) {
@@ -776,7 +818,8 @@ Result<store::Uids> ContactService::UidsOf(const Principal& principal,
 }
 
 Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
-                                                     const WritePolicy& policy) {
+                                                     const WritePolicy& policy,
+                                                     bool may_create_companies) {
   FieldErrors errors = std::move(input.errors);
   if (input.contact_type.present) errors.Add("contact_type", "contact_type is not updatable");
   if (input.contact_types.present) errors.Add("contact_types", "contact_types is not updatable");
@@ -790,7 +833,7 @@ Result<store::ContactPlan> ContactService::PlanUpdate(ContactInput input,
   std::optional<NamedCompany> named_company;
   if (input.company_name.present) {
     if (auto name = SentCompanyName(input, errors)) {
-      named_company = NamedCompany{std::move(*name), NewUuidV4()};
+      named_company = NamedCompany{std::move(*name), NewUuidV4(), may_create_companies};
       if (!policy.moves_companies) errors.Add("company_name", "company_name is not updatable");
     } else if (!errors.Has("company_name")) {
       company_sent = std::optional<CompanyId>();  // none
@@ -943,7 +986,8 @@ Result<Contact> ContactService::Update(const Principal& principal, ContactId id,
   if (auto users = CheckUsers(principal, input, input.errors); !users) {
     return std::unexpected(users.error());
   }
-  auto plan = PlanUpdate(std::move(input), policy);
+  auto plan = PlanUpdate(std::move(input), policy,
+                         Authorize(principal, Permission::kCreate, "company").has_value());
   if (!plan) return std::unexpected(plan.error());
   if (auto defined = Define(undefined); !defined) return std::unexpected(defined.error());
   auto updated = store_.UpdateContact(ScopeOf(principal), id, *plan);
@@ -987,6 +1031,22 @@ Result<Contact> ContactService::ChangeTags(const Principal& principal, ContactId
 
 Result<void> ContactService::Delete(const Principal& principal, ContactId id, bool permanent,
                                     const VersionCheck& expected) {
+  return DeleteAs(principal, id, permanent, expected, nullptr);
+}
+
+Result<Contact> ContactService::Remove(const Principal& principal, ContactId id,
+                                       const VersionCheck& expected) {
+  std::optional<Contact> removed;
+  if (auto deleted = DeleteAs(principal, id, /*permanent=*/false, expected, &removed); !deleted) {
+    return std::unexpected(deleted.error());
+  }
+  if (!removed) return std::unexpected(Error::Internal("a deleted contact was not read"));
+  return std::move(*removed);
+}
+
+Result<void> ContactService::DeleteAs(const Principal& principal, ContactId id, bool permanent,
+                                      const VersionCheck& expected,
+                                      std::optional<Contact>* removed) {
   // Viewers never delete; editors delete their own contacts (checked on the row below).
   if (auto allowed = Authorize(principal, Permission::kUpdate, "contact"); !allowed) {
     return std::unexpected(allowed.error());
@@ -994,8 +1054,15 @@ Result<void> ContactService::Delete(const Principal& principal, ContactId id, bo
   if (permanent && !Allows(principal.role, Permission::kDelete)) {
     return std::unexpected(Error::Forbidden("Only admins may erase contacts"));
   }
-  auto deleted = store_.DeleteContact(ScopeOf(principal), id, OwnerOrAdmin(principal, expected),
-                                      permanent, NowSeconds());
+  store::DeleteCheck check = OwnerOrAdmin(principal, expected);
+  if (removed != nullptr) {
+    check = [removed, owner_or_admin = std::move(check)](const Contact& current) -> Result<void> {
+      if (auto allowed = owner_or_admin(current); !allowed) return allowed;
+      *removed = current;
+      return {};
+    };
+  }
+  auto deleted = store_.DeleteContact(ScopeOf(principal), id, check, permanent, NowSeconds());
   if (!deleted) return std::unexpected(deleted.error());
   if (!*deleted) return std::unexpected(Error::NotFound("Contact not found"));
   return {};

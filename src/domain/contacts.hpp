@@ -4,12 +4,13 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
-
 #include <vector>
 
 #include "domain/access.hpp"
 #include "domain/account.hpp"
+#include "domain/account_lists.hpp"
 #include "domain/contact.hpp"
 #include "domain/error.hpp"
 #include "domain/query.hpp"
@@ -58,6 +59,20 @@ struct UpsertOutcome {
   bool created = false;
 };
 
+// What a flat view of contacts shows besides them (seed 002's records): the account's custom
+// field definitions (every one, by rank), its sources, and the names of the contacts' companies.
+struct ContactExtras {
+  std::vector<CustomField> custom_fields;
+  std::vector<Source> sources;  // read only when a contact has a source_id
+  std::unordered_map<std::int64_t, std::string> company_names;  // by company id
+};
+// Which of them a view shows.
+struct ExtrasWanted {
+  bool custom_fields = true;
+  bool sources = true;
+  bool company_names = true;
+};
+
 // The contact use cases every API surface shares: permission checks, validation and
 // normalization, then one atomic store call. Thread-safe if the store is.
 class ContactService {
@@ -90,6 +105,10 @@ class ContactService {
   // The contact with this uid that the principal sees (surfaces that name contacts by UUID);
   // kNotFound otherwise, whatever the request goes on to do.
   Result<ContactId> FindByUid(const Principal& principal, std::string_view uid);
+  // What a flat view of `contacts` shows besides them; a reader of contacts may read it (a token
+  // scoped to contacts included).
+  Result<ContactExtras> ExtrasOf(const Principal& principal, std::span<const Contact> contacts,
+                                 ExtrasWanted wanted = {});
   // The uids of these contacts and companies of the principal's account, by id.
   Result<store::Uids> UidsOf(const Principal& principal, std::span<const ContactId> contacts,
                              std::span<const CompanyId> companies);
@@ -111,6 +130,10 @@ class ContactService {
   // contact is not at one of the `expected` versions.
   Result<void> Delete(const Principal& principal, ContactId id, bool permanent,
                       const VersionCheck& expected = {});
+  // Deletes the contact as Delete does (restorable) and returns it as it was, read in the same
+  // write (seed 002's remove answers with the record removed).
+  Result<Contact> Remove(const Principal& principal, ContactId id,
+                         const VersionCheck& expected = {});
   // Admin only. kNotFound unless the contact was deleted within the window and not erased.
   Result<Contact> Restore(const Principal& principal, ContactId id);
   // Admin only: the restorable contacts, by id (limit, after_id).
@@ -162,8 +185,13 @@ class ContactService {
   // owner is the principal's user (owner_user_id may not be sent).
   Result<NewContact> PrepareNew(const Principal& principal, ContactInput& input,
                                 const WritePolicy& policy);
-  // Validates an update body into the plan the store runs on the stored contact.
-  Result<store::ContactPlan> PlanUpdate(ContactInput input, const WritePolicy& policy);
+  // Validates an update body into the plan the store runs on the stored contact; a company named
+  // that the account lacks is created only if `may_create_companies`.
+  Result<store::ContactPlan> PlanUpdate(ContactInput input, const WritePolicy& policy,
+                                        bool may_create_companies);
+  // Deletes as Delete says; `removed`, when set, receives the contact as it was.
+  Result<void> DeleteAs(const Principal& principal, ContactId id, bool permanent,
+                        const VersionCheck& expected, std::optional<Contact>* removed);
 
   store::Store& store_;
 };

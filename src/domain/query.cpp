@@ -204,8 +204,8 @@ bool ParsePagingParam(const std::string& key, const std::string& value, const Cu
   if (key == "offset") {
     has_offset = true;
     auto offset = ParseInt(value);
-    if (!offset || *offset < 0) {
-      errors.Add("offset", "offset must be a non-negative integer");
+    if (!offset || *offset < 0 || *offset > kMaxOffset) {
+      errors.Add("offset", "offset must be an integer between 0 and 10000000");
     } else {
       query.offset = *offset;
     }
@@ -353,7 +353,11 @@ void ParseFilter(const std::string& key, const std::string& value, ListQuery& qu
   if (parts) rest = *parts;
   std::vector<Filter>* filters = &query.filters;
   if (!rest.empty() && rest.front() == "$or") {
-    auto branch = rest.size() > 2 ? ParseInt(rest[1]) : std::nullopt;
+    auto branch = rest.size() > 1 ? ParseInt(rest[1]) : std::nullopt;
+    if (branch && rest.size() == 2) {
+      errors.Add(key, "'" + key + "' names no field: $or[N][field]=value");
+      return;
+    }
     if (!branch || *branch < 0 || *branch >= static_cast<std::int64_t>(kMaxOrBranches)) {
       errors.Add(key, "'" + key + "': $or takes at most " + std::to_string(kMaxOrBranches) +
                           " branches, $or[0][field] to $or[" +

@@ -74,6 +74,8 @@ inline constexpr std::size_t kMaxInValues = 100;
 inline constexpr std::size_t kMaxSortKeys = 5;
 inline constexpr std::size_t kMaxFilterTerms = 20;  // conditions, with those of $or branches
 inline constexpr std::size_t kMaxOrBranches = 10;
+// Offsets past this only walk rows to skip them (10,000,000: 50,000 pages of 200).
+inline constexpr std::int64_t kMaxOffset = 10'000'000;
 
 // A list request: what to match, in which order, which page.
 struct ListQuery {

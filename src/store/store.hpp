@@ -66,7 +66,6 @@ struct ReportLink {
 struct Uids {
   std::unordered_map<std::int64_t, std::string> contacts;
   std::unordered_map<std::int64_t, std::string> companies;
-  std::unordered_map<std::int64_t, std::string> company_names;  // read with their uids
 };
 
 struct ShareResult {
@@ -321,6 +320,9 @@ class Store {
   virtual domain::Result<std::optional<domain::CompanyId>> FindCompanyIdByUid(
       domain::AccountId account, std::string_view uid) = 0;
   // The uids of the account's contacts and companies among these ids (ids it lacks are left out).
+  // The names of the account's companies among these ids, by id (ids it lacks are left out).
+  virtual domain::Result<std::unordered_map<std::int64_t, std::string>> CompanyNames(
+      domain::AccountId account, std::span<const domain::CompanyId> ids) = 0;
   virtual domain::Result<Uids> UidsOf(domain::AccountId account,
                                       std::span<const domain::ContactId> contacts,
                                       std::span<const domain::CompanyId> companies) = 0;

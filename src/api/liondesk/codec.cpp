@@ -64,6 +64,7 @@ constexpr std::array<std::pair<std::string_view, std::size_t>, 13> kLimits = {{
 constexpr std::array<std::string_view, 11> kDataTypes = {
     "Text", "Text Area", "Number", "Boolean", "Date", "DateTime", "Select", "Multi Select",
     "URL",  "Email",     "Phone"};
+static_assert(kDataTypes.size() == domain::kCustomFieldTypeNames.size());
 
 std::size_t Index(TextField field) { return static_cast<std::size_t>(field); }
 
@@ -220,7 +221,7 @@ void WriteAddresses(JsonWriter& w, const domain::Contact& contact) {
 
 void WriteCustomFields(JsonWriter& w, const domain::Contact& contact, const View& view) {
   w.BeginArray();
-  for (const domain::CustomField& field : view.fields) {
+  for (const domain::CustomField& field : view.extras.custom_fields) {
     w.BeginObject();
     w.Key("id").Int(field.id.value);
     w.Key("user_id").Null();  // definitions are the account's, not one user's
@@ -240,9 +241,10 @@ void WriteCustomFields(JsonWriter& w, const domain::Contact& contact, const View
 }
 
 void WriteSource(JsonWriter& w, const domain::Contact& contact, const View& view) {
-  auto source = std::find_if(view.sources.begin(), view.sources.end(),
+  const std::vector<domain::Source>& sources = view.extras.sources;
+  auto source = std::find_if(sources.begin(), sources.end(),
                              [&](const domain::Source& s) { return s.id == contact.source_id; });
-  if (!contact.source_id || source == view.sources.end()) {
+  if (!contact.source_id || source == sources.end()) {
     w.Null();
     return;
   }
@@ -286,8 +288,8 @@ void WriteRecord(JsonWriter& w, const domain::Contact& contact, const View& view
   if (member("company")) {
     std::optional<std::string> company;
     if (contact.company) {
-      auto found = view.company_names.find(contact.company->value);
-      if (found != view.company_names.end()) company = found->second;
+      auto found = view.extras.company_names.find(contact.company->value);
+      if (found != view.extras.company_names.end()) company = found->second;
     }
     w.OptionalString(company);
   }
@@ -396,12 +398,10 @@ std::string FieldName(std::string_view name) {
   return std::string(name);
 }
 
-domain::Result<domain::ContactInput> ParseContactBody(
-    std::string_view body, bool create, std::span<const domain::CustomField> fields) {
-  auto object = ParseObject(body);
-  if (!object) return std::unexpected(object.error());
+domain::ContactInput ParseContactBody(const boost::json::object& body, bool create,
+                                      std::span<const domain::CustomField> fields) {
   domain::ContactInput input;
-  ObjectReader reader(*object, "", input.errors);
+  ObjectReader reader(body, "", input.errors);
   for (const auto& [name, field] : kTextMembers) {
     input.text[Index(field)] = LimitedString(reader, name);
   }

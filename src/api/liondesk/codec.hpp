@@ -4,14 +4,13 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <vector>
 
-#include "domain/account_lists.hpp"
+#include <boost/json/object.hpp>
+
 #include "domain/contact.hpp"
+#include "domain/contacts.hpp"
 #include "domain/error.hpp"
 #include "http/message.hpp"
-#include "store/store.hpp"
 
 namespace contactd::api::liondesk {
 
@@ -22,24 +21,22 @@ namespace contactd::api::liondesk {
 // The members of a record, in the order it shows them.
 std::span<const std::string_view> RecordMembers();
 
-// Reads a create (`create`) or PATCH body. kBadRequest when it is not a JSON object; shape
-// errors (unknown members, wrong JSON types, values over the seed's limits, custom_fields ids
-// that are none of `fields`) are left in the input's `errors` for the domain to report with its
-// own. Read-only members a client read and sends back (id, owner_user_id, hotness, source, and
-// on PATCH created_at and modified_at) are ignored.
-domain::Result<domain::ContactInput> ParseContactBody(std::string_view body, bool create,
-                                                      std::span<const domain::CustomField> fields);
+// Reads a create (`create`) or PATCH body, a JSON object. Shape errors (unknown members, wrong
+// JSON types, values over the seed's limits, custom_fields ids that are none of `fields`) are
+// left in the input's `errors` for the domain to report with its own. Read-only members a client
+// read and sends back (id, owner_user_id, hotness, source, and on PATCH created_at and
+// modified_at) are ignored.
+domain::ContactInput ParseContactBody(const boost::json::object& body, bool create,
+                                      std::span<const domain::CustomField> fields);
 
 // Feathers' error object: {name, message, code, className, errors}, `errors` mapping each field
 // named (in the seed's terms) to its message.
 http::Response RenderError(const http::RequestContext& context, const domain::Error& error);
 
-// What records show beside the contact: the account's custom fields (each record lists them
-// all), its sources, its contacts' company names, and the members $select keeps (empty: all).
+// What records show beside the contact (the account's custom fields, each record lists them
+// all; its sources; its contacts' company names) and the members $select keeps (empty: all).
 struct View {
-  std::span<const domain::CustomField> fields;
-  std::span<const domain::Source> sources;
-  const std::unordered_map<std::int64_t, std::string>& company_names;
+  const domain::ContactExtras& extras;
   std::span<const std::string> select;
 };
 

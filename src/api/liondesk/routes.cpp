@@ -8,11 +8,10 @@
 #include <vector>
 
 #include "api/conditional.hpp"
+#include "api/json.hpp"
 #include "api/liondesk/codec.hpp"
 #include "api/params.hpp"
-#include "domain/account_lists.hpp"
 #include "domain/contacts.hpp"
-#include "domain/custom_fields.hpp"
 #include "domain/query.hpp"
 #include "http/router.hpp"
 
@@ -23,8 +22,6 @@ constexpr std::string_view kBase = "/compat/liondesk";
 // The seed's example shows a default limit of 10; Feathers serves a larger $limit as its max.
 constexpr std::int64_t kDefaultLimit = 10;
 constexpr std::int64_t kMaxLimit = 100;
-// Skips past this only walk rows to skip them: 100,000 pages of 100.
-constexpr std::int64_t kMaxSkip = 10'000'000;
 // No bound but the integer's own (ids, $limit before it is capped, array indexes).
 constexpr std::int64_t kUnbounded = std::numeric_limits<std::int64_t>::max();
 
@@ -126,69 +123,52 @@ domain::Result<std::vector<std::string>> ParseSelect(std::string_view query) {
   return select;
 }
 
-// What records show beside their contacts, read once per answer (see View).
+// What records show beside their contacts, read once per answer, and the $select it keeps.
 struct Shown {
-  std::vector<domain::CustomField> fields;
-  std::vector<domain::Source> sources;
-  store::Uids uids;
+  domain::ContactExtras extras;
   std::vector<std::string> select;
 
-  bool Wants(std::string_view member) const {
-    return select.empty() || std::find(select.begin(), select.end(), member) != select.end();
-  }
-  View view() const { return {fields, sources, uids.company_names, select}; }
+  View view() const { return {extras, select}; }
 };
 
 domain::Result<Shown> ShownFor(const Services& s, const domain::Principal& caller,
                                std::span<const domain::Contact> contacts,
                                std::vector<std::string> select) {
-  Shown shown;
-  shown.select = std::move(select);
-  if (shown.Wants("custom_fields")) {
-    auto fields = s.custom_fields.List(caller);
-    if (!fields) return std::unexpected(fields.error());
-    shown.fields = std::move(*fields);
-  }
-  bool sourced = std::any_of(contacts.begin(), contacts.end(),
-                             [](const domain::Contact& c) { return c.source_id.has_value(); });
-  if (sourced && shown.Wants("source")) {
-    auto sources = s.lists.ListSources(caller);
-    if (!sources) return std::unexpected(sources.error());
-    shown.sources = std::move(*sources);
-  }
-  std::vector<domain::CompanyId> companies;
-  for (const domain::Contact& contact : contacts) {
-    if (contact.company) companies.push_back(*contact.company);
-  }
-  if (!companies.empty() && shown.Wants("company")) {
-    auto uids = s.contacts.UidsOf(caller, {}, companies);
-    if (!uids) return std::unexpected(uids.error());
-    shown.uids = std::move(*uids);
-  }
-  return shown;
+  auto wants = [&](std::string_view member) {
+    return select.empty() || std::find(select.begin(), select.end(), member) != select.end();
+  };
+  auto extras = s.contacts.ExtrasOf(
+      caller, contacts, {wants("custom_fields"), wants("source"), wants("company")});
+  if (!extras) return std::unexpected(extras.error());
+  return Shown{std::move(*extras), std::move(select)};
 }
 
-// One record's answer, with its version as ETag.
+// One record's answer. Whole, it carries its version as ETag (a $select is another
+// representation, which that tag would not name).
 http::Response Record(const Services& s, const http::RequestContext& context,
                       const domain::Contact& contact, std::vector<std::string> select = {},
                       unsigned status = 200) {
+  bool whole = select.empty();
   auto shown = ShownFor(s, context.caller(), std::span(&contact, 1), std::move(select));
   if (!shown) return RenderError(context, shown.error());
   http::Response response = RenderContact(contact, shown->view(), status);
-  response.headers.emplace_back("ETag", EntityTag(contact.version));
+  if (whole) response.headers.emplace_back("ETag", EntityTag(contact.version));
   return response;
 }
 
 // custom_fields in a body name definitions by id: the account's are read when it sends them.
 domain::Result<domain::ContactInput> ReadBody(const Services& s, const http::Request& request,
                                               const http::RequestContext& context, bool create) {
-  std::vector<domain::CustomField> fields;
-  if (request.body.find("custom_fields") != std::string::npos) {
-    auto listed = s.custom_fields.List(context.caller());
-    if (!listed) return std::unexpected(listed.error());
-    fields = std::move(*listed);
+  auto object = ParseObject(request.body);
+  if (!object) return std::unexpected(object.error());
+  domain::ContactExtras extras;
+  if (object->contains("custom_fields")) {
+    auto read = s.contacts.ExtrasOf(context.caller(), {}, {.sources = false,
+                                                           .company_names = false});
+    if (!read) return std::unexpected(read.error());
+    extras = std::move(*read);
   }
-  return ParseContactBody(request.body, create, fields);
+  return ParseContactBody(*object, create, extras.custom_fields);
 }
 
 http::Response CreateContact(const Services& s, const http::Request& request,
@@ -208,7 +188,9 @@ http::Response GetContact(const Services& s, const http::Request& request,
   if (!select) return RenderError(context, select.error());
   auto contact = s.contacts.Get(context.caller(), *id);
   if (!contact) return RenderError(context, Named(context, contact.error()));
-  if (NoneMatch(request.if_none_match, contact->version)) return NotModified(contact->version);
+  if (select->empty() && NoneMatch(request.if_none_match, contact->version)) {
+    return NotModified(contact->version);
+  }
   return Record(s, context, *contact, std::move(*select));
 }
 
@@ -226,31 +208,20 @@ http::Response PatchContact(const Services& s, const http::Request& request,
   return Record(s, context, *contact, std::move(*select));
 }
 
-// Feathers' remove answers with the record removed: the one read is deleted only if no other
-// write changed it meanwhile (else it is read again).
+// Feathers' remove answers with the record removed, as it was when it was deleted.
 http::Response RemoveContact(const Services& s, const http::Request& request,
                              http::RequestContext& context) {
   auto id = IdParam(context);
   if (!id) return RenderError(context, id.error());
   auto select = ParseSelect(request.query);
   if (!select) return RenderError(context, select.error());
-  domain::VersionCheck pinned;
-  ApplyIfMatch(request.if_match, pinned);
-  for (int attempt = 1;; ++attempt) {
-    auto contact = s.contacts.Get(context.caller(), *id);
-    if (!contact) return RenderError(context, Named(context, contact.error()));
-    domain::VersionCheck expected = pinned;
-    if (expected.any_of.empty()) expected.any_of = {contact->version};
-    auto deleted = s.contacts.Delete(context.caller(), *id, /*permanent=*/false, expected);
-    if (!deleted && deleted.error().code == domain::ErrorCode::kPreconditionFailed &&
-        pinned.any_of.empty() && attempt < 3) {
-      continue;
-    }
-    if (!deleted) return RenderError(context, Named(context, deleted.error()));
-    http::Response response = Record(s, context, *contact, std::move(*select));
-    std::erase_if(response.headers, [](const auto& header) { return header.first == "ETag"; });
-    return response;
-  }
+  domain::VersionCheck expected;
+  ApplyIfMatch(request.if_match, expected);
+  auto removed = s.contacts.Remove(context.caller(), *id, expected);
+  if (!removed) return RenderError(context, Named(context, removed.error()));
+  auto shown = ShownFor(s, context.caller(), std::span(&*removed, 1), std::move(*select));
+  if (!shown) return RenderError(context, shown.error());
+  return RenderContact(*removed, shown->view());
 }
 
 // A find in the domain's list parameters: the seed's fields by their domain names, $limit,
@@ -303,7 +274,7 @@ domain::Result<FindRequest> ParseFind(std::string_view query) {
       if (!limit) errors.Add(key, "$limit must be a non-negative integer");
       find.limit = std::min(limit.value_or(kDefaultLimit), kMaxLimit);
     } else if (head == "$skip" && parts->size() == 1) {
-      auto skip = ParseIntIn(value, 0, kMaxSkip);
+      auto skip = ParseIntIn(value, 0, domain::kMaxOffset);
       if (!skip) errors.Add(key, "$skip must be an integer between 0 and 10000000");
       find.skip = skip.value_or(0);
     } else if (head == "$sort" && parts->size() == 2) {

@@ -1,10 +1,8 @@
 #pragma once
 
 namespace contactd::domain {
-class AccountListService;
 class ContactService;
 class CursorCodec;
-class CustomFieldService;
 }  // namespace contactd::domain
 namespace contactd::http {
 class Router;
@@ -16,9 +14,7 @@ namespace contactd::api::liondesk {
 // outlive the server.
 struct Services {
   domain::ContactService& contacts;
-  domain::CustomFieldService& custom_fields;  // every record lists the account's
-  domain::AccountListService& lists;          // a record's source is one of the account's
-  const domain::CursorCodec& cursors;         // the list parser's; finds page by $skip
+  const domain::CursorCodec& cursors;  // the list parser's; finds page by $skip
 };
 
 // Registers /compat/liondesk, the contacts API of seed 002 (each path also with the seed's

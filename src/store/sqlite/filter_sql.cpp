@@ -1,7 +1,9 @@
 #include "store/sqlite/filter_sql.hpp"
 
-#include <array>
+#include <stdexcept>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "domain/contact.hpp"
 
@@ -13,39 +15,48 @@ bool HasKeyColumn(std::string_view name) {
   return field && static_cast<std::size_t>(*field) < kKeyedTextFields;
 }
 
-// The SQL of a number of one type in the phones column: E.164 where it parsed, else as sent.
-#define CONTACTD_PHONE_OF_TYPE(type)                                                             \
-  "contactd_fold((SELECT coalesce(nullif(json_extract(phone.value, '$.e164'), ''), "            \
-  "json_extract(phone.value, '$.raw')) FROM json_each(contacts.phones) AS phone "               \
-  "WHERE json_extract(phone.value, '$.type') = '" type "' LIMIT 1))"
+// The key of a contact's company's name (see domain::FoldCase).
+constexpr std::string_view kCompanyNameKey =
+    "(SELECT name_key FROM companies WHERE companies.account_id = contacts.account_id "
+    "AND companies.id = contacts.company_id)";
+
+// The first number of a phone type in the phones column: E.164 where it parsed, else as sent.
+std::string PhoneOfType(std::string_view type) {
+  return "contactd_fold((SELECT coalesce(nullif(json_extract(phone.value, '$.e164'), ''), "
+         "json_extract(phone.value, '$.raw')) FROM json_each(contacts.phones) AS phone "
+         "WHERE json_extract(phone.value, '$.type') = '" +
+         std::string(type) + "' LIMIT 1))";
+}
 
 // Fields kept inside another column or table (seed 002's flat view of them): the expression
 // they filter and sort on, in the form the contact service puts their values in. They are
-// computed per row, unindexed, as the unkeyed text fields are.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 11> kDerivedColumns = {{
-    {"company_name",
-     "contactd_fold((SELECT name FROM companies WHERE companies.id = contacts.company_id))"},
-    {"spouse_name", "contactd_fold(json_extract(contacts.spouse, '$.name'))"},
-    {"spouse_email", "contactd_fold(json_extract(contacts.spouse, '$.email'))"},
-    {"spouse_phone", "contactd_fold(json_extract(contacts.spouse, '$.phone'))"},
-    {"spouse_birthday", "json_extract(contacts.spouse, '$.birthday')"},
-    {"mobile_phone", CONTACTD_PHONE_OF_TYPE("mobile")},
-    {"home_phone", CONTACTD_PHONE_OF_TYPE("home")},
-    {"office_phone", CONTACTD_PHONE_OF_TYPE("office")},
-    {"work_phone", CONTACTD_PHONE_OF_TYPE("work")},
-    {"main_phone", CONTACTD_PHONE_OF_TYPE("main")},
-    {"fax", CONTACTD_PHONE_OF_TYPE("fax")},
-}};
-#undef CONTACTD_PHONE_OF_TYPE
+// computed per row, unindexed, as the unkeyed text fields are (company_name's equality
+// conditions go through the companies' name index instead: see AppendFilter).
+const std::vector<std::pair<std::string_view, std::string>>& DerivedColumns() {
+  static const std::vector<std::pair<std::string_view, std::string>> columns{
+      {"company_name", std::string(kCompanyNameKey)},
+      {"spouse_name", "contactd_fold(json_extract(contacts.spouse, '$.name'))"},
+      {"spouse_email", "contactd_fold(json_extract(contacts.spouse, '$.email'))"},
+      {"spouse_phone", "contactd_fold(json_extract(contacts.spouse, '$.phone'))"},
+      {"spouse_birthday", "json_extract(contacts.spouse, '$.birthday')"},
+      {"mobile_phone", PhoneOfType("mobile")},
+      {"home_phone", PhoneOfType("home")},
+      {"office_phone", PhoneOfType("office")},
+      {"work_phone", PhoneOfType("work")},
+      {"main_phone", PhoneOfType("main")},
+      {"fax", PhoneOfType("fax")},
+  };
+  return columns;
+}
 
 // The column (or expression) a field filters and sorts on: the API's field name, but for the
 // account, the case-folded key of a text field (see domain::FoldCase; an indexed <name>_key column
 // where the schema keeps one), the bit mask of a set of types, and the expressions of
-// kDerivedColumns.
+// DerivedColumns().
 std::string Column(const domain::QueryField& field, bool for_filter) {
   if (field.name == "owner_account_id") return "account_id";
-  for (const auto& [name, sql] : kDerivedColumns) {
-    if (name == field.name) return std::string(sql);
+  for (const auto& [name, sql] : DerivedColumns()) {
+    if (name == field.name) return sql;
   }
   switch (field.kind) {
     case domain::FieldKind::kText:
@@ -57,6 +68,9 @@ std::string Column(const domain::QueryField& field, bool for_filter) {
     case domain::FieldKind::kTagSet:
       // Sorted as seed 002 shows tags, one string (filters go through contact_tags).
       return "nullif(contactd_fold(tags), '[]')";
+    case domain::FieldKind::kTypedPhone:
+      // Every kTypedPhone field is one of DerivedColumns(), which the domain's table must follow.
+      throw std::logic_error("no column for " + std::string(field.name));
     default:
       return std::string(field.name);
   }
@@ -213,6 +227,19 @@ void AppendFilter(ListSql& sql, const domain::Filter& filter, std::int64_t accou
     AppendLookupCondition(
         sql, "SELECT contact_id FROM contact_phones WHERE account_id = ? AND e164",
         {account_id}, filter, per_row);
+    return;
+  }
+  bool equality = filter.op == domain::FilterOp::kEq || filter.op == domain::FilterOp::kIn ||
+                  filter.op == domain::FilterOp::kNe || filter.op == domain::FilterOp::kNin;
+  if (filter.field->name == "company_name" && equality) {
+    // The companies so named, by their index, then the contacts of those companies.
+    bool none = filter.op == domain::FilterOp::kNe || filter.op == domain::FilterOp::kNin;
+    sql.where += none ? "(company_id IS NULL OR company_id NOT IN " : "company_id IN ";
+    sql.where += "(SELECT id FROM companies WHERE account_id = ? AND name_key IN ";
+    AppendPlaceholders(sql.where, filter.values.size());
+    sql.where += none ? "))" : ")";
+    sql.params.emplace_back(account_id);
+    for (const domain::FilterValue& value : filter.values) sql.params.push_back(ToSql(value));
     return;
   }
   if (filter.field->kind == domain::FieldKind::kTypeSet) {

@@ -9,7 +9,7 @@ namespace contactd::store::sqlite {
 namespace {
 
 // Migrations are append-only: never edit one that has shipped, add the next.
-constexpr std::array<const char*, 24> kMigrations = {
+constexpr std::array<const char*, 25> kMigrations = {
     // 1: accounts, users and tokens, companies, contacts.
     R"sql(
 CREATE TABLE settings (
@@ -605,6 +605,14 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (account_id, user_id, key)
 ) WITHOUT ROWID;
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+)sql",
+
+    // 25: companies by name, case-insensitively (seed 002 names a contact's company): the
+    // domain::FoldCase key of the name, indexed.
+    R"sql(
+ALTER TABLE companies ADD COLUMN name_key TEXT;
+UPDATE companies SET name_key = contactd_fold(name);
+CREATE INDEX companies_account_name_key ON companies (account_id, name_key);
 )sql",
 };
 

@@ -66,8 +66,11 @@ constexpr const char* kSelectCompanyIdByUid =
     "SELECT id FROM companies WHERE uid = ? AND account_id = ?";
 constexpr const char* kSelectContactUids =
     "SELECT id, uid FROM contacts WHERE account_id = ? AND id IN (SELECT value FROM json_each(?))";
+constexpr const char* kSelectCompanyNames =
+    "SELECT id, name FROM companies "
+    "WHERE account_id = ? AND id IN (SELECT value FROM json_each(?))";
 constexpr const char* kSelectCompanyUids =
-    "SELECT id, uid, name FROM companies "
+    "SELECT id, uid FROM companies "
     "WHERE account_id = ? AND id IN (SELECT value FROM json_each(?))";
 constexpr const char* kCountContacts =
     "SELECT coalesce(sum(n), 0) FROM contact_counts WHERE account_id = ? AND is_connected IN (?, ?)";
@@ -91,15 +94,15 @@ constexpr const char* kCountAccounts = "SELECT count(*) FROM accounts";
 // A company's id is past every id given so far, deleted companies' included (see migration 13).
 constexpr const char* kInsertCompany =
     "INSERT INTO companies (id, account_id, uid, name, company_type, created_at, updated_at, "
-    "website, phone, address, tags, status) "
+    "website, phone, address, tags, status, name_key) "
     "VALUES (max(coalesce((SELECT max(id) FROM companies), 0), "
-    "coalesce((SELECT max(id) FROM deleted_companies), 0)) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-// A company by name: spelled the same (by index), else the same under contactd_fold.
+    "coalesce((SELECT max(id) FROM deleted_companies), 0)) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?)";
+// A company by name: spelled the same, else the same under domain::FoldCase (both by index).
 constexpr const char* kSelectCompanyNamed =
     "SELECT id FROM companies WHERE account_id = ? AND name = ? ORDER BY id LIMIT 1";
 constexpr const char* kSelectCompanyFolded =
-    "SELECT id FROM companies WHERE account_id = ? AND contactd_fold(name) = ? ORDER BY id "
-    "LIMIT 1";
+    "SELECT id FROM companies WHERE account_id = ? AND name_key = ? ORDER BY id LIMIT 1";
 constexpr const char* kInsertCompanyTombstone =
     "INSERT INTO deleted_companies (id, account_id, deleted_at) VALUES (?, ?, ?)";
 // Deleted contacts of a deleted company come back without it.
@@ -1149,6 +1152,7 @@ Result<domain::Company> InsertCompany(Connection& c, const domain::NewCompany& c
       .BindOptional(9, EncodeAddress(company.address))
       .Bind(10, EncodeTags(company.tags))
       .Bind(11, company.status)
+      .Bind(12, domain::FoldCase(company.name))
       .Run();
   auto created = SelectCompany(c, company.account, CompanyId{c.LastInsertId()});
   if (!created) return std::unexpected(Error::Internal("inserted company not found"));
@@ -1952,17 +1956,13 @@ std::optional<std::int64_t> IdByUid(Connection& c, const char* sql, AccountId ac
 // JSON array.
 template <class Id>
 void UidsByIds(Connection& c, const char* sql, AccountId account, std::span<const Id> ids,
-               std::unordered_map<std::int64_t, std::string>& out,
-               std::unordered_map<std::int64_t, std::string>* names = nullptr) {
+               std::unordered_map<std::int64_t, std::string>& out) {
   if (ids.empty()) return;
   boost::json::array list;
   for (const Id& id : ids) list.emplace_back(id.value);
   Statement stmt = c.Prepare(sql);
   stmt.Bind(1, account.value).Bind(2, boost::json::serialize(list));
-  while (stmt.Step()) {
-    out.emplace(stmt.Int(0), stmt.Text(1));
-    if (names != nullptr) names->emplace(stmt.Int(0), stmt.Text(2));
-  }
+  while (stmt.Step()) out.emplace(stmt.Int(0), stmt.Text(1));
 }
 
 }  // namespace
@@ -1985,13 +1985,23 @@ Result<std::optional<CompanyId>> SqliteStore::FindCompanyIdByUid(AccountId accou
   });
 }
 
+Result<std::unordered_map<std::int64_t, std::string>> SqliteStore::CompanyNames(
+    AccountId account, std::span<const CompanyId> ids) {
+  std::unordered_map<std::int64_t, std::string> names;
+  if (ids.empty()) return names;
+  return Run([&](Connection& c) -> Result<std::unordered_map<std::int64_t, std::string>> {
+    UidsByIds(c, kSelectCompanyNames, account, ids, names);
+    return names;
+  });
+}
+
 Result<Uids> SqliteStore::UidsOf(AccountId account, std::span<const ContactId> contacts,
                                  std::span<const CompanyId> companies) {
   if (contacts.empty() && companies.empty()) return Uids{};  // no connection taken
   return Run([&](Connection& c) -> Result<Uids> {
     Uids uids;
     UidsByIds(c, kSelectContactUids, account, contacts, uids.contacts);
-    UidsByIds(c, kSelectCompanyUids, account, companies, uids.companies, &uids.company_names);
+    UidsByIds(c, kSelectCompanyUids, account, companies, uids.companies);
     return uids;
   });
 }
@@ -2024,6 +2034,10 @@ CompanyId SqliteStore::CompanyNamed(Connection& c, AccountId account,
     stmt.Bind(1, account.value).Bind(2, key);
     if (stmt.Step()) return CompanyId{stmt.Int(0)};
   }
+  if (!named.may_create) {
+    throw RefusedWrite{Error::Forbidden("No company of the account is named '" + named.name +
+                                        "', and this token may not create companies")};
+  }
   auto created = InsertCompany(c, domain::NewCompany::Named(account, named.uid, named.name, now));
   if (!created) throw RefusedWrite{created.error()};
   RecordCompanyEvent(c, "company.created", account, created->id, now, std::nullopt);
@@ -2042,6 +2056,13 @@ const domain::NewContact& SqliteStore::WithNamedCompany(
 void SqliteStore::ResolveNamedCompany(Connection& c, const domain::Contact& current,
                                       domain::ContactChanges& changes) {
   if (!changes.named_company) return;
+  // The contact's own company when it bears the name, though another may bear it too (a record
+  // read and written back stays where it is).
+  std::optional<std::string> name = CompanyName(c, current.account, current.company);
+  if (name && domain::FoldCase(*name) == domain::FoldCase(changes.named_company->name)) {
+    changes.named_company.reset();
+    return;
+  }
   CompanyId company = CompanyNamed(c, current.account, *changes.named_company, changes.now);
   if (company != current.company) changes.company = company;
   changes.named_company.reset();
@@ -2598,7 +2619,10 @@ Result<std::optional<domain::Company>> SqliteStore::UpdateCompany(
       if (!value) null_params.push_back(params.size());
       params.emplace_back(value.value_or(std::string()));
     };
-    if (changes.name) set("name", *changes.name);
+    if (changes.name) {
+      set("name", *changes.name);
+      set("name_key", domain::FoldCase(*changes.name));
+    }
     if (changes.company_type) set("company_type", *changes.company_type);
     if (changes.website) set("website", *changes.website);
     if (changes.phone) set("phone", *changes.phone);

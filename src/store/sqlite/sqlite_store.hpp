@@ -87,6 +87,8 @@ class SqliteStore final : public Store {
       const domain::ContactScope& scope, std::string_view uid) override;
   domain::Result<std::optional<domain::CompanyId>> FindCompanyIdByUid(
       domain::AccountId account, std::string_view uid) override;
+  domain::Result<std::unordered_map<std::int64_t, std::string>> CompanyNames(
+      domain::AccountId account, std::span<const domain::CompanyId> ids) override;
   domain::Result<Uids> UidsOf(domain::AccountId account,
                               std::span<const domain::ContactId> contacts,
                               std::span<const domain::CompanyId> companies) override;
