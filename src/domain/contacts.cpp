@@ -765,9 +765,7 @@ Result<store::Page<Contact>> ContactService::List(const Principal& principal,
     NormalizePhoneFilters(*filters, policy.default_country, errors);
   }
   if (!errors.empty()) {
-    auto list = std::move(errors).Take();
-    std::string message = list.front().message;
-    return std::unexpected(Error::BadRequest(std::move(message), std::move(list)));
+    return std::unexpected(BadRequestOf(std::move(errors)));
   }
   return store_.ListContacts(ScopeOf(principal), normalized);
 }

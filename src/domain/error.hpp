@@ -119,4 +119,11 @@ class FieldErrors {
   bool truncated_ = false;
 };
 
+// kBadRequest naming every field of `errors` (not empty), with the first one's message.
+inline Error BadRequestOf(FieldErrors errors) {
+  std::vector<FieldError> fields = std::move(errors).Take();
+  std::string message = fields.front().message;
+  return Error::BadRequest(std::move(message), std::move(fields));
+}
+
 }  // namespace contactd::domain

@@ -67,9 +67,8 @@ std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& 
       ok = false;
     }
   }
-  if (policy == PhonePolicy::kKeepUnparsed ? Utf8Length(input.raw) > kMaxFreeTextLength
-                                            : input.raw.size() > kMaxRawLength) {
-    std::size_t limit = policy == PhonePolicy::kKeepUnparsed ? kMaxFreeTextLength : kMaxRawLength;
+  std::size_t limit = policy == PhonePolicy::kKeepUnparsed ? kMaxFreeTextLength : kMaxRawLength;
+  if (Utf8Length(input.raw) > limit) {
     errors.Add(field + ".raw", field + ".raw must be at most " + std::to_string(limit) +
                                    " characters");
     return std::nullopt;

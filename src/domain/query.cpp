@@ -457,9 +457,7 @@ Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorC
     errors.Add("deleted", "a list of deleted contacts takes only limit, cursor and fields");
   }
   if (!errors.empty()) {
-    auto list = std::move(errors).Take();
-    std::string message = list.front().message;
-    return std::unexpected(Error::BadRequest(std::move(message), std::move(list)));
+    return std::unexpected(BadRequestOf(std::move(errors)));
   }
   return query;
 }
@@ -481,9 +479,7 @@ Result<ListQuery> ParsePaging(const QueryParams& params, const CursorCodec* curs
   }
   if (has_cursor && has_offset) errors.Add("offset", "cursor and offset cannot be combined");
   if (!errors.empty()) {
-    auto list = std::move(errors).Take();
-    std::string message = list.front().message;
-    return std::unexpected(Error::BadRequest(std::move(message), std::move(list)));
+    return std::unexpected(BadRequestOf(std::move(errors)));
   }
   return query;
 }

@@ -116,9 +116,7 @@ domain::Result<std::vector<std::string>> ParseSelect(std::string_view query) {
     }
   }
   if (!errors.empty()) {
-    auto fields = std::move(errors).Take();
-    std::string message = fields.front().message;
-    return std::unexpected(domain::Error::BadRequest(std::move(message), std::move(fields)));
+    return std::unexpected(domain::BadRequestOf(std::move(errors)));
   }
   return select;
 }
@@ -303,9 +301,7 @@ domain::Result<FindRequest> ParseFind(std::string_view query) {
     }
   }
   if (!errors.empty()) {
-    auto fields = std::move(errors).Take();
-    std::string message = fields.front().message;
-    return std::unexpected(domain::Error::BadRequest(std::move(message), std::move(fields)));
+    return std::unexpected(domain::BadRequestOf(std::move(errors)));
   }
   if (!sort.empty()) {
     find.params.emplace_back("sort", sort);

@@ -257,9 +257,7 @@ domain::Result<ListRequest> ParseList(const Services& s, const domain::Principal
     }
   }
   if (!errors.empty()) {
-    auto fields = std::move(errors).Take();
-    std::string message = fields.front().message;
-    return std::unexpected(domain::Error::BadRequest(std::move(message), std::move(fields)));
+    return std::unexpected(domain::BadRequestOf(std::move(errors)));
   }
   std::string sort = order == "name"        ? "full_name"
                      : order == "updatedAt" ? "updated_at"

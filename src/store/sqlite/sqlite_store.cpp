@@ -1932,12 +1932,19 @@ Result<std::int64_t> SqliteStore::CountAccounts() {
   });
 }
 
+Result<domain::Company> SqliteStore::InsertCompanyRecorded(Connection& c,
+                                                          const domain::NewCompany& company) {
+  auto created = InsertCompany(c, company);
+  if (created) {
+    RecordCompanyEvent(c, "company.created", company.account, created->id, company.now,
+                       std::nullopt);
+  }
+  return created;
+}
+
 Result<domain::Company> SqliteStore::CreateCompany(const domain::NewCompany& company) {
   return Write([&](Connection& c) -> Result<domain::Company> {
-    auto created = InsertCompany(c, company);
-    if (created) RecordCompanyEvent(c, "company.created", company.account, created->id, company.now,
-                                    std::nullopt);
-    return created;
+    return InsertCompanyRecorded(c, company);
   });
 }
 
@@ -2038,9 +2045,9 @@ CompanyId SqliteStore::CompanyNamed(Connection& c, AccountId account,
     throw RefusedWrite{Error::Forbidden("No company of the account is named '" + named.name +
                                         "', and this token may not create companies")};
   }
-  auto created = InsertCompany(c, domain::NewCompany::Named(account, named.uid, named.name, now));
+  auto created =
+      InsertCompanyRecorded(c, domain::NewCompany::Named(account, named.uid, named.name, now));
   if (!created) throw RefusedWrite{created.error()};
-  RecordCompanyEvent(c, "company.created", account, created->id, now, std::nullopt);
   return created->id;
 }
 
@@ -2109,10 +2116,8 @@ class SqliteStore::Load final : public ContactLoad {
     return Guard([&](Connection& c) -> Result<domain::Company> {
       std::optional<Transaction> transaction;
       if (!transaction_) transaction.emplace(c, Transaction::Mode::kWrite);
-      auto created = InsertCompany(c, company);
+      auto created = store_.InsertCompanyRecorded(c, company);
       if (!created) return created;
-      store_.RecordCompanyEvent(c, "company.created", company.account, created->id, company.now,
-                                std::nullopt);
       if (transaction) transaction->Commit();
       return created;
     });

@@ -292,6 +292,9 @@ class SqliteStore final : public Store {
   // `contact` with its named company resolved into `company` (in `resolved`), or itself.
   const domain::NewContact& WithNamedCompany(Connection& c, const domain::NewContact& contact,
                                              std::optional<domain::NewContact>& resolved);
+  // Inserts a company with its company.created event.
+  domain::Result<domain::Company> InsertCompanyRecorded(Connection& c,
+                                                        const domain::NewCompany& company);
   // Turns changes.named_company into a change of company (none when it is the contact's).
   void ResolveNamedCompany(Connection& c, const domain::Contact& current,
                            domain::ContactChanges& changes);
