@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "api/native/codec.hpp"
@@ -28,8 +29,15 @@ const domain::CursorCodec& Cursors() {
   return codec;
 }
 
-// Values are bound, never spliced: the SQL text holds only identifiers, keywords and operators.
-bool IsPlainSql(std::string_view sql) {
+// Values are bound, never spliced: the SQL text holds only identifiers, keywords and operators,
+// besides the constant expressions of fields kept inside JSON columns (which hold literals).
+bool IsPlainSql(std::string sql) {
+  for (const auto& [name, expression] : contactd::store::sqlite::DerivedColumns()) {
+    for (std::size_t at = sql.find(expression); at != std::string::npos;
+         at = sql.find(expression, at)) {
+      sql.erase(at, expression.size());
+    }
+  }
   return std::all_of(sql.begin(), sql.end(), [](unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            std::string_view(" _,.()=<>!?").find(static_cast<char>(c)) != std::string_view::npos;

@@ -28,10 +28,8 @@ std::string PhoneOfType(std::string_view type) {
          std::string(type) + "' LIMIT 1))";
 }
 
-// Fields kept inside another column or table (seed 002's flat view of them): the expression
-// they filter and sort on, in the form the contact service puts their values in. They are
-// computed per row, unindexed, as the unkeyed text fields are (company_name's equality
-// conditions go through the companies' name index instead: see AppendFilter).
+}  // namespace
+
 const std::vector<std::pair<std::string_view, std::string>>& DerivedColumns() {
   static const std::vector<std::pair<std::string_view, std::string>> columns{
       {"company_name", std::string(kCompanyNameKey)},
@@ -48,6 +46,8 @@ const std::vector<std::pair<std::string_view, std::string>>& DerivedColumns() {
   };
   return columns;
 }
+
+namespace {
 
 // The column (or expression) a field filters and sorts on: the API's field name, but for the
 // account, the case-folded key of a text field (see domain::FoldCase; an indexed <name>_key column
@@ -67,7 +67,7 @@ std::string Column(const domain::QueryField& field, bool for_filter) {
       return for_filter ? "contact_type_mask" : "contact_type";
     case domain::FieldKind::kTagSet:
       // Sorted as seed 002 shows tags, one string (filters go through contact_tags).
-      return "nullif(contactd_fold(tags), '[]')";
+      return "CASE WHEN json_array_length(tags) > 0 THEN contactd_fold(tags) END";
     case domain::FieldKind::kTypedPhone:
       // Every kTypedPhone field is one of DerivedColumns(), which the domain's table must follow.
       throw std::logic_error("no column for " + std::string(field.name));

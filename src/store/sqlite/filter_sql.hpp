@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -29,6 +31,13 @@ struct ListSql {
   // adds an is_connected condition per half.
   bool split_connected = false;
 };
+
+// Fields kept inside another column or table (seed 002's flat view of them): the expression
+// they filter and sort on, in the form the contact service puts their values in. They are
+// computed per row, unindexed, as the unkeyed text fields are (company_name's equality
+// conditions go through the companies' name index instead). Constant SQL, the only text of a
+// list's SQL with literals in it (JSON paths, phone types).
+const std::vector<std::pair<std::string_view, std::string>>& DerivedColumns();
 
 // Translates a list query into SQL over the contacts table, within the scope. Field names come
 // from the domain's fixed table and values are always bound, never spliced. The cursor's after_id
