@@ -25,6 +25,7 @@
 #include "domain/contacts.hpp"
 #include "domain/crypto.hpp"
 #include "domain/custom_fields.hpp"
+#include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "domain/validation.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -389,10 +390,10 @@ int ImportCommand(const ImportOptions& options) {
     return 1;
   }
   AccountRules rules;
-  std::unordered_map<std::string, domain::CompanyId> company_by_name;  // lower-cased names
+  std::unordered_map<std::string, domain::CompanyId> company_by_name;  // by domain::FoldCase
   for (const domain::Company& company : *companies) {
     rules.company_ids.insert(company.id.value);
-    company_by_name.emplace(Lower(company.name), company.id);
+    company_by_name.emplace(domain::FoldCase(company.name), company.id);
   }
   auto settings = store.GetSettings(account);
   auto custom_fields = store.ListCustomFields(account);
@@ -492,7 +493,7 @@ int ImportCommand(const ImportOptions& options) {
         continue;
       }
       if (row.company_name) {
-        std::string key = Lower(*row.company_name);
+        std::string key = domain::FoldCase(*row.company_name);
         auto it = company_by_name.find(key);
         if (it == company_by_name.end()) {
           auto created = load->CreateCompany(

@@ -52,6 +52,23 @@ def test_ndjson_import_validates_rows_and_reports_bad_ones(server, tmp_path):
     assert sorted(c["name"] for c in companies) == ["Existing Co", "New Co"]
 
 
+def test_import_finds_companies_by_name_as_the_api_does(server, tmp_path):
+    """Names compare case-insensitively over all of Unicode (Straße is STRASSE), as
+    /compat/liondesk's company does; an existing company is found, not made again."""
+    tenant = server.tenant()
+    existing = tenant.admin.company("Ölberg Partners")
+    rows = [{"contact_type": "sponsor", "company_name": name, "last_name": f"N{i}"}
+            for i, name in enumerate(["Straße GmbH", "STRASSE GMBH", "ÖLBERG PARTNERS"])]
+    path = tmp_path / "in.ndjson"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = run_import(server, tenant.account["id"], path)
+    assert result.returncode == 0, result.stderr
+    assert "imported 3 contacts (1 companies created)" in result.stderr
+    listed = tenant.admin.get("/contacts", params={"sort": "last_name", "is_connected": "all"})
+    ids = [c["company_id"] for c in listed.json()["data"]]
+    assert ids[0] == ids[1] != existing["id"] and ids[2] == existing["id"]
+
+
 def test_csv_import_uses_field_names_as_columns(server, tmp_path):
     tenant = server.tenant()
     path = tmp_path / "in.csv"
