@@ -99,6 +99,23 @@ const boost::json::array* ObjectReader::Array(std::string_view key, std::size_t 
   return &value->get_array();
 }
 
+std::optional<std::vector<std::pair<std::string, const boost::json::object*>>>
+ObjectReader::ObjectArray(std::string_view key, std::size_t max_items, std::string_view what) {
+  const boost::json::array* array = Array(key, max_items, what);
+  if (array == nullptr) return std::nullopt;
+  std::vector<std::pair<std::string, const boost::json::object*>> objects;
+  objects.reserve(array->size());
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    std::string path = Path(key) + "[" + std::to_string(i) + "]";
+    if ((*array)[i].is_object()) {
+      objects.emplace_back(std::move(path), &(*array)[i].get_object());
+    } else {
+      errors_.Add(path, path + " must be an object");
+    }
+  }
+  return objects;
+}
+
 domain::Input<std::vector<std::string>> ObjectReader::StringArray(std::string_view key,
                                                                   std::size_t max_items) {
   domain::Input<std::vector<std::string>> input;

@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -36,6 +38,11 @@ class ObjectReader {
   // nullptr, nothing recorded.
   const boost::json::array* Array(std::string_view key, std::size_t max_items,
                                   std::string_view what);
+  // The objects of the array under `key` (as Array), each with its path ("addresses[0]"); an
+  // element of another type is recorded ("<path> must be an object") and left out. Absent, null
+  // or refused: nullopt.
+  std::optional<std::vector<std::pair<std::string, const boost::json::object*>>> ObjectArray(
+      std::string_view key, std::size_t max_items, std::string_view what);
   // The object under `key`; records "<key> must be an object" for another type. Absent or null:
   // nullptr, nothing recorded.
   const boost::json::object* Object(std::string_view key);

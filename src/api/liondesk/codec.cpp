@@ -120,17 +120,12 @@ domain::Input<std::vector<std::string>> ReadTags(ObjectReader& reader) {
 domain::Input<std::vector<domain::AddressInput>> ReadAddresses(ObjectReader& reader) {
   domain::Input<std::vector<domain::AddressInput>> input;
   input.present = reader.Member("addresses") != nullptr;
-  const boost::json::array* array =
-      reader.Array("addresses", domain::kMaxAddressesPerContact, "address objects");
-  if (array == nullptr) return input;
+  auto objects =
+      reader.ObjectArray("addresses", domain::kMaxAddressesPerContact, "address objects");
+  if (!objects) return input;
   input.value.emplace();
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    std::string path = "addresses[" + std::to_string(i) + "]";
-    if (!(*array)[i].is_object()) {
-      reader.errors().Add(path, path + " must be an object");
-      continue;
-    }
-    ObjectReader nested((*array)[i].get_object(), path, reader.errors());
+  for (const auto& [path, object] : *objects) {
+    ObjectReader nested(*object, path, reader.errors());
     domain::AddressInput address;
     address.id = nested.Integer("id");
     address.type = nested.String("type");
@@ -152,17 +147,12 @@ domain::Input<std::vector<domain::CustomValueInput>> ReadCustomFields(
     ObjectReader& reader, std::span<const domain::CustomField> fields) {
   domain::Input<std::vector<domain::CustomValueInput>> input;
   input.present = reader.Member("custom_fields") != nullptr;
-  const boost::json::array* array =
-      reader.Array("custom_fields", domain::kMaxCustomFieldsPerAccount, "{id, value} objects");
-  if (array == nullptr) return input;
+  auto objects = reader.ObjectArray("custom_fields", domain::kMaxCustomFieldsPerAccount,
+                                   "{id, value} objects");
+  if (!objects) return input;
   input.value.emplace();
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    std::string path = "custom_fields[" + std::to_string(i) + "]";
-    if (!(*array)[i].is_object()) {
-      reader.errors().Add(path, path + " must be an object");
-      continue;
-    }
-    ObjectReader nested((*array)[i].get_object(), path, reader.errors());
+  for (const auto& [path, object] : *objects) {
+    ObjectReader nested(*object, path, reader.errors());
     domain::Input<std::int64_t> id = nested.Integer("id");
     const boost::json::value* value = nested.Member("value");
     // Read back as a record shows it: the definition's own members are not the value.
