@@ -8,6 +8,7 @@
 
 #include "api/json_writer.hpp"
 #include "domain/custom_fields.hpp"
+#include "domain/tags.hpp"
 
 namespace contactd::api {
 
@@ -223,6 +224,18 @@ void WriteCustomValues(JsonWriter& w, const domain::CustomValues& values) {
     WriteCustomValue(w, value);
   }
   w.EndObject();
+}
+
+domain::Result<domain::TagsInput> ParseTagsInput(std::string_view body) {
+  auto object = ParseObject(body);
+  if (!object) return std::unexpected(object.error());
+  domain::TagsInput input;
+  ObjectReader reader(*object, "", input.errors);
+  auto tags = reader.StringArray("tags", domain::kMaxTagsPerContact);
+  input.present = tags.value.has_value();
+  if (tags.value) input.tags = std::move(*tags.value);
+  reader.RejectUnknown();
+  return input;
 }
 
 }  // namespace contactd::api

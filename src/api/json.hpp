@@ -13,6 +13,7 @@
 
 #include "domain/contact.hpp"
 #include "domain/error.hpp"
+#include "domain/tags.hpp"
 
 namespace contactd::api {
 
@@ -78,5 +79,9 @@ class JsonWriter;
 void WriteCustomValues(JsonWriter& w, const domain::CustomValues& values);
 // One of them.
 void WriteCustomValue(JsonWriter& w, const domain::CustomValue& value);
+
+// The body of a tags change (POST / DELETE /contacts/{id}/tags, on the native API and seed
+// 004's): {"tags": [...]}.
+domain::Result<domain::TagsInput> ParseTagsInput(std::string_view body);
 
 }  // namespace contactd::api

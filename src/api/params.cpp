@@ -98,4 +98,18 @@ domain::Result<bool> ParseFlagParams(std::string_view query, const std::string& 
   return value;
 }
 
+domain::Error RenamedFields(domain::Error error, std::span<const RenamedParam> renamed) {
+  for (domain::FieldError& field : error.fields) {
+    for (const auto& [domain_key, sent] : renamed) {
+      if (field.field != domain_key) continue;
+      std::size_t at = field.message.find(domain_key);
+      if (at != std::string::npos) field.message.replace(at, domain_key.size(), sent);
+      field.field = sent;
+      break;
+    }
+  }
+  if (!error.fields.empty()) error.message = error.fields.front().message;
+  return error;
+}
+
 }  // namespace contactd::api

@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "domain/error.hpp"
 #include "domain/query.hpp"
@@ -23,5 +25,13 @@ std::optional<std::int64_t> ParseIntIn(std::string_view text, std::int64_t min, 
 
 // Parses a positive integer path parameter. kBadRequest naming `name` otherwise.
 domain::Result<std::int64_t> ParseIdParam(const std::string& value, std::string_view name);
+
+// A parameter a surface renamed for the domain's list parser: the domain's key, and the name the
+// client sent it under.
+using RenamedParam = std::pair<std::string, std::string>;
+
+// The domain's error about renamed parameters in the client's terms: each field that is the
+// domain key of one of `renamed` is named as sent, in its message too.
+domain::Error RenamedFields(domain::Error error, std::span<const RenamedParam> renamed);
 
 }  // namespace contactd::api

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
+#include "api/leadconnector/routes.hpp"
 #include "api/liondesk/routes.hpp"
 #include "api/native/routes.hpp"
 #include "api/v1/routes.hpp"
@@ -127,6 +128,7 @@ int Serve(const ServeConfig& config) {
        event_cursors, store});
   api::v1::AddRoutes(router, {contacts, companies, cursors});
   api::liondesk::AddRoutes(router, {contacts, cursors});
+  api::leadconnector::AddRoutes(router, {contacts, cursors});
   domain::RateLimiter limiter(store, config.rates, config.auth_failure_limit);
   http::Pipeline pipeline(router, accounts, limiter, idempotency);
   http::Server server(config.server, pipeline);

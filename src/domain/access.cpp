@@ -6,6 +6,8 @@
 namespace contactd::domain {
 namespace {
 
+constexpr std::string_view kLacksScope = "This token lacks the scope ";
+
 constexpr std::array<std::pair<Scope, std::string_view>, 8> kScopeNames{{
     {kContactsRead, "contacts.readonly"},
     {kContactsWrite, "contacts.write"},
@@ -81,8 +83,12 @@ Result<void> Authorize(const Principal& principal, Permission permission,
         Error::Forbidden("This token's scopes do not cover " + std::string(resource)));
   }
   return std::unexpected(Error::Forbidden(
-      "This token lacks the scope " +
+      std::string(kLacksScope) +
       std::string(ScopeName(static_cast<Scope>(reading ? read : write)))));
+}
+
+bool IsScopeError(const Error& error) {
+  return error.code == ErrorCode::kForbidden && error.message.starts_with(kLacksScope);
 }
 
 std::string_view RoleName(Role role) {

@@ -74,6 +74,9 @@ bool Allows(Role role, Permission permission);
 // "token".
 Result<void> Authorize(const Principal& principal, Permission permission,
                        std::string_view resource);
+// Whether `error` is Authorize's refusal for a token's scopes (not for a role): surfaces whose
+// API answers that case apart (seed 004's 401) tell them so.
+bool IsScopeError(const Error& error);
 
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);

@@ -138,9 +138,11 @@ struct Phone {
   bool operator==(const Phone&) const = default;
 };
 
-// How strictly a write treats phone numbers: the native API and seed 004 reject what does not
-// parse; seeds 002 and 003 document free text and keep it, with a null e164.
-enum class PhonePolicy { kStrict, kKeepUnparsed };
+// How strictly a write treats phone numbers: the native API rejects what is not a valid number;
+// seed 004 takes what is a possible one (its own example, +15551234567, is in the fictional 555
+// range, which libphonenumber does not call valid), in E.164 too; seeds 002 and 003 document
+// free text and keep it, with a null e164.
+enum class PhonePolicy { kStrict, kPossible, kKeepUnparsed };
 
 // The data types of custom fields (seed 002's data_type values and seed 004's field types).
 enum class CustomFieldType {
@@ -391,6 +393,8 @@ struct TypedPhoneInput {
   std::string type;   // one of kPhoneTypes
   std::string field;  // its name in errors
   Input<std::string> raw;
+  // The region a number without a '+' is read in (seed 004's country); none: the account's.
+  std::optional<std::string> country;
 };
 
 // The body of a create or update request, before validation.

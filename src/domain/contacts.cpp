@@ -233,8 +233,9 @@ std::vector<TypedPhoneChange> SentTypedPhones(const ContactInput& input, const W
     // A blank number is none, as null is (seed 002's data writes "" for a missing phone).
     if (typed.raw.value && !Trim(*typed.raw.value).empty()) {
       FieldErrors phone_errors;
-      change.phone = NormalizePhone(PhoneInput{*typed.raw.value, typed.type, {}, {}}, typed.field,
-                                    phone_errors, policy.phones, policy.default_country);
+      change.phone = NormalizePhone(PhoneInput{*typed.raw.value, typed.type, typed.country, {}},
+                                    typed.field, phone_errors, policy.phones,
+                                    policy.default_country);
       if (!change.phone) {
         // The number's own message, naming the field the client sent.
         std::string message = phone_errors.list().front().message;
@@ -347,7 +348,10 @@ void NormalizePhoneFilters(std::vector<Filter>& filters, const std::string& defa
     for (FilterValue& value : filter.values) {
       const std::string text = std::get<std::string>(value);
       FieldErrors phone_errors;
-      auto phone = NormalizePhone({text, {}, {}, {}}, "phone", phone_errors, PhonePolicy::kStrict,
+      // Any number a write may have stored in E.164 (PhonePolicy::kPossible) can be looked for;
+      // a typed number that is not valid was kept as its text (PhonePolicy::kKeepUnparsed).
+      auto phone = NormalizePhone({text, {}, {}, {}}, "phone", phone_errors,
+                                  typed ? PhonePolicy::kStrict : PhonePolicy::kPossible,
                                   default_country);
       if (phone) {
         value = phone->e164;
@@ -662,7 +666,7 @@ Result<Contact> ContactService::Create(const Principal& principal, ContactInput 
 
 Result<UpsertOutcome> ContactService::Upsert(const Principal& principal, ContactInput input,
                                              const std::vector<std::string>& match_on,
-                                             WritePolicy policy) {
+                                             WritePolicy policy, SeveralMatches several) {
   if (auto allowed = Authorize(principal, Permission::kCreate, "contact"); !allowed) {
     return std::unexpected(allowed.error());
   }
@@ -699,18 +703,47 @@ Result<UpsertOutcome> ContactService::Upsert(const Principal& principal, Contact
                          Authorize(principal, Permission::kCreate, "company").has_value());
   if (!plan) return std::unexpected(plan.error());
   if (auto defined = Define(undefined); !defined) return std::unexpected(defined.error());
-  auto check = [](const std::vector<store::Match>& matches) -> Result<void> {
-    if (matches.size() <= 1) return {};
+  auto pick = [several](const std::vector<store::Match>& matches) -> Result<std::size_t> {
+    if (several == SeveralMatches::kByPriority) {
+      // Matches are by id: the first on email is the oldest so matching.
+      for (std::size_t i = 0; i < matches.size(); ++i) {
+        if (matches[i].on == "email") return i;
+      }
+      return 0;
+    }
+    if (matches.size() == 1) return 0;
     return std::unexpected(DuplicateError(matches, "Several contacts match: "));
   };
   // A contact upsert creates obeys the account's duplicates setting on email and phone alike.
   store::MatchCheck create_check;
   if (settings->reject_duplicates) create_check = RefuseDuplicates;
   auto result =
-      store_.UpsertContact(*contact, ScopeOf(principal), on_email, on_phone, check, create_check,
+      store_.UpsertContact(*contact, ScopeOf(principal), on_email, on_phone, pick, create_check,
                            *plan);
   if (!result) return std::unexpected(result.error());
   return UpsertOutcome{std::move(result->contact), result->created};
+}
+
+Result<std::optional<Contact>> ContactService::FindDuplicate(
+    const Principal& principal, const std::optional<std::string>& email,
+    const std::optional<std::string>& phone) {
+  for (auto [name, value] : {std::pair{"email", &email}, std::pair{"phone", &phone}}) {
+    if (!*value || Trim(**value).empty()) continue;
+    auto fields = ContactQueryFields();
+    const QueryField* field = &*std::find_if(
+        fields.begin(), fields.end(), [&](const QueryField& f) { return f.name == name; });
+    ListQuery query;
+    query.connected = Connected::kAll;
+    query.limit = 1;
+    // Emails compare folded, as the list's filters do; the list reads the number.
+    FilterValue key = field->kind == FieldKind::kText ? FoldCase(Trim(**value))
+                                                      : std::string(Trim(**value));
+    query.filters.push_back({field, FilterOp::kEq, {std::move(key)}, {}, 0});
+    auto page = List(principal, query);
+    if (!page) return std::unexpected(page.error());
+    if (!page->items.empty()) return std::move(page->items.front());
+  }
+  return std::nullopt;
 }
 
 Result<Contact> ContactService::Get(const Principal& principal, ContactId id) {

@@ -59,6 +59,11 @@ struct UpsertOutcome {
   bool created = false;
 };
 
+// What an upsert does when what it is sent matches several contacts: kRefuse is kConflict naming
+// them (the native API); kByPriority updates the oldest one matching on email, else the oldest
+// matching on phone (seed 004: email before phone, as HighLevel's duplicate rule has it).
+enum class SeveralMatches { kRefuse, kByPriority };
+
 // What a flat view of contacts shows besides them (seed 002's records): the account's custom
 // field definitions (every one, by rank), its sources, and the names of the contacts' companies.
 struct ContactExtras {
@@ -93,7 +98,16 @@ class ContactService {
   // create-only fields are ignored); several are kConflict naming them. Concurrent upserts of the
   // same email never create two contacts. Needs CREATE and UPDATE.
   Result<UpsertOutcome> Upsert(const Principal& principal, ContactInput input,
-                               const std::vector<std::string>& match_on, WritePolicy policy = {});
+                               const std::vector<std::string>& match_on, WritePolicy policy = {},
+                               SeveralMatches several = SeveralMatches::kRefuse);
+
+  // The contact the principal sees that a create with this email or phone number would
+  // duplicate: the oldest with the email (compared as FoldCase), else the oldest with the number
+  // (read in the account's default country, as a write reads it); none when neither is sent or
+  // none matches. A number that does not parse is the list's error for a phone= filter.
+  Result<std::optional<Contact>> FindDuplicate(const Principal& principal,
+                                               const std::optional<std::string>& email,
+                                               const std::optional<std::string>& phone);
 
   // kNotFound unless the principal sees the contact (ScopeOf): another account's, or one an `own`
   // user does not own, is not assigned and was not shared, is missing. Every use case below

@@ -148,7 +148,12 @@ bool TakesOp(CustomFieldType type, FilterOp op) {
     case FilterOp::kNe:
     case FilterOp::kIn:
     case FilterOp::kNin:
+    case FilterOp::kExists:
+    case FilterOp::kNotExists:
       return true;
+    case FilterOp::kContains:  // the parser allows them on the text fields of contacts only
+    case FilterOp::kNotContains:
+      return false;
     case FilterOp::kAll:
       return type == CustomFieldType::kMultiSelect;
     default:  // ranges: over numbers, and over text as the other text fields (folded keys)

@@ -78,7 +78,9 @@ std::optional<Phone> NormalizePhone(const PhoneInput& input, const std::string& 
   const PhoneNumberUtil& util = Util();
   PhoneNumber number;
   bool parsed = util.Parse(input.raw, phone.country, &number) == PhoneNumberUtil::NO_PARSING_ERROR;
-  if (!parsed || !util.IsValidNumber(number)) {
+  bool accepted = parsed && (policy == PhonePolicy::kPossible ? util.IsPossibleNumber(number)
+                                                              : util.IsValidNumber(number));
+  if (!accepted) {
     if (policy == PhonePolicy::kKeepUnparsed) {
       // Kept as free text: it must still be one clean line.
       if (Trim(input.raw).empty() || HasControlCharacter(input.raw, /*allow_tab_newline=*/false)) {

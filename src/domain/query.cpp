@@ -92,6 +92,9 @@ std::optional<FilterOp> ParseOp(std::string_view op) {
   if (op == "$gte") return FilterOp::kGte;
   if (op == "$eq") return FilterOp::kEq;
   if (op == "$all") return FilterOp::kAll;
+  if (op == "$exists") return FilterOp::kExists;
+  if (op == "$contains") return FilterOp::kContains;
+  if (op == "$ncontains") return FilterOp::kNotContains;
   return std::nullopt;
 }
 
@@ -262,6 +265,17 @@ void ParseFields(const std::string& value, std::span<const std::string_view> out
   }
 }
 
+// Counts one more condition of the query, unless that makes more than kMaxFilterTerms.
+bool CountTerm(const std::string& key, std::size_t& terms, FieldErrors& errors) {
+  if (terms >= kMaxFilterTerms) {
+    errors.Add(key, "a list takes at most " + std::to_string(kMaxFilterTerms) +
+                        " filter conditions; '" + key + "' is one too many");
+    return false;
+  }
+  ++terms;
+  return true;
+}
+
 // Adds the condition `name[op_text]=value` to `filters` (op_text empty: equality); `several`
 // says the key carried an index after the operator, as qs writes array members. `key` names the
 // parameter in errors; `terms` counts the conditions of the whole query.
@@ -273,7 +287,8 @@ void AddCondition(const std::string& key, std::string_view name, std::string_vie
     auto parsed = ParseOp(op_text);
     if (!parsed) {
       errors.Add(key, "unknown filter operator in '" + key +
-                          "'; use $ne, $in, $nin, $all, $lt, $lte, $gt or $gte");
+                          "'; use $ne, $in, $nin, $all, $lt, $lte, $gt, $gte, $exists, "
+                          "$contains or $ncontains");
       return;
     }
     op = *parsed;
@@ -290,6 +305,25 @@ void AddCondition(const std::string& key, std::string_view name, std::string_vie
   }
   if (field == nullptr) {
     errors.Add(key, "unknown query parameter '" + key + "'");
+    return;
+  }
+  if (op == FilterOp::kExists) {
+    // A condition without a value: whether the field has one.
+    if (value != "true" && value != "false") {
+      errors.Add(key, key + " must be true or false");
+      return;
+    }
+    if (!CountTerm(key, terms, errors)) return;
+    filters.push_back({field, value == "true" ? FilterOp::kExists : FilterOp::kNotExists, {},
+                       std::string(custom_key), 0});
+    return;
+  }
+  if ((op == FilterOp::kContains || op == FilterOp::kNotContains) &&
+      (field->kind != FieldKind::kText || Trim(value).empty())) {
+    errors.Add(key, field->kind != FieldKind::kText
+                        ? std::string(name) + " is not a text field; $contains and $ncontains "
+                                              "apply to text fields"
+                        : key + " must not be empty");
     return;
   }
   bool equality = op == FilterOp::kEq || op == FilterOp::kNe || op == FilterOp::kIn ||
@@ -332,12 +366,7 @@ void AddCondition(const std::string& key, std::string_view name, std::string_vie
       }
     }
   }
-  if (terms >= kMaxFilterTerms) {
-    errors.Add(key, "a list takes at most " + std::to_string(kMaxFilterTerms) +
-                        " filter conditions; '" + key + "' is one too many");
-    return;
-  }
-  ++terms;
+  if (!CountTerm(key, terms, errors)) return;
   filters.push_back({field, op, {std::move(*parsed_value)}, std::string(custom_key), 0});
 }
 

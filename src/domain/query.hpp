@@ -43,7 +43,12 @@ struct QueryField {
 // parameter: see Connected).
 std::span<const QueryField> ContactQueryFields();
 
-enum class FilterOp { kEq, kNe, kIn, kNin, kAll, kLt, kLte, kGt, kGte };
+// kExists and kNotExists take no value: the field has one (a text field a non-empty one; a set
+// at least one member) or has none. kContains and kNotContains (text fields) take one value,
+// matched as a substring of the folded text; kNotContains also matches a missing value.
+enum class FilterOp {
+  kEq, kNe, kIn, kNin, kAll, kLt, kLte, kGt, kGte, kExists, kNotExists, kContains, kNotContains,
+};
 
 // FoldCase keys for kText, TagKey keys for kTagSet, canonical text for kCanonical, unix seconds
 // for kTimestamp, ContactTypeBit for kTypeSet, integers and 0/1 for the others; for kCustom, the
@@ -104,9 +109,11 @@ inline constexpr std::string_view kCursorWithSortMessage =
 
 // Parses list parameters (decoded key/value pairs, in order) of a contact list:
 // limit, cursor, offset, fields, sort, is_connected, deleted, search, and filters `field=v` /
-// `field[$op]=v` (`custom_fields.<key>=v` for custom fields). The values of $in, $nin and $all
-// may repeat the key or carry an index as the `qs` library writes them (`field[$in][0]=v`,
-// `field[$in][]=v`); `$or[N][field]...=v` adds a condition to branch N of ListQuery::any_of.
+// `field[$op]=v` (`custom_fields.<key>=v` for custom fields; `field[$exists]=true|false`;
+// `field[$contains]=text` and `field[$ncontains]=text` on text fields). The values of $in, $nin
+// and $all may repeat the key or carry an index as the `qs` library writes them
+// (`field[$in][0]=v`, `field[$in][]=v`); `$or[N][field]...=v` adds a condition to branch N of
+// ListQuery::any_of.
 // `output_fields` are the names `fields` may select. Returns kBadRequest naming every bad
 // parameter.
 Result<ListQuery> ParseContactListQuery(const QueryParams& params, const CursorCodec& cursors,

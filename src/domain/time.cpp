@@ -140,7 +140,9 @@ std::optional<std::string> ParseDate(std::string_view text) {
     mo = *month;
     d = *day;
   }
-  if (separator != '-' && separator != '/' && separator != '.') return std::nullopt;
+  if (separator != '-' && separator != '/' && separator != '.' && separator != '_') {
+    return std::nullopt;
+  }
   year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (y < 1 || !ymd.ok()) return std::nullopt;
   return fmt::format("{:04}-{:02}-{:02}", y, mo, d);

@@ -24,8 +24,9 @@ std::string FormatTimestampMs(std::int64_t unix_ms);
 std::optional<std::int64_t> ParseTimestamp(std::string_view text);
 
 // Parses a calendar date in one of the six formats seed 004 accepts for dates of birth:
-// YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, MM-DD-YYYY, MM/DD/YYYY, MM.DD.YYYY (one separator
-// throughout; month and day may have one digit). Returns it as ISO "YYYY-MM-DD", or nullopt for
+// YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, MM-DD-YYYY, MM/DD/YYYY, MM.DD.YYYY, and the two more
+// HighLevel's published API takes, YYYY_MM_DD and MM_DD_YYYY (one separator throughout; month
+// and day may have one digit). Returns it as ISO "YYYY-MM-DD", or nullopt for
 // anything else, an impossible date or a year before 0001.
 std::optional<std::string> ParseDate(std::string_view text);
 

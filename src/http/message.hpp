@@ -30,6 +30,7 @@ struct Request {
   std::string content_type;   // header values, "" when absent
   std::string authorization;
   std::string request_id;     // the client's X-Request-Id
+  std::string api_version;    // Version, which seed 004's API requires
   std::string client_address;  // the peer's IP address (an IPv6 one's /64), "" when unknown
   std::string if_match;        // conditional request headers, "" when absent
   std::string if_none_match;

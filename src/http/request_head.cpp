@@ -55,6 +55,7 @@ Request ToRequest(BeastRequest& message) {
   request.content_type = HeaderValue(message, bhttp::field::content_type);
   request.authorization = HeaderValue(message, bhttp::field::authorization);
   request.request_id = HeaderValue(message, std::string_view("X-Request-Id"));
+  request.api_version = HeaderValue(message, std::string_view("Version"));
   request.if_match = HeaderValue(message, bhttp::field::if_match);
   request.if_none_match = HeaderValue(message, bhttp::field::if_none_match);
   if (auto key = message.find(std::string_view("Idempotency-Key")); key != message.end()) {

@@ -44,6 +44,9 @@ struct Match {
 };
 // Decides, inside a write, whether a create may go ahead given the contacts it matches.
 using MatchCheck = std::function<domain::Result<void>(const std::vector<Match>& matches)>;
+// Decides, inside an upsert's write, which of the contacts it matches (at least one, by id) it
+// updates: an index into `matches`, or an error that cancels the write.
+using MatchPick = std::function<domain::Result<std::size_t>(const std::vector<Match>& matches)>;
 
 // Whether a user's changes may be made, given the stored user (checked inside the write).
 using UserCheck = std::function<domain::Result<void>(const domain::User& current)>;
@@ -244,14 +247,14 @@ class Store {
   virtual domain::Result<domain::Contact> CreateContact(const domain::NewContact& contact,
                                                         const domain::ContactScope& scope,
                                                         const MatchCheck& check) = 0;
-  // In one write: the contacts matching `contact` on email and/or phone; `check` may refuse them
-  // (several, say); none: `contact` is inserted, unless `create_check` (when set) refuses the
-  // contacts it matches on either; else the first match is updated as `plan` says. Only contacts
+  // In one write: the contacts matching `contact` on email and/or phone; none: `contact` is
+  // inserted, unless `create_check` (when set) refuses the contacts it matches on either; else
+  // the match `pick` chooses (or refuses: several, say) is updated as `plan` says. Only contacts
   // the scope sees match; create_check gets all of them (each says whether the scope sees it).
   virtual domain::Result<UpsertResult> UpsertContact(const domain::NewContact& contact,
                                                      const domain::ContactScope& scope,
                                                      bool on_email, bool on_phone,
-                                                     const MatchCheck& check,
+                                                     const MatchPick& pick,
                                                      const MatchCheck& create_check,
                                                      const ContactPlan& plan) = 0;
 

@@ -79,7 +79,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(query->offset >= 0);
   FUZZ_CHECK(!(query->after_id && !query->sort.empty()));
   for (const domain::Filter& filter : query->filters) {
-    FUZZ_CHECK(filter.field != nullptr && !filter.values.empty());
+    bool valueless =
+        filter.op == domain::FilterOp::kExists || filter.op == domain::FilterOp::kNotExists;
+    FUZZ_CHECK(filter.field != nullptr && filter.values.empty() == valueless);
     FUZZ_CHECK(filter.values.size() <= domain::kMaxInValues);
   }
   for (const domain::SortKey& key : query->sort) FUZZ_CHECK(key.field != nullptr);

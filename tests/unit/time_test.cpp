@@ -49,6 +49,12 @@ TEST(Date, AcceptsTheSixFormatsOfSeed004) {
   EXPECT_EQ(ParseDate("2000-1-2"), "2000-01-02");
 }
 
+TEST(Date, AcceptsTheUnderscoreFormsOfHighLevelsPublishedApi) {
+  EXPECT_EQ(ParseDate("1955_10_28"), "1955-10-28");
+  EXPECT_EQ(ParseDate("10_28_1955"), "1955-10-28");
+  EXPECT_EQ(ParseDate("1955_10-28"), std::nullopt);
+}
+
 TEST(Date, RejectsMixedSeparatorsImpossibleDatesAndOtherText) {
   EXPECT_EQ(ParseDate("1955-10/28"), std::nullopt);
   EXPECT_EQ(ParseDate("10-28/1955"), std::nullopt);

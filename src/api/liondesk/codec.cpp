@@ -397,7 +397,7 @@ domain::ContactInput ParseContactBody(const boost::json::object& body, bool crea
   }
   for (const auto& [name, type] : kPhoneMembers) {
     auto raw = LimitedString(reader, name);
-    if (raw.present) input.typed_phones.push_back({std::string(type), std::string(name), raw});
+    if (raw.present) input.typed_phones.push_back({std::string(type), std::string(name), raw, {}});
   }
   input.company_name = LimitedString(reader, "company");
   domain::SpouseInput spouse;

@@ -230,7 +230,7 @@ struct FindRequest {
   std::int64_t skip = 0;
   std::vector<std::string> select;
   // The parameters renamed for the domain, and the keys they were sent as (for its errors).
-  std::vector<std::pair<std::string, std::string>> renamed;
+  std::vector<RenamedParam> renamed;
 };
 
 std::optional<std::string_view> DomainField(std::string_view name) {
@@ -313,32 +313,14 @@ domain::Result<FindRequest> ParseFind(std::string_view query) {
   return find;
 }
 
-// The domain's error about a renamed parameter, in the terms it was sent.
-domain::Error Renamed(domain::Error error, const FindRequest& find) {
-  auto replace = [](std::string& text, const std::string& from, const std::string& to) {
-    std::size_t at = text.find(from);
-    if (at != std::string::npos) text.replace(at, from.size(), to);
-  };
-  for (domain::FieldError& field : error.fields) {
-    for (const auto& [domain_key, sent] : find.renamed) {
-      if (field.field != domain_key) continue;
-      replace(field.message, domain_key, sent);
-      field.field = sent;
-      break;
-    }
-  }
-  if (!error.fields.empty()) error.message = error.fields.front().message;
-  return error;
-}
-
 http::Response FindContacts(const Services& s, const http::Request& request,
                             http::RequestContext& context) {
   auto find = ParseFind(request.query);
   if (!find) return RenderError(context, find.error());
   auto query = domain::ParseContactListQuery(find->params, s.cursors, {});
-  if (!query) return RenderError(context, Renamed(query.error(), *find));
+  if (!query) return RenderError(context, RenamedFields(query.error(), find->renamed));
   auto page = s.contacts.List(context.caller(), *query);
-  if (!page) return RenderError(context, Renamed(page.error(), *find));
+  if (!page) return RenderError(context, RenamedFields(page.error(), find->renamed));
   if (find->limit == 0) page->items.clear();
   auto shown = ShownFor(s, context.caller(), page->items, std::move(find->select));
   if (!shown) return RenderError(context, shown.error());

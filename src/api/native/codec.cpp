@@ -637,18 +637,6 @@ http::Response RenderShares(const http::RequestContext& context,
   return Respond(200, body);
 }
 
-domain::Result<domain::TagsInput> ParseTagsInput(std::string_view body) {
-  auto object = ParseObject(body);
-  if (!object) return std::unexpected(object.error());
-  domain::TagsInput input;
-  ObjectReader reader(*object, "", input.errors);
-  auto tags = reader.StringArray("tags", domain::kMaxTagsPerContact);
-  input.present = tags.value.has_value();
-  if (tags.value) input.tags = std::move(*tags.value);
-  reader.RejectUnknown();
-  return input;
-}
-
 http::Response RenderTagPage(const http::RequestContext& context,
                              const store::Page<domain::TagCount>& page,
                              const domain::ListQuery& query) {

@@ -108,7 +108,7 @@ void ReadMetadata(ObjectReader& reader, ContactBody& body) {
     for (const auto& [name, field] : kMetadataText) input.text[Index(field)].present = true;
     for (const auto& [name, type] : kMetadataPhones) {
       input.typed_phones.push_back(
-          {std::string(type), "metadata." + std::string(name), {true, {}}});
+          {std::string(type), "metadata." + std::string(name), {true, {}}, {}});
     }
     body.reports_to.present = true;
     return;
@@ -120,7 +120,7 @@ void ReadMetadata(ObjectReader& reader, ContactBody& body) {
   for (const auto& [name, type] : kMetadataPhones) {
     auto raw = nested.String(name);
     if (raw.present) {
-      input.typed_phones.push_back({std::string(type), nested.Path(name), std::move(raw)});
+      input.typed_phones.push_back({std::string(type), nested.Path(name), std::move(raw), {}});
     }
   }
   body.reports_to = nested.String("reportsTo");
@@ -271,7 +271,7 @@ domain::Result<ContactBody> ParseContactBody(std::string_view text) {
   ObjectReader reader(*object, "", input.errors);
   for (const auto& [name, field] : kTextMembers) input.text[Index(field)] = reader.String(name);
   auto phone = reader.String("phone");
-  if (phone.present) input.typed_phones.push_back({"main", "phone", std::move(phone)});
+  if (phone.present) input.typed_phones.push_back({"main", "phone", std::move(phone), {}});
   auto types = reader.StringArray("entityTypes", domain::kMaxContactTypes);
   if (types.present &&
       (!types.value || std::find(types.value->begin(), types.value->end(), kContactEntity) ==

@@ -120,7 +120,7 @@ std::string_view RangeSql(domain::FilterOp op) {
 // by key, so that the condition costs its match, not the account's contacts. Equality and $in
 // mean "has any of", $ne and $nin "has none of" (a contact without an entry matches, as a
 // missing value does for other fields), $all "has every one of", an ordering operator "has one
-// in the range".
+// in the range", $exists "has any".
 // `per_row` (a restricted list, which starts from the few contacts a user sees): equality
 // conditions are point lookups of each of those contacts' entries (EXISTS ... AND contact_id =
 // contacts.id), instead of the account's whole match; ranges still read their match once.
@@ -135,7 +135,7 @@ void AppendLookupCondition(ListSql& sql, std::string_view lookup,
     if (op == "IN") {
       sql.where += ' ';
       AppendPlaceholders(sql.where, count);
-    } else {
+    } else if (count > 0) {
       sql.where += " ?";
     }
     if (correlated) sql.where += " AND contact_id = contacts.id";
@@ -163,6 +163,11 @@ void AppendLookupCondition(ListSql& sql, std::string_view lookup,
     case domain::FilterOp::kNe:
     case domain::FilterOp::kNin:
       has(true, "IN", 0, filter.values.size());
+      return;
+    case domain::FilterOp::kExists:
+    case domain::FilterOp::kNotExists:
+      // Any entry at all (the value column is never null).
+      has(filter.op == domain::FilterOp::kNotExists, "IS NOT NULL", 0, 0);
       return;
     case domain::FilterOp::kLt:
     case domain::FilterOp::kLte:
@@ -229,6 +234,17 @@ void AppendFilter(ListSql& sql, const domain::Filter& filter, std::int64_t accou
         {account_id}, filter, per_row);
     return;
   }
+  if (filter.op == domain::FilterOp::kExists || filter.op == domain::FilterOp::kNotExists) {
+    bool exists = filter.op == domain::FilterOp::kExists;
+    if (filter.field->kind == domain::FieldKind::kTypeSet) {
+      sql.where += exists ? "contact_type_mask <> 0" : "contact_type_mask = 0";
+      return;
+    }
+    // A value that is not empty text (length() reads numbers as their text; NULL stays NULL).
+    std::string length = "length(" + Column(*filter.field, /*for_filter=*/true) + ")";
+    sql.where += exists ? length + " > 0" : "coalesce(" + length + ", 0) = 0";
+    return;
+  }
   bool equality = filter.op == domain::FilterOp::kEq || filter.op == domain::FilterOp::kIn ||
                   filter.op == domain::FilterOp::kNe || filter.op == domain::FilterOp::kNin;
   if (filter.field->name == "company_name" && equality) {
@@ -274,6 +290,16 @@ void AppendFilter(ListSql& sql, const domain::Filter& filter, std::int64_t accou
     case domain::FilterOp::kGte:
       sql.where += column + " " + std::string(RangeSql(filter.op)) + " ?";
       break;
+    case domain::FilterOp::kContains:
+      // Text fields only: the folded value within the folded text.
+      sql.where += "instr(" + column + ", ?) > 0";
+      break;
+    case domain::FilterOp::kNotContains:
+      sql.where += "coalesce(instr(" + column + ", ?), 0) = 0";
+      break;
+    case domain::FilterOp::kExists:
+    case domain::FilterOp::kNotExists:
+      break;  // handled above
   }
   for (const domain::FilterValue& value : filter.values) sql.params.push_back(ToSql(value));
 }

@@ -2696,7 +2696,7 @@ Result<std::optional<std::int64_t>> SqliteStore::DeleteCompany(
 
 Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contact,
                                                 const domain::ContactScope& scope, bool on_email,
-                                                bool on_phone, const MatchCheck& check,
+                                                bool on_phone, const MatchPick& pick,
                                                 const MatchCheck& create_check,
                                                 const ContactPlan& plan) {
   return Write([&](Connection& c) -> Result<UpsertResult> {
@@ -2704,7 +2704,6 @@ Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contac
     // duplicates it still obeys the account's setting, through create_check).
     std::vector<Match> matches = FindMatches(c, contact, scope, on_email, on_phone);
     std::erase_if(matches, [](const Match& match) { return !match.visible; });
-    if (auto allowed = check(matches); !allowed) return std::unexpected(allowed.error());
     if (matches.empty() && create_check) {
       if (auto allowed = create_check(FindMatches(c, contact, scope, true, true)); !allowed) {
         return std::unexpected(allowed.error());
@@ -2723,7 +2722,9 @@ Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contac
       if (!created) return std::unexpected(Error::Internal("inserted contact not found"));
       return UpsertResult{std::move(*created), true};
     }
-    ContactId id = matches.front().id;
+    Result<std::size_t> picked = pick(matches);
+    if (!picked) return std::unexpected(picked.error());
+    ContactId id = matches.at(*picked).id;
     std::optional<domain::Contact> current = SelectContact(c, contact.account, id);
     if (!current) return std::unexpected(Error::Internal("matched contact not found"));
     Result<domain::ContactChanges> planned = plan(*current);

@@ -108,7 +108,7 @@ class SqliteStore final : public Store {
                                                 const MatchCheck& check) override;
   domain::Result<UpsertResult> UpsertContact(const domain::NewContact& contact,
                                              const domain::ContactScope& scope, bool on_email,
-                                             bool on_phone, const MatchCheck& check,
+                                             bool on_phone, const MatchPick& pick,
                                              const MatchCheck& create_check,
                                              const ContactPlan& plan) override;
   domain::Result<domain::AccountSettings> GetSettings(domain::AccountId account) override;
