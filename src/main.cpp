@@ -112,6 +112,10 @@ int main(int argc, char** argv) {
   auto* accounts_create = accounts->add_subcommand("create", "Create an account");
   std::string name;
   accounts_create->add_option("--name", name, "Account name")->required();
+  std::string account_uid;
+  accounts_create->add_option("--uid", account_uid,
+                              "The account's public id (seed 003's organizationId, seed 004's "
+                              "locationId): 1 to 64 of A-Z a-z 0-9 _ -; default a new UUID");
   accounts_create->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
   bool create_db = false;
   accounts_create->add_flag("--create-db", create_db,
@@ -276,7 +280,9 @@ int main(int argc, char** argv) {
       spdlog::shutdown();  // flushes the access log and stops its flusher thread
       return code;
     }
-    if (*accounts_create) return contactd::app::CreateAccountCommand(db, name, create_db);
+    if (*accounts_create) {
+      return contactd::app::CreateAccountCommand(db, name, account_uid, create_db);
+    }
     if (*accounts_update) {
       return contactd::app::UpdateAccountCommand(db, update_account_id, account_rate_limit,
                                                  account_rate_burst);

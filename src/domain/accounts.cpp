@@ -1,5 +1,7 @@
 #include "domain/accounts.hpp"
 
+#include <algorithm>
+
 #include "domain/crypto.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
@@ -13,7 +15,8 @@ namespace {
 constexpr std::size_t kMaxTokenLength = 256;
 }
 
-Result<Account> AccountService::CreateAccount(std::string_view name) {
+Result<Account> AccountService::CreateAccount(std::string_view name,
+                                              const std::optional<std::string>& uid) {
   FieldErrors errors;
   if (!IsValidUtf8(name)) {
     errors.Add("name", "name must be valid UTF-8 text");
@@ -21,8 +24,18 @@ Result<Account> AccountService::CreateAccount(std::string_view name) {
     errors.Add("name", "name is required");
   }
   std::string clean = errors.empty() ? CleanText("name", name, errors) : std::string();
+  constexpr std::size_t kMaxUidLength = 64;
+  auto uid_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-';
+  };
+  if (uid && (uid->empty() || uid->size() > kMaxUidLength ||
+              !std::all_of(uid->begin(), uid->end(), uid_char))) {
+    errors.Add("uid", "uid must be 1 to 64 of A-Z, a-z, 0-9, _ and -");
+  }
   if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
-  return store_.CreateAccount(Account{{}, NewUuidV4(), std::move(clean), NowSeconds(), {}});
+  return store_.CreateAccount(
+      Account{{}, uid.value_or(NewUuidV4()), std::move(clean), NowSeconds(), {}});
 }
 
 Result<Account> AccountService::SetRates(AccountId account,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,8 +22,12 @@ class AccountService {
   explicit AccountService(store::Store& store, const JwtVerifier* jwt = nullptr)
       : store_(store), jwt_(jwt) {}
 
-  // Creates an account. kValidation if the name is empty or longer than 255 characters.
-  Result<Account> CreateAccount(std::string_view name);
+  // Creates an account, with `uid` as its public id when given (an integration moved from
+  // elsewhere keeps its organization or location id), else a new UUID. kValidation if the name
+  // is empty or longer than 255 characters, or the uid is not 1 to 64 of A-Z a-z 0-9 _ -;
+  // kConflict if another account has the uid.
+  Result<Account> CreateAccount(std::string_view name,
+                                const std::optional<std::string>& uid = std::nullopt);
   // Sets the account's own request limits (each left as it is when unset); kNotFound without
   // such an account.
   Result<Account> SetRates(AccountId account, const std::optional<RateSetting>& sustained,

@@ -85,6 +85,7 @@ constexpr const char* kSelectAllCompanies =
 constexpr const char* kSelectCursorSecret = "SELECT value FROM settings WHERE key = 'cursor_secret'";
 constexpr const char* kInsertAccount =
     "INSERT INTO accounts (uid, name, created_at) VALUES (?, ?, ?)";
+constexpr const char* kSelectAccountUid = "SELECT 1 FROM accounts WHERE uid = ?";
 constexpr const char* kSelectAccount =
     "SELECT id, uid, name, created_at, rate_limit, rate_burst FROM accounts WHERE id = ?";
 constexpr const char* kSetAccountRates =
@@ -1869,6 +1870,9 @@ Result<std::string> SqliteStore::CursorSecret() {
 Result<domain::Account> SqliteStore::CreateAccount(const domain::Account& account) {
   return Run([&](Connection& c) -> Result<domain::Account> {
     Transaction transaction(c, Transaction::Mode::kWrite);
+    if (c.Prepare(kSelectAccountUid).Bind(1, account.uid).Step()) {
+      return std::unexpected(Error::Conflict("Another account has the uid " + account.uid));
+    }
     c.Prepare(kInsertAccount).Bind(1, account.uid).Bind(2, account.name).Bind(3, account.created_at).Run();
     domain::Account created = account;
     created.id = AccountId{c.LastInsertId()};
