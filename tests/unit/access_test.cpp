@@ -45,6 +45,16 @@ TEST(Access, ScopesNarrowTheRoleAndNameWhatIsMissing) {
   EXPECT_FALSE(Authorize(Caller(Role::kAdmin, 0), Permission::kRead, "contact").has_value());
 }
 
+TEST(Access, ScopeRefusalsAreToldApartFromRoleRefusals) {
+  auto scope = Authorize(Caller(Role::kAdmin, kContactsRead), Permission::kUpdate, "contact");
+  ASSERT_FALSE(scope.has_value());
+  EXPECT_TRUE(IsScopeError(scope.error()));
+  auto role = Authorize(Caller(Role::kViewer), Permission::kUpdate, "contact");
+  ASSERT_FALSE(role.has_value());
+  EXPECT_FALSE(IsScopeError(role.error()));
+  EXPECT_FALSE(IsScopeError(Error::NotFound("This token lacks the scope x")));
+}
+
 TEST(Access, ScopeNamesRoundTrip) {
   EXPECT_EQ(ParseScope("contacts.write"), kContactsWrite);
   EXPECT_EQ(ParseScope("contacts.writes"), std::nullopt);

@@ -103,6 +103,32 @@ TEST(Phone, KnownRegions) {
 namespace contactd::domain {
 namespace {
 
+TEST(PhonePolicy, PossibleTakesNumbersOfTheRightShapeThatAreNotAssigned) {
+  // Seed 004's example number: the 555 range is fictional, so not valid, but possible.
+  PhoneInput seed{"+15551234567", std::nullopt, std::nullopt, std::nullopt};
+  FieldErrors strict;
+  EXPECT_FALSE(NormalizePhone(seed, "phone", strict).has_value());
+  EXPECT_TRUE(strict.Has("phone.raw"));
+  FieldErrors errors;
+  auto phone = NormalizePhone(seed, "phone", errors, PhonePolicy::kPossible);
+  ASSERT_TRUE(phone.has_value());
+  EXPECT_EQ(phone->e164, "+15551234567");
+  EXPECT_EQ(phone->country, "US");
+  // A hint reads a national number; too few digits and text are still refused.
+  auto national = NormalizePhone({"020 7183 8750", std::nullopt, std::string("gb"), std::nullopt},
+                                 "phone", errors, PhonePolicy::kPossible);
+  ASSERT_TRUE(national.has_value());
+  EXPECT_EQ(national->e164, "+442071838750");
+  for (const char* bad : {"+1555", "call me", "+1 555 123 4567 8901 23"}) {
+    FieldErrors bad_errors;
+    EXPECT_FALSE(NormalizePhone({bad, std::nullopt, std::nullopt, std::nullopt}, "phone",
+                                bad_errors, PhonePolicy::kPossible)
+                     .has_value())
+        << bad;
+    EXPECT_TRUE(bad_errors.Has("phone.raw")) << bad;
+  }
+}
+
 TEST(PhonePolicy, KeepUnparsedStoresFreeTextWithoutE164) {
   FieldErrors errors;
   PhoneInput input{"call the front desk", std::string("office"), std::nullopt, std::nullopt};

@@ -84,6 +84,43 @@ TEST_F(QueryTest, RejectsUnknownFieldsOperatorsAndBadValuesNamingEach) {
                                                "company_id", "is_primary"}));
 }
 
+TEST_F(QueryTest, ExistsTakesTrueOrFalseAndNoValue) {
+  auto query = Parse({{"email[$exists]", "true"},
+                      {"tags[$exists]", "false"},
+                      {"custom_fields.tier[$exists]", "true"},
+                      {"phone[$exists]", "true"}});
+  ASSERT_TRUE(query.has_value()) << query.error().message;
+  ASSERT_EQ(query->filters.size(), 4u);
+  EXPECT_EQ(query->filters[0].op, FilterOp::kExists);
+  EXPECT_EQ(query->filters[1].op, FilterOp::kNotExists);
+  EXPECT_EQ(query->filters[2].custom_key, "tier");
+  EXPECT_EQ(query->filters[3].field->kind, FieldKind::kPhone);
+  for (const Filter& filter : query->filters) EXPECT_TRUE(filter.values.empty());
+  auto bad = Parse({{"email[$exists]", "yes"}, {"email[$exists][0]", "true"}});
+  ASSERT_FALSE(bad.has_value());
+  ASSERT_EQ(bad.error().fields.size(), 2u);
+  EXPECT_EQ(bad.error().fields[0].message, "email[$exists] must be true or false");
+  EXPECT_EQ(bad.error().fields[1].field, "email[$exists][0]");
+}
+
+TEST_F(QueryTest, ContainsTakesFoldedTextOnTextFieldsOnly) {
+  auto query = Parse({{"last_name[$contains]", "CHE"}, {"email[$ncontains]", "Spam"}});
+  ASSERT_TRUE(query.has_value()) << query.error().message;
+  EXPECT_EQ(query->filters[0].op, FilterOp::kContains);
+  EXPECT_EQ(std::get<std::string>(query->filters[0].values[0]), "che");
+  EXPECT_EQ(query->filters[1].op, FilterOp::kNotContains);
+  EXPECT_EQ(std::get<std::string>(query->filters[1].values[0]), "spam");
+  for (const char* key : {"tags[$contains]", "created_at[$contains]", "dnd[$ncontains]",
+                          "country[$contains]"}) {
+    auto bad = Parse({{key, "x"}});
+    ASSERT_FALSE(bad.has_value()) << key;
+    EXPECT_EQ(bad.error().fields.front().field, key);
+  }
+  auto empty = Parse({{"city[$contains]", "  "}});
+  ASSERT_FALSE(empty.has_value());
+  EXPECT_EQ(empty.error().fields.front().message, "city[$contains] must not be empty");
+}
+
 TEST_F(QueryTest, IsConnectedTakesTrueFalseOrAll) {
   EXPECT_EQ(Parse({{"is_connected", "false"}})->connected, Connected::kOnlyUnconnected);
   EXPECT_EQ(Parse({{"is_connected", "all"}})->connected, Connected::kAll);

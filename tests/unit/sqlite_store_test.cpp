@@ -387,11 +387,20 @@ TEST_F(SqliteStoreTest, EveryQueryFieldFiltersAndSortsOnEveryPath) {
                    field.kind == domain::FieldKind::kTypeSet;
     domain::FilterValue value = numeric ? domain::FilterValue{std::int64_t{1}}
                                         : domain::FilterValue{std::string("x")};
-    for (domain::FilterOp op : {domain::FilterOp::kEq, domain::FilterOp::kNin}) {
+    std::vector<domain::FilterOp> ops = {domain::FilterOp::kEq, domain::FilterOp::kNin,
+                                         domain::FilterOp::kExists,
+                                         domain::FilterOp::kNotExists};
+    if (field.kind == domain::FieldKind::kText) {
+      ops.insert(ops.end(), {domain::FilterOp::kContains, domain::FilterOp::kNotContains});
+    }
+    for (domain::FilterOp op : ops) {
+      bool valueless = op == domain::FilterOp::kExists || op == domain::FilterOp::kNotExists;
+      std::vector<domain::FilterValue> values;
+      if (!valueless) values.push_back(value);
       domain::ListQuery query;
-      query.filters.push_back({&field, op, {value}, "", 0});
-      query.any_of = {{{&field, op, {value}, "", 0}}, {{&field, domain::FilterOp::kNe, {value},
-                                                        "", 0}}};
+      query.filters.push_back({&field, op, values, "", 0});
+      query.any_of = {{{&field, op, values, "", 0}}, {{&field, domain::FilterOp::kNe, {value},
+                                                       "", 0}}};
       if (field.kind != domain::FieldKind::kPhone) query.sort.push_back({&field, true});
       for (domain::Connected connected :
            {domain::Connected::kOnlyConnected, domain::Connected::kAll}) {
@@ -404,6 +413,42 @@ TEST_F(SqliteStoreTest, EveryQueryFieldFiltersAndSortsOnEveryPath) {
       }
     }
   }
+}
+
+TEST_F(SqliteStoreTest, ExistsAndContainsMatchWhatTheContactsHold) {
+  Contact(a_, company_a_, "Chen");
+  Contact(a_, company_a_, "Gateschen");
+  Contact(a_, std::nullopt, "");  // no last name, no company
+  domain::CursorCodec codec("k");
+  domain::UserId user = User(a_, domain::Role::kEditor);
+  // The account's path, and the restricted one of a user who owns them all.
+  for (const domain::ContactScope& scope :
+       {domain::WholeAccount(a_), domain::ContactScope{a_, owner_}}) {
+    auto total = [&](domain::QueryParams params) {
+      static constexpr std::array<std::string_view, 1> kFields = {"id"};
+      auto query = domain::ParseContactListQuery(params, codec, kFields);
+      if (!query) throw std::runtime_error(query.error().message);
+      return store_->ListContacts(scope, *query)->total;
+    };
+    EXPECT_EQ(total({{"last_name[$exists]", "true"}}), 2);
+    EXPECT_EQ(total({{"last_name[$exists]", "false"}}), 1);
+    EXPECT_EQ(total({{"company_name[$exists]", "true"}}), 2);
+    EXPECT_EQ(total({{"phone[$exists]", "true"}}), 3);
+    EXPECT_EQ(total({{"tags[$exists]", "true"}}), 0);
+    EXPECT_EQ(total({{"tags[$exists]", "false"}}), 3);
+    EXPECT_EQ(total({{"contact_type[$exists]", "true"}}), 3);
+    EXPECT_EQ(total({{"last_name[$contains]", "CHEN"}}), 2);  // folded, anywhere in the text
+    EXPECT_EQ(total({{"last_name[$contains]", "gates"}}), 1);
+    // Not containing also matches a contact without the field.
+    EXPECT_EQ(total({{"last_name[$ncontains]", "gates"}}), 2);
+  }
+  // An `own` user sees none of the owner's contacts: the same conditions match none.
+  domain::ListQuery query;
+  query.filters.push_back({&*std::find_if(domain::ContactQueryFields().begin(),
+                                          domain::ContactQueryFields().end(),
+                                          [](const auto& f) { return f.name == "tags"; }),
+                           domain::FilterOp::kNotExists, {}, "", 0});
+  EXPECT_EQ(store_->ListContacts({a_, user}, query)->total, 0);
 }
 
 TEST_F(SqliteStoreTest, ListFiltersCountsAndPagesByKeyset) {
