@@ -1,5 +1,6 @@
 #include "api/responses.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -32,6 +33,22 @@ void AddErrorHeaders(const domain::Error& error, http::Response& response) {
   if (error.code == domain::ErrorCode::kUnavailable) {
     response.headers.emplace_back("Retry-After", "1");
   }
+}
+
+std::vector<std::pair<std::string, std::string>> NamedFieldErrors(
+    const domain::Error& error, std::string (*name)(std::string_view)) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (const domain::FieldError& field : error.fields) {
+    std::string named = name(field.field);
+    std::string text = field.message;
+    if (named != field.field && text.starts_with(field.field)) {
+      text = named + text.substr(field.field.size());
+    }
+    bool seen = std::any_of(fields.begin(), fields.end(),
+                            [&](const auto& pair) { return pair.first == named; });
+    if (!seen) fields.emplace_back(std::move(named), std::move(text));
+  }
+  return fields;
 }
 
 }  // namespace contactd::api

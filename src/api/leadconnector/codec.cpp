@@ -360,18 +360,7 @@ ContactBody ParseContactBody(const boost::json::object& body, BodyKind kind,
 
 http::Response RenderError(const http::RequestContext& context, const domain::Error& error) {
   Status status = StatusOf(error);
-  // Each field once, by the seed's name, with its message saying it so.
-  std::vector<std::pair<std::string, std::string>> fields;
-  for (const domain::FieldError& field : error.fields) {
-    std::string name = FieldName(field.field);
-    std::string text = field.message;
-    if (name != field.field && text.starts_with(field.field)) {
-      text = name + text.substr(field.field.size());
-    }
-    bool seen = std::any_of(fields.begin(), fields.end(),
-                            [&](const auto& named) { return named.first == name; });
-    if (!seen) fields.emplace_back(std::move(name), std::move(text));
-  }
+  std::vector<std::pair<std::string, std::string>> fields = NamedFieldErrors(error, FieldName);
   std::string body;
   JsonWriter w(body);
   w.BeginObject();

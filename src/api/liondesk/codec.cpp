@@ -431,18 +431,7 @@ domain::ContactInput ParseContactBody(const boost::json::object& body, bool crea
 http::Response RenderError(const http::RequestContext& context, const domain::Error& error) {
   ErrorClass kind = ClassOf(error.code);
   std::string message = ClientMessage(context, error);
-  // Each field once, by the seed's name, with the message saying it so.
-  std::vector<std::pair<std::string, std::string>> fields;
-  for (const domain::FieldError& field : error.fields) {
-    std::string name = FieldName(field.field);
-    std::string text = field.message;
-    if (name != field.field && text.starts_with(field.field)) {
-      text = name + text.substr(field.field.size());
-    }
-    bool seen = std::any_of(fields.begin(), fields.end(),
-                            [&](const auto& named) { return named.first == name; });
-    if (!seen) fields.emplace_back(std::move(name), std::move(text));
-  }
+  std::vector<std::pair<std::string, std::string>> fields = NamedFieldErrors(error, FieldName);
   if (error.code == domain::ErrorCode::kValidation && !fields.empty()) {
     message = fields.front().second;
   }
