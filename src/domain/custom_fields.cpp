@@ -151,9 +151,10 @@ bool TakesOp(CustomFieldType type, FilterOp op) {
     case FilterOp::kExists:
     case FilterOp::kNotExists:
       return true;
-    case FilterOp::kContains:  // the parser allows them on the text fields of contacts only
+    case FilterOp::kContains:  // within the folded text of a one-string value
     case FilterOp::kNotContains:
-      return false;
+      return type == CustomFieldType::kText || type == CustomFieldType::kUrl ||
+             type == CustomFieldType::kEmail || type == CustomFieldType::kSelect;
     case FilterOp::kAll:
       return type == CustomFieldType::kMultiSelect;
     default:  // ranges: over numbers, and over text as the other text fields (folded keys)
@@ -287,6 +288,11 @@ Result<void> ResolveCustomFilters(std::vector<Filter>& filters,
                     ") does not take this operator"));
     }
     filter.custom_field_id = field->id.value;
+    if (filter.op == FilterOp::kContains || filter.op == FilterOp::kNotContains) {
+      // A part of a value, which a write need not accept: compared as folded text.
+      for (FilterValue& value : filter.values) value = FoldCase(std::get<std::string>(value));
+      continue;
+    }
     for (FilterValue& value : filter.values) {
       // A value is read as a write would store it, then keyed as the stored one.
       CustomValueInput in;

@@ -318,12 +318,13 @@ void AddCondition(const std::string& key, std::string_view name, std::string_vie
                        std::string(custom_key), 0});
     return;
   }
+  // Custom fields: their definition's type decides (ResolveCustomFilters).
+  bool text = field->kind == FieldKind::kText || field->kind == FieldKind::kCustom;
   if ((op == FilterOp::kContains || op == FilterOp::kNotContains) &&
-      (field->kind != FieldKind::kText || Trim(value).empty())) {
-    errors.Add(key, field->kind != FieldKind::kText
-                        ? std::string(name) + " is not a text field; $contains and $ncontains "
-                                              "apply to text fields"
-                        : key + " must not be empty");
+      (!text || Trim(value).empty())) {
+    errors.Add(key, !text ? std::string(name) + " is not a text field; $contains and $ncontains "
+                                                "apply to text fields"
+                          : key + " must not be empty");
     return;
   }
   bool equality = op == FilterOp::kEq || op == FilterOp::kNe || op == FilterOp::kIn ||

@@ -129,8 +129,8 @@ std::string ValidateText(const TextFieldSpec& spec, const std::string& name,
       break;
     case TextRule::kDate:
       if (auto date = ParseDate(text)) return *date;
-      errors.Add(name, name + " must be a date: YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, MM-DD-YYYY, "
-                              "MM/DD/YYYY or MM.DD.YYYY");
+      errors.Add(name, name + " must be a date: YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYY_MM_DD, "
+                              "MM-DD-YYYY, MM/DD/YYYY, MM.DD.YYYY or MM_DD_YYYY");
       break;
     case TextRule::kChoice: {
       std::string lower = AsciiLower(text);

@@ -2,8 +2,8 @@
 
 Proves: $exists tells contacts with a value from those without, on text, date, boolean-free
 set fields (tags, phones, custom fields) and the derived company name, also inside $or and for
-an `own` user; $contains matches folded substrings of text fields (and $ncontains also matches
-a missing value); each refuses what it cannot take, naming the parameter.
+an `own` user; $contains matches folded substrings of text fields and text custom fields (and
+$ncontains also matches a missing value); each refuses what it cannot take, naming the parameter.
 """
 import pytest
 
@@ -75,6 +75,18 @@ def test_contains_matches_folded_substrings(people):
     assert people.listed("last_name[$contains]=CHEN") == people.ids("Sarah", "Bill")
     assert people.listed("email[$contains]=apex") == people.ids("Ada")
     assert people.listed("first_name[$contains]=a") == people.ids("Sarah", "Ada")
+
+
+def test_contains_matches_within_a_text_custom_field(people):
+    assert people.listed("custom_fields.tier[$contains]=OL") == people.ids("Sarah")
+    assert people.listed("custom_fields.tier[$ncontains]=old") == people.ids("Bill", "Ada")
+    admin = people.tenant.admin
+    r = admin.post("/custom-fields", {"key": "score", "name": "Score", "data_type": "number"})
+    assert r.status_code == 201, r.text
+    r = get_query(admin, "custom_fields.score[$contains]=1")
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["details"][0]["message"] == \
+        "custom_fields.score (number) does not take this operator"
 
 
 def test_ncontains_also_matches_a_missing_value(people):

@@ -64,7 +64,7 @@ domain::Input<std::int64_t> ReadUserId(ObjectReader& reader, std::string_view ke
   }
   if (!id) {
     reader.errors().Add(reader.Path(key),
-                        reader.Path(key) + " must be the id of a user of this location");
+                        reader.Path(key) + " must be the id of a user of your account");
   }
   input.value = id;
   return input;
@@ -368,13 +368,16 @@ http::Response RenderError(const http::RequestContext& context, const domain::Er
   w.Key("message");
   if (status.code == 401 && error.code == domain::ErrorCode::kForbidden) {
     w.String("The token is not authorized for this scope.");
-  } else if (fields.empty() || error.code == domain::ErrorCode::kConflict) {
+  } else if (status.code != 422 || fields.empty()) {
     // Messages may quote what a client sent; a JSON body must stay valid UTF-8 whatever it was.
     w.String(domain::ToValidUtf8(ClientMessage(context, error)));
   } else {
-    // NestJS's validation answer: every message.
+    // NestJS's validation answer: every field's message, each naming its field.
     w.BeginArray();
-    for (const auto& [name, text] : fields) w.String(domain::ToValidUtf8(text));
+    for (const auto& [name, text] : fields) {
+      bool named = name.empty() || text.starts_with(name);
+      w.String(domain::ToValidUtf8(named ? text : name + ": " + text));
+    }
     w.EndArray();
   }
   w.Key("error").String(status.reason);

@@ -6,6 +6,7 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <functional>
+#include <tuple>
 #include <limits>
 #include <span>
 #include <string>
@@ -282,8 +283,10 @@ http::Response FindDuplicate(const Services& s, const http::Request& request,
   auto found = s.contacts.FindDuplicate(context.caller(), QueryValue(*params, "email"),
                                         QueryValue(*params, "number"));
   if (!found) {
-    return RenderError(context,
-                       RenamedFields(found.error(), std::array{RenamedParam{"phone", "number"}}));
+    domain::Error error = RenamedFields(found.error(), std::array{RenamedParam{"phone", "number"}});
+    // A number that is none is a bad value, as a bad limit of the list is.
+    if (error.code == domain::ErrorCode::kBadRequest) error.code = domain::ErrorCode::kValidation;
+    return RenderError(context, error);
   }
   if (!*found) return RenderDuplicate(nullptr, View{context.caller().account_uid, {}, {}});
   const domain::Contact& contact = **found;
@@ -357,9 +360,36 @@ http::Response ListContacts(const Services& s, const http::Request& request,
 struct SearchRequest {
   domain::QueryParams params{{"is_connected", "all"}};
   std::vector<RenamedParam> renamed;
+  // For each filter's path, the domain's name of its field and the name it was sent as.
+  std::vector<std::tuple<std::string, std::string, std::string>> field_names;
   std::int64_t limit = kDefaultPageLimit;
   std::int64_t offset = 0;
 };
+
+// The domain's error about a search in its terms: each parameter named by the filter it came
+// from, the field by the name it was sent as, and a value no field takes a validation error.
+domain::Error InSearchTerms(domain::Error error, const SearchRequest& search) {
+  error = RenamedFields(std::move(error), search.renamed);
+  for (domain::FieldError& field : error.fields) {
+    for (const auto& [path, domain_name, sent] : search.field_names) {
+      if (field.field != path) continue;
+      std::size_t at = field.message.find(domain_name, path.size());
+      if (at != std::string::npos) field.message.replace(at, domain_name.size(), sent);
+      break;
+    }
+  }
+  if (!error.fields.empty()) error.message = error.fields.front().message;
+  if (error.code == domain::ErrorCode::kBadRequest) error.code = domain::ErrorCode::kValidation;
+  return error;
+}
+
+// The kind of a field of the domain's list queries (custom fields: kCustom).
+domain::FieldKind KindOf(std::string_view domain_name) {
+  for (const domain::QueryField& field : domain::ContactQueryFields()) {
+    if (field.name == domain_name) return field.kind;
+  }
+  return domain::FieldKind::kCustom;
+}
 
 // The fields searches filter and sort on, by the seed's names (and the lower-case ones
 // HighLevel's search documents), and the domain's name of each.
@@ -461,8 +491,17 @@ class SearchReader {
       out_.renamed.emplace_back(param, path);
       out_.params.emplace_back(std::move(param), std::move(text));
     };
+    out_.field_names.emplace_back(path, *field, std::string(field_value->get_string()));
     const std::string& name = *op.value;
     bool tags = *field == "tags";
+    domain::FieldKind kind = KindOf(*field);
+    if ((name == "contains" || name == "not_contains") && !tags &&
+        kind != domain::FieldKind::kText && kind != domain::FieldKind::kCustom) {
+      errors.Add(path + ".operator", path + ".operator " + name + " applies to text fields and "
+                                            "tags; " + std::string(field_value->get_string()) +
+                                            " is neither");
+      return;
+    }
     if (name == "exists" || name == "not_exists") {
       if (value != nullptr && !value->is_null()) {
         errors.Add(path + ".value", path + ".value is not taken by " + name);
@@ -677,6 +716,13 @@ domain::Result<SearchRequest> ParseSearch(const Services& s, const http::Request
         errors.Add(path + ".direction", path + ".direction must be asc or desc");
       }
       if (!field) continue;
+      domain::FieldKind kind = KindOf(*field);
+      if (kind == domain::FieldKind::kPhone || kind == domain::FieldKind::kCustom) {
+        errors.Add(path + ".field", path + ".field: " +
+                                        std::string(field_value->get_string()) +
+                                        " cannot be sorted on");
+        continue;
+      }
       if (!order.empty()) order += ',';
       order += (descending ? "-" : "") + *field;
     }
@@ -698,11 +744,11 @@ http::Response SearchContacts(const Services& s, const http::Request& request,
   auto search = ParseSearch(s, context, *body);
   if (!search) return RenderError(context, search.error());
   auto query = domain::ParseContactListQuery(search->params, s.cursors, {});
-  if (!query) return RenderError(context, RenamedFields(query.error(), search->renamed));
+  if (!query) return RenderError(context, InSearchTerms(query.error(), *search));
   query->limit = static_cast<int>(search->limit);
   query->offset = search->offset;
   auto page = s.contacts.List(context.caller(), *query);
-  if (!page) return RenderError(context, RenamedFields(page.error(), search->renamed));
+  if (!page) return RenderError(context, InSearchTerms(page.error(), *search));
   return Answer(s, context, page->items,
                 [&](const View& view) { return RenderSearchPage(page->items, page->total, view); });
 }

@@ -221,6 +221,17 @@ void AppendFilter(ListSql& sql, const domain::Filter& filter, std::int64_t accou
         {account_id}, filter, per_row);
     return;
   }
+  bool contains = filter.op == domain::FilterOp::kContains ||
+                  filter.op == domain::FilterOp::kNotContains;
+  if (filter.field->kind == domain::FieldKind::kCustom && contains) {
+    // Values holding the text: the field's values are read (its index narrows to the field).
+    sql.where += filter.op == domain::FilterOp::kContains ? "id IN " : "id NOT IN ";
+    sql.where += "(SELECT contact_id FROM contact_field_values WHERE account_id = ? AND "
+                 "field_id = ? AND instr(value, ?) > 0)";
+    sql.params.insert(sql.params.end(),
+                      {account_id, filter.custom_field_id, ToSql(filter.values.front())});
+    return;
+  }
   if (filter.field->kind == domain::FieldKind::kCustom) {
     AppendLookupCondition(sql,
                           "SELECT contact_id FROM contact_field_values WHERE account_id = ? "
