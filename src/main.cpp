@@ -281,7 +281,10 @@ int main(int argc, char** argv) {
       return code;
     }
     if (*accounts_create) {
-      return contactd::app::CreateAccountCommand(db, name, account_uid, create_db);
+      // --uid "" is an error to report, not the absence of the option.
+      std::optional<std::string> uid;
+      if (accounts_create->count("--uid") > 0) uid = account_uid;
+      return contactd::app::CreateAccountCommand(db, name, uid, create_db);
     }
     if (*accounts_update) {
       return contactd::app::UpdateAccountCommand(db, update_account_id, account_rate_limit,

@@ -28,11 +28,11 @@ bool DatabaseExists(const std::string& db_path) {
 }
 
 int CreateAccountCommand(const std::string& db_path, const std::string& name,
-                         const std::string& uid, bool create_db) {
+                         const std::optional<std::string>& uid, bool create_db) {
   if (!create_db && !DatabaseExists(db_path)) return 1;
   store::sqlite::SqliteStore store({.path = db_path, .create_if_missing = create_db});
   domain::AccountService accounts(store);
-  auto account = accounts.CreateAccount(name, uid.empty() ? std::nullopt : std::optional(uid));
+  auto account = accounts.CreateAccount(name, uid);
   if (!account) {
     fmt::print(stderr, "contactd: cannot create account: {}\n", account.error().message);
     return 1;

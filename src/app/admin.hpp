@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,7 @@ bool DatabaseExists(const std::string& db_path);
 // `contactd accounts create`: creates an account and prints it as one JSON line; creates the
 // database first only when `create_db`. Returns the process exit code; messages go to stderr.
 int CreateAccountCommand(const std::string& db_path, const std::string& name,
-                         const std::string& uid, bool create_db);
+                         const std::optional<std::string>& uid, bool create_db);
 
 // `contactd accounts update`: sets the account's own request limits ("1000/h", "unlimited" or
 // "default"; an empty string leaves one as it is) and prints the account as one JSON line.

@@ -6,7 +6,9 @@
 namespace contactd::domain {
 namespace {
 
+// The refusals for a token's scopes (IsScopeError tells them by these).
 constexpr std::string_view kLacksScope = "This token lacks the scope ";
+constexpr std::string_view kNotCovered = "This token's scopes do not cover ";
 
 constexpr std::array<std::pair<Scope, std::string_view>, 8> kScopeNames{{
     {kContactsRead, "contacts.readonly"},
@@ -80,7 +82,7 @@ Result<void> Authorize(const Principal& principal, Permission permission,
   if ((principal.scopes & covering) != 0) return {};
   if (covering == 0) {
     return std::unexpected(
-        Error::Forbidden("This token's scopes do not cover " + std::string(resource)));
+        Error::Forbidden(std::string(kNotCovered) + std::string(resource)));
   }
   return std::unexpected(Error::Forbidden(
       std::string(kLacksScope) +
@@ -88,7 +90,8 @@ Result<void> Authorize(const Principal& principal, Permission permission,
 }
 
 bool IsScopeError(const Error& error) {
-  return error.code == ErrorCode::kForbidden && error.message.starts_with(kLacksScope);
+  return error.code == ErrorCode::kForbidden &&
+         (error.message.starts_with(kLacksScope) || error.message.starts_with(kNotCovered));
 }
 
 std::string_view RoleName(Role role) {

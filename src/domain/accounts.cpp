@@ -35,7 +35,7 @@ Result<Account> AccountService::CreateAccount(std::string_view name,
   }
   if (!errors.empty()) return std::unexpected(Error::Validation(std::move(errors).Take()));
   return store_.CreateAccount(
-      Account{{}, uid.value_or(NewUuidV4()), std::move(clean), NowSeconds(), {}});
+      Account{{}, uid ? *uid : NewUuidV4(), std::move(clean), NowSeconds(), {}});
 }
 
 Result<Account> AccountService::SetRates(AccountId account,

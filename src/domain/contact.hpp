@@ -197,6 +197,8 @@ struct WritePolicy {
   // Seed 002 lets a create say when the contact was created and last changed (created_at,
   // modified_at), for contacts brought from elsewhere.
   bool writes_timestamps = false;
+  // Seed 004: "at minimum an email or a phone number" on create (and on an upsert's create).
+  bool requires_email_or_phone = false;
 };
 
 // A company given by name rather than by id (seed 002's company): the account's company of that

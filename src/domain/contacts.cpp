@@ -284,10 +284,12 @@ Error DuplicateError(const std::vector<store::Match>& matches, std::string_view 
   return Error{ErrorCode::kConflict, std::string(what) + ids, std::move(fields)};
 }
 
+constexpr std::string_view kNoDuplicates =
+    "This account does not allow duplicate contacts; it already has ";
+
 Result<void> RefuseDuplicates(const std::vector<store::Match>& matches) {
   if (matches.empty()) return {};
-  return std::unexpected(DuplicateError(
-      matches, "This account does not allow duplicate contacts; it already has "));
+  return std::unexpected(DuplicateError(matches, kNoDuplicates));
 }
 
 void AddErrors(const Error& error, FieldErrors& errors) {
@@ -468,9 +470,29 @@ void ApplyTimestamps(const ContactInput& input, const WritePolicy& policy, NewCo
 
 }  // namespace
 
+namespace {
+
+// Records that a create sent neither an email nor a phone number (blank ones are none).
+void RequireEmailOrPhone(const ContactInput& input, FieldErrors& errors) {
+  auto sent = [](const Input<std::string>& text) {
+    return text.value && !Trim(*text.value).empty();
+  };
+  bool email = sent(input.text[static_cast<std::size_t>(TextField::kEmail)]);
+  bool phone = (input.phones.value && !input.phones.value->empty()) ||
+               std::any_of(input.typed_phones.begin(), input.typed_phones.end(),
+                           [&](const TypedPhoneInput& typed) { return sent(typed.raw); });
+  if (!email && !phone) {
+    errors.Add("email", "email or phone is required: a contact needs at least one of them");
+  }
+}
+
+}  // namespace
+
 NewContact ValidateNewContact(const ContactInput& input, const WritePolicy& policy,
                               FieldErrors& errors) {
   NewContact contact;
+  // First: a blank email is then said to be missing rather than malformed.
+  if (policy.requires_email_or_phone) RequireEmailOrPhone(input, errors);
   contact.contact_types = ContactTypes(input, policy, errors);
   if (input.company_id.value) contact.company = CompanyId{*input.company_id.value};
   if (auto name = SentCompanyName(input, errors)) contact.named_company = NamedCompany{*name, ""};
@@ -724,14 +746,20 @@ Result<UpsertOutcome> ContactService::Upsert(const Principal& principal, Contact
   return UpsertOutcome{std::move(result->contact), result->created};
 }
 
+bool IsDuplicateError(const Error& error) {
+  return error.code == ErrorCode::kConflict && error.message.starts_with(kNoDuplicates);
+}
+
 Result<std::optional<Contact>> ContactService::FindDuplicate(
     const Principal& principal, const std::optional<std::string>& email,
     const std::optional<std::string>& phone) {
   for (auto [name, value] : {std::pair{"email", &email}, std::pair{"phone", &phone}}) {
     if (!*value || Trim(**value).empty()) continue;
     auto fields = ContactQueryFields();
-    const QueryField* field = &*std::find_if(
-        fields.begin(), fields.end(), [&](const QueryField& f) { return f.name == name; });
+    auto found = std::find_if(fields.begin(), fields.end(),
+                              [&](const QueryField& f) { return f.name == name; });
+    if (found == fields.end()) return std::unexpected(Error::Internal("no query field " + *name));
+    const QueryField* field = &*found;
     ListQuery query;
     query.connected = Connected::kAll;
     query.limit = 1;

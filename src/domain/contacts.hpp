@@ -59,6 +59,10 @@ struct UpsertOutcome {
   bool created = false;
 };
 
+// Whether `error` is a create refused because the account does not allow duplicates (a surface
+// whose API answers it apart, seed 004's 400, tells it from other conflicts).
+bool IsDuplicateError(const Error& error);
+
 // What an upsert does when what it is sent matches several contacts: kRefuse is kConflict naming
 // them (the native API); kByPriority updates the oldest one matching on email, else the oldest
 // matching on phone (seed 004: email before phone, as HighLevel's duplicate rule has it).
@@ -95,7 +99,8 @@ class ContactService {
 
   // A create body plus what to match on (email and/or phone; empty: both), in one write: no
   // match creates the contact; one match is updated with the fields sent, as a PATCH would (the
-  // create-only fields are ignored); several are kConflict naming them. Concurrent upserts of the
+  // create-only fields are ignored); several are kConflict naming them, or (`several`) one of
+  // them is picked. Concurrent upserts of the
   // same email never create two contacts. Needs CREATE and UPDATE.
   Result<UpsertOutcome> Upsert(const Principal& principal, ContactInput input,
                                const std::vector<std::string>& match_on, WritePolicy policy = {},

@@ -279,7 +279,8 @@ Result<void> ResolveCustomFilters(std::vector<Filter>& filters,
       return std::unexpected(
           BadFilter(name, name + ": no custom field has the key '" + filter.custom_key + "'"));
     }
-    if (field->type == CustomFieldType::kLongText) {
+    bool exists = filter.op == FilterOp::kExists || filter.op == FilterOp::kNotExists;
+    if (field->type == CustomFieldType::kLongText && !exists) {
       return std::unexpected(BadFilter(name, name + " is long text, which cannot be filtered"));
     }
     if (!TakesOp(field->type, filter.op)) {

@@ -1,5 +1,7 @@
 #include "http/request_head.hpp"
 
+#include <algorithm>
+
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 
@@ -45,6 +47,17 @@ domain::Error HeaderSizeError(const BeastRequest& partial, const RequestLimits& 
                        {}};
 }
 
+std::string RefusedPath(const BeastRequest& partial, std::string_view unread) {
+  constexpr std::size_t kMaxRoutingPath = 1024;
+  std::string_view target = partial.target();
+  if (target.empty()) {
+    std::size_t space = unread.find(' ');
+    if (space != std::string_view::npos) target = unread.substr(space + 1);
+  }
+  target = target.substr(0, std::min(target.find_first_of("? \r\n"), kMaxRoutingPath));
+  return std::string(target);
+}
+
 Request ToRequest(BeastRequest& message) {
   Request request;
   request.method = std::string(message.method_string());
@@ -81,6 +94,7 @@ std::optional<Request> ParseRequest(std::string_view bytes, const RequestLimits&
   Request request;
   if (ec == bhttp::error::header_limit) {
     request.transport_error = HeaderSizeError(parser.get(), limits);
+    request.path = RefusedPath(parser.get(), bytes.substr(used));
     return request;
   }
   if (ec == bhttp::error::body_limit) {
@@ -91,7 +105,10 @@ std::optional<Request> ParseRequest(std::string_view bytes, const RequestLimits&
   } else if (!parser.is_done()) {
     return std::nullopt;
   }
-  if (!parser.is_header_done()) return request;
+  if (!parser.is_header_done()) {
+    request.path = RefusedPath(parser.get(), bytes.substr(used));
+    return request;
+  }
   std::optional<domain::Error> error = request.transport_error;
   if (!error) error = CheckHead(parser.get(), limits);
   request = ToRequest(parser.get());

@@ -27,6 +27,12 @@ std::optional<domain::Error> CheckHead(const BeastRequest& message, const Reques
 // ended or its target is over the target limit, 431 otherwise.
 domain::Error HeaderSizeError(const BeastRequest& partial, const RequestLimits& limits);
 
+// The path of a request refused before its head was read whole, for choosing the surface whose
+// format answers: from the request line the parser read, or, when that line was too long for
+// it, from the bytes it left `unread`; up to the query, and no longer than any route (1024
+// bytes: a refused target may be huge).
+std::string RefusedPath(const BeastRequest& partial, std::string_view unread);
+
 // Converts a parsed message; moves its body out.
 Request ToRequest(BeastRequest& message);
 

@@ -36,14 +36,6 @@
 namespace contactd::http {
 namespace {
 
-// The path of a request target refused before its head was read whole, for choosing the surface
-// that answers: up to the query, and no longer than any route (a refused target may be huge).
-std::string RoutingPath(std::string_view target) {
-  constexpr std::size_t kMaxRoutingPath = 1024;
-  target = target.substr(0, std::min(target.find_first_of("? \r\n"), kMaxRoutingPath));
-  return std::string(target);
-}
-
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
@@ -230,16 +222,9 @@ net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared, bool over
       partial.transport_error = std::move(request.transport_error);
       request = std::move(partial);
     } else {
-      // Its path picks the surface whose format answers: from the request line the parser read,
-      // or, when that line was too long for it, from the bytes it left unread.
-      std::string_view target = parser.get().target();
-      if (target.empty()) {
-        std::string_view unread(static_cast<const char*>(buffer.data().data()),
-                                buffer.data().size());
-        std::size_t space = unread.find(' ');
-        if (space != std::string_view::npos) target = unread.substr(space + 1);
-      }
-      request.path = RoutingPath(target);
+      // Its path picks the surface whose format answers.
+      request.path = RefusedPath(parser.get(), {static_cast<const char*>(buffer.data().data()),
+                                                buffer.data().size()});
     }
     request.client_address = client_address;
     bool head = request.method == "HEAD";

@@ -589,7 +589,7 @@ def test_custom_fields_by_id_or_key_and_null_removes_one(acct):
     assert acct.native_contact(contact["id"])["custom_fields"] == {"industry": "Retail"}
     kept = acct.lc.read(contact["id"])
     r = acct.lc.put(path, {"customFields": [{"key": "score", "value": "many"}]})
-    assert_lc_error(r, 422, ["customFields must be a number"])
+    assert_lc_error(r, 422, ["customFields.score must be a number"])
     assert acct.lc.read(contact["id"]) == kept
 
 
@@ -1002,7 +1002,7 @@ SEARCH_ERRORS = [
     ({"filters": [{"group": "AND", "filters": [{"group": "AND", "filters": []}]}]},
      "filters[0].filters[0] must be a filter (groups nest one level)"),
     ({"filters": [F("customFields.999999", "exists")]},
-     "filters[0].field: no custom field of this location has the id '999999'"),
+     "filters[0].field: no custom field of this location has the id or key '999999'"),
     ({"sort": [{"field": "email", "direction": "up"}]}, "sort[0].direction must be asc or desc"),
 ]
 
@@ -1455,3 +1455,94 @@ def test_a_400_for_a_query_parameter_has_a_string_message(acct, target):
 def test_a_bad_duplicate_number_is_422_like_other_bad_parameters(acct):
     r = acct.lc.get(f"/contacts/search/duplicate?locationId={acct.uid}&number=junk")
     assert_lc_error(r, 422, ["number must be a phone number: junk"])
+
+
+# --- bounds and the review's edges ---------------------------------------------------------------
+
+def test_a_scope_refusal_says_so_in_www_authenticate(acct):
+    reader = acct.scoped("contacts.readonly")
+    r = reader.post("/contacts/", {"locationId": acct.uid, "email": "x@example.com"})
+    assert r.status_code == 401 and r.json() == NO_SCOPE, r.text
+    assert r.headers["WWW-Authenticate"] == 'Bearer error="insufficient_scope"'
+
+
+def test_a_search_reads_at_most_20_conditions_and_5_sort_keys(acct):
+    many = [F("city", "eq", f"c{i}") for i in range(21)]
+    r = acct.lc.post("/contacts/search", {"locationId": acct.uid, "filters": many})
+    assert_lc_error(r, 422, ["filters hold at most 20 conditions; filters[20] is one too many"])
+    # Inside groups alike: what lies past the bound is not read.
+    group = {"group": "AND", "filters": [F("city", "eq", f"c{i}") for i in range(5000)]}
+    r = acct.lc.post("/contacts/search", {"locationId": acct.uid, "filters": [group]})
+    assert_lc_error(r, 422, ["filters hold at most 20 conditions; filters[0].filters[20] is one "
+                             "too many"])
+    keys = [{"field": "email", "direction": "asc"}] * 6
+    r = acct.lc.post("/contacts/search", {"locationId": acct.uid, "sort": keys})
+    assert_lc_error(r, 422, ["sort takes at most 5 fields"])
+
+
+@pytest.mark.parametrize("bound", [-9223372036854775808, 18446744073709551615,
+                                   253402300800000, -62135596800001])
+def test_a_time_outside_the_years_1_to_9999_is_422(acct, bound):
+    condition = F("dateAdded", "range", {"gt": bound})
+    r = acct.lc.post("/contacts/search", {"locationId": acct.uid, "filters": [condition]})
+    if bound > 2**63:
+        assert_lc_error(r, 422, ["filters[0].value.gt must be a string, a number or a boolean"])
+    else:
+        assert_lc_error(r, 422, ["filters[0].value.gt must be a time in milliseconds of the years "
+                                 "0001 to 9999"])
+
+
+def test_the_first_and_last_millisecond_of_iso_dates_are_bounds(acct):
+    contact = acct.lc.create(email="a@example.com")
+    for bounds in ({"gt": -62135596800000}, {"lte": 253402300799999}):
+        found = acct.lc.search(filters=[F("dateAdded", "range", bounds)])
+        assert [c["id"] for c in found["contacts"]] == [contact["id"]], bounds
+
+
+def test_phone_exists_counts_numbers_kept_as_free_text(acct):
+    # /compat/liondesk keeps a number that does not parse as sent; it is still a phone here.
+    r = acct.native.session.post(acct.server.url + "/compat/liondesk/contacts",
+                                 json={"first_name": "Free", "mobile_phone": "call the desk"})
+    assert r.status_code == 201, r.text
+    free = str(r.json()["id"])
+    none = acct.lc.create(email="none@example.com")
+    assert acct.lc.read(free)["phone"] == "call the desk"
+    assert acct.lc.ids(filters=[F("phone", "exists")]) == [free]
+    assert acct.lc.ids(filters=[F("phone", "not_exists")]) == [none["id"]]
+
+
+def test_a_country_that_is_none_does_not_spoil_the_phone(acct):
+    for country in ("", "USA", " us "):
+        r = acct.lc.post("/contacts/", {"locationId": acct.uid, "phone": "+15551234567",
+                                        "country": country})
+        if country == " us ":
+            assert r.status_code == 201, r.text  # trimmed, upper-cased: US
+            assert r.json()["contact"]["country"] == "US"
+            continue
+        assert r.status_code == 422, r.text
+        [message] = r.json()["message"]
+        assert message.startswith("country must be an ISO 3166-1 alpha-2"), message
+
+
+def test_create_takes_no_query_parameters(acct):
+    r = acct.lc.post("/contacts/?x=1", {"locationId": acct.uid, "email": "a@example.com"})
+    assert r.status_code == 400 and r.json()["message"] == \
+        "This request takes no query parameters", r.text
+    assert acct.lc.total() == 0
+
+
+def test_each_custom_field_error_names_its_field(acct):
+    acct.field("score", "number")
+    acct.field("rank", "number")
+    refs = {f["key"]: f["id"] for f in acct.native.get("/custom-fields").json()["data"]}
+    r = acct.lc.post("/contacts/", {"locationId": acct.uid, "email": "a@example.com",
+                                    "customFields": [{"id": str(refs["score"]), "value": "x"},
+                                                     {"key": "rank", "field_value": "y"}]})
+    assert_lc_error(r, 422, ["customFields.score must be a number",
+                             "customFields.rank must be a number"])
+
+
+def test_an_account_uid_given_empty_is_refused(server):
+    r = server.cli("accounts", "create", "--name", "x", "--uid", "", check=False)
+    assert r.returncode != 0
+    assert "uid must be 1 to 64 of A-Z, a-z, 0-9, _ and -" in r.stderr

@@ -44,6 +44,22 @@ TEST(RequestHead, LargeHeaderSectionIs431) {
             domain::ErrorCode::kHeadersTooLarge);
 }
 
+TEST(RequestHead, ARefusedRequestKeepsTheLeadOfItsPathToPickItsSurface) {
+  // The request line ended: the parser's target; it did not: the bytes left unread.
+  auto big_header = ParseRequest("GET /compat/leadconnector/contacts/1?x=1 HTTP/1.1\r\nHost: h\r\n"
+                                 "X-Big: " + std::string(1000, 'a') + "\r\n\r\n", kLimits);
+  ASSERT_TRUE(big_header && big_header->transport_error);
+  EXPECT_EQ(big_header->path, "/compat/leadconnector/contacts/1");
+  auto long_line = ParseRequest("GET /compat/liondesk/contacts?q=" + std::string(1000, 'a') +
+                                " HTTP/1.1\r\nHost: h\r\n\r\n", kLimits);
+  ASSERT_TRUE(long_line && long_line->transport_error);
+  EXPECT_EQ(long_line->path, "/compat/liondesk/contacts");
+  auto long_path =
+      ParseRequest("GET /" + std::string(3000, 'p') + " HTTP/1.1\r\n\r\n", kLimits);
+  ASSERT_TRUE(long_path && long_path->transport_error);
+  EXPECT_EQ(long_path->path, "/" + std::string(1023, 'p'));  // at most 1024 bytes
+}
+
 TEST(RequestHead, TwoAuthorizationHeadersAreRefused) {
   EXPECT_EQ(Refusal("GET / HTTP/1.1\r\nHost: h\r\nAuthorization: a\r\nAuthorization: a\r\n\r\n"),
             domain::ErrorCode::kBadRequest);

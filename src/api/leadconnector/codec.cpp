@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <utility>
 
 #include "api/json.hpp"
@@ -9,7 +10,9 @@
 #include "api/params.hpp"
 #include "api/responses.hpp"
 #include "domain/access.hpp"
+#include "domain/contacts.hpp"
 #include "domain/custom_fields.hpp"
+#include "domain/locale.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
 
@@ -181,7 +184,7 @@ Status StatusOf(const domain::Error& error) {
       return {405, "Method Not Allowed"};
     case ErrorCode::kConflict:
       // HighLevel refuses a duplicate contact with 400; other conflicts keep their 409.
-      if (!error.fields.empty()) return {400, "Bad Request"};
+      if (domain::IsDuplicateError(error)) return {400, "Bad Request"};
       return {409, "Conflict"};
     case ErrorCode::kGone:
       return {410, "Gone"};
@@ -276,9 +279,9 @@ void WriteContact(JsonWriter& w, const domain::Contact& contact, const View& vie
   }
   w.Key("customFields").BeginArray();
   for (const auto& [key, value] : contact.custom_fields) {
-    const domain::CustomField* field = domain::FindCustomField(view.custom_fields, key);
+    auto id = view.custom_field_ids.find(key);
     w.BeginObject();
-    w.Key("id").String(field ? std::to_string(field->id.value) : key);
+    w.Key("id").String(id != view.custom_field_ids.end() ? std::to_string(id->second) : key);
     w.Key("value");
     WriteCustomValue(w, value);
     w.EndObject();
@@ -316,6 +319,8 @@ std::string FieldName(std::string_view name) {
   if (name == "created_at") return "dateAdded";
   if (name == "updated_at") return "dateUpdated";
   if (name.starts_with("tags")) return "tags";
+  // Each custom field's own errors, by its key (one list would keep only the first).
+  if (name.starts_with("custom_fields.")) return "customFields." + std::string(name.substr(14));
   if (name.starts_with("custom_fields")) return "customFields";
   if (name.starts_with("phones")) return "phone";
   return std::string(name);
@@ -328,9 +333,12 @@ ContactBody ParseContactBody(const boost::json::object& body, BodyKind kind,
   ObjectReader reader(body, "", input.errors);
   for (const auto& [name, field] : kTextMembers) input.text[Index(field)] = reader.String(name);
   if (auto raw = reader.String("phone"); raw.present) {
-    // A number without a '+' is read in the contact's country when the body sends one.
+    // A number without a '+' is read in the contact's country when the body sends one (one
+    // that is none is the country's error alone; the account's then reads the number).
     const auto& country = input.text[Index(TextField::kCountry)].value;
-    input.typed_phones.push_back({std::string(kPhoneType), "phone", std::move(raw), country});
+    std::optional<std::string> hint =
+        country ? domain::IsoCountry(domain::Trim(*country)) : std::nullopt;
+    input.typed_phones.push_back({std::string(kPhoneType), "phone", std::move(raw), hint});
   }
   input.company_name = reader.String("companyName");
   input.tags = reader.StringArray("tags", domain::kMaxTagsPerContact);
@@ -384,6 +392,10 @@ http::Response RenderError(const http::RequestContext& context, const domain::Er
   w.EndObject();
   http::Response response = JsonResponse(std::move(body), status.code);
   AddErrorHeaders(error, response);
+  if (status.code == 401 && error.code == domain::ErrorCode::kForbidden) {
+    // RFC 6750: the token is good, its scope is not.
+    response.headers.emplace_back("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
+  }
   return response;
 }
 

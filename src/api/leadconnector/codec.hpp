@@ -44,11 +44,11 @@ http::Response RenderError(const http::RequestContext& context, const domain::Er
 // "first_name", "address1" for "address", "dateAdded" for "created_at".
 std::string FieldName(std::string_view domain_name);
 
-// What a contact shows beside itself: its account's uid, the account's custom field definitions
-// (customFields name values by definition id) and its company's name.
+// What a contact shows beside itself: its account's uid, the ids of the account's custom field
+// definitions by key (customFields name values by definition id) and its company's name.
 struct View {
   const std::string& location_id;
-  std::span<const domain::CustomField> custom_fields;
+  const std::unordered_map<std::string_view, std::int64_t>& custom_field_ids;
   const std::unordered_map<std::int64_t, std::string>& company_names;
 };
 

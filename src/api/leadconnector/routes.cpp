@@ -6,10 +6,11 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <functional>
-#include <tuple>
 #include <limits>
 #include <span>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "api/conditional.hpp"
@@ -45,6 +46,7 @@ domain::WritePolicy Policy() {
   domain::WritePolicy policy;
   policy.phones = domain::PhonePolicy::kPossible;
   policy.requires_type_and_company = false;
+  policy.requires_email_or_phone = true;
   policy.moves_companies = true;
   return policy;
 }
@@ -106,7 +108,12 @@ http::Response Answer(const Services& s, const http::RequestContext& context,
     if (!read) return RenderError(context, read.error());
     extras = std::move(*read);
   }
-  return render(View{context.caller().account_uid, extras.custom_fields, extras.company_names});
+  // Definitions by key, once per answer rather than once per value shown.
+  std::unordered_map<std::string_view, std::int64_t> custom_field_ids;
+  for (const domain::CustomField& field : extras.custom_fields) {
+    custom_field_ids.emplace(field.key, field.id.value);
+  }
+  return render(View{context.caller().account_uid, custom_field_ids, extras.company_names});
 }
 
 // The account's custom field definitions, which bodies and searches name by id.
@@ -121,6 +128,12 @@ domain::Result<ContactBody> ReadBody(const Services& s, const http::Request& req
                                      const http::RequestContext& context, BodyKind kind) {
   auto object = ParseObject(request.body);
   if (!object) return std::unexpected(object.error());
+  // Another location is refused before anything is read for the request.
+  if (const json::value* location = object->if_contains("locationId");
+      location != nullptr && location->is_string() &&
+      location->get_string() != context.caller().account_uid) {
+    return std::unexpected(WrongLocation());
+  }
   std::vector<domain::CustomField> fields;
   if (object->contains("customFields")) {
     auto read = CustomFields(s, context);
@@ -133,34 +146,24 @@ domain::Result<ContactBody> ReadBody(const Services& s, const http::Request& req
   if (auto checked = CheckLocation(context, body.location_id.value, creates, errors); !checked) {
     return std::unexpected(checked.error());
   }
-  if (creates) {
-    auto sent = [](const domain::Input<std::string>& text) {
-      return text.value && !domain::Trim(*text.value).empty();
-    };
-    bool email = sent(body.input.text[static_cast<std::size_t>(domain::TextField::kEmail)]);
-    bool phone = std::any_of(body.input.typed_phones.begin(), body.input.typed_phones.end(),
-                             [&](const domain::TypedPhoneInput& typed) { return sent(typed.raw); });
-    if (!email && !phone) {
-      errors.Add("email", "email or phone is required: a contact needs at least one of them");
-    }
-  }
   return body;
-}
-
-http::Response CreateContact(const Services& s, const http::Request& request,
-                             http::RequestContext& context) {
-  auto body = ReadBody(s, request, context, BodyKind::kCreate);
-  if (!body) return RenderError(context, body.error());
-  auto contact = s.contacts.Create(context.caller(), std::move(body->input), Policy());
-  if (!contact) return RenderError(context, contact.error());
-  return Answer(s, context, std::span(&*contact, 1),
-                [&](const View& view) { return RenderContact(*contact, view, 201); });
 }
 
 // A request that takes no query parameters.
 std::optional<domain::Error> UnexpectedQuery(const http::Request& request) {
   if (request.query.empty()) return std::nullopt;
   return domain::Error::BadRequest("This request takes no query parameters");
+}
+
+http::Response CreateContact(const Services& s, const http::Request& request,
+                             http::RequestContext& context) {
+  if (auto error = UnexpectedQuery(request)) return RenderError(context, *error);
+  auto body = ReadBody(s, request, context, BodyKind::kCreate);
+  if (!body) return RenderError(context, body.error());
+  auto contact = s.contacts.Create(context.caller(), std::move(body->input), Policy());
+  if (!contact) return RenderError(context, contact.error());
+  return Answer(s, context, std::span(&*contact, 1),
+                [&](const View& view) { return RenderContact(*contact, view, 201); });
 }
 
 http::Response GetContact(const Services& s, const http::Request& request,
@@ -278,8 +281,9 @@ http::Response FindDuplicate(const Services& s, const http::Request& request,
   domain::FieldErrors errors;
   auto location = CheckLocation(context, QueryValue(*params, "locationId"), true, errors);
   if (!location) return RenderError(context, location.error());
-  if (!errors.empty())
+  if (!errors.empty()) {
     return RenderError(context, domain::Error::Validation(std::move(errors).Take()));
+  }
   auto found = s.contacts.FindDuplicate(context.caller(), QueryValue(*params, "email"),
                                         QueryValue(*params, "number"));
   if (!found) {
@@ -324,8 +328,9 @@ http::Response ListContacts(const Services& s, const http::Request& request,
   if (auto text = QueryValue(*params, "startAfter"); text && !ParseIntIn(*text, 0, kUnbounded)) {
     errors.Add("startAfter", "startAfter must be a time in milliseconds");
   }
-  if (!errors.empty())
+  if (!errors.empty()) {
     return RenderError(context, domain::Error::Validation(std::move(errors).Take()));
+  }
   domain::QueryParams list{{"is_connected", "all"}, {"limit", std::to_string(limit)}};
   auto search = QueryValue(*params, "query");
   if (search && !domain::Trim(*search).empty()) list.emplace_back("search", *search);
@@ -460,8 +465,8 @@ class SearchReader {
           return "custom_fields." + custom.key;
         }
       }
-      errors_.Add(
-          path, path + ": no custom field of this location has the id '" + std::string(ref) + "'");
+      errors_.Add(path, path + ": no custom field of this location has the id or key '" +
+                            std::string(ref) + "'");
       return std::nullopt;
     }
     errors_.Add(path, path + ": '" + std::string(name) + "' cannot be searched on");
@@ -472,6 +477,12 @@ class SearchReader {
   // $or branch `branch`.
   void AddFilter(const json::object& filter, const std::string& path, const std::string& branch) {
     domain::FieldErrors& errors = errors_;
+    // The domain's bound on conditions, checked here too: what a body holds past it is not read.
+    if (++conditions_ > domain::kMaxFilterTerms) {
+      errors.Add("filters", "filters hold at most " + std::to_string(domain::kMaxFilterTerms) +
+                                " conditions; " + path + " is one too many");
+      return;
+    }
     ObjectReader reader(filter, path, errors);
     const json::value* field_value = reader.Member("field");
     auto op = reader.String("operator");
@@ -492,14 +503,17 @@ class SearchReader {
       out_.params.emplace_back(std::move(param), std::move(text));
     };
     out_.field_names.emplace_back(path, *field, std::string(field_value->get_string()));
+    // The domain names a custom field by its key in what it refuses.
+    if (KindOf(*field) == domain::FieldKind::kCustom) out_.renamed.emplace_back(*field, path);
     const std::string& name = *op.value;
     bool tags = *field == "tags";
     domain::FieldKind kind = KindOf(*field);
     if ((name == "contains" || name == "not_contains") && !tags &&
         kind != domain::FieldKind::kText && kind != domain::FieldKind::kCustom) {
-      errors.Add(path + ".operator", path + ".operator " + name + " applies to text fields and "
-                                            "tags; " + std::string(field_value->get_string()) +
-                                            " is neither");
+      errors.Add(path + ".operator", path + ".operator " + name +
+                                         " applies to text fields and "
+                                         "tags; " +
+                                         std::string(field_value->get_string()) + " is neither");
       return;
     }
     if (name == "exists" || name == "not_exists") {
@@ -554,7 +568,7 @@ class SearchReader {
   // members may be AND groups of filters). At most one OR group: the domain's $or.
   void AddFilters(const json::array& filters) {
     bool has_or = false;
-    for (std::size_t i = 0; i < filters.size() && !errors_.full(); ++i) {
+    for (std::size_t i = 0; i < filters.size() && Reading(); ++i) {
       std::string path = "filters[" + std::to_string(i) + "]";
       const json::object* filter = filters[i].if_object();
       if (filter == nullptr) {
@@ -575,7 +589,7 @@ class SearchReader {
         continue;
       }
       has_or = true;
-      for (std::size_t j = 0; j < group->second->size(); ++j) {
+      for (std::size_t j = 0; j < group->second->size() && Reading(); ++j) {
         std::string member = path + ".filters[" + std::to_string(j) + "]";
         std::string branch = "$or[" + std::to_string(j) + "]";
         const json::object* nested = (*group->second)[j].if_object();
@@ -621,7 +635,7 @@ class SearchReader {
 
   // An AND group's filters, each a condition of the query or of one $or branch.
   void AddGroup(const json::array& filters, const std::string& path, const std::string& branch) {
-    for (std::size_t j = 0; j < filters.size() && !errors_.full(); ++j) {
+    for (std::size_t j = 0; j < filters.size() && Reading(); ++j) {
       std::string member = path + ".filters[" + std::to_string(j) + "]";
       const json::object* nested = filters[j].if_object();
       if (nested == nullptr || nested->contains("group")) {
@@ -638,11 +652,17 @@ class SearchReader {
     if (value != nullptr) {
       if (value->is_string()) return std::string(value->get_string());
       if (value->is_bool()) return value->get_bool() ? "true" : "false";
-      if (value->is_int64() || value->is_uint64()) {
+      // Times in milliseconds from the years 0001 to 9999, the range of ISO 8601's dates.
+      constexpr std::int64_t kFirstMs = -62'135'596'800'000;
+      constexpr std::int64_t kLastMs = 253'402'300'799'999;
+      bool fits = value->is_int64() || (value->is_uint64() && value->get_uint64() <= kUnbounded);
+      if (fits) {
         std::int64_t number =
             value->is_int64() ? value->get_int64() : static_cast<std::int64_t>(value->get_uint64());
-        if (dates) return domain::FormatTimestampMs(number);
-        return std::to_string(number);
+        if (!dates) return std::to_string(number);
+        if (number >= kFirstMs && number <= kLastMs) return domain::FormatTimestampMs(number);
+        errors_.Add(path, path + " must be a time in milliseconds of the years 0001 to 9999");
+        return std::nullopt;
       }
       if (value->is_double() && !dates) return json::serialize(*value);
     }
@@ -650,6 +670,10 @@ class SearchReader {
     return std::nullopt;
   }
 
+  // Whether to read on: neither the error list nor the conditions are full.
+  bool Reading() const { return !errors_.full() && conditions_ <= domain::kMaxFilterTerms; }
+
+  std::size_t conditions_ = 0;
   std::function<domain::Result<std::vector<domain::CustomField>>()> custom_fields_;
   std::optional<std::vector<domain::CustomField>> fields_;
   std::optional<domain::Error> failure_;
@@ -698,6 +722,10 @@ domain::Result<SearchRequest> ParseSearch(const Services& s, const http::Request
   if (sort != nullptr) {
     const json::array* keys = sort->if_array();
     if (keys == nullptr) errors.Add("sort", "sort must be an array of {field, direction}");
+    if (keys != nullptr && keys->size() > domain::kMaxSortKeys) {
+      errors.Add("sort", "sort takes at most " + std::to_string(domain::kMaxSortKeys) + " fields");
+      keys = nullptr;
+    }
     std::string order;
     for (std::size_t i = 0; keys != nullptr && i < keys->size(); ++i) {
       std::string path = "sort[" + std::to_string(i) + "]";
@@ -718,8 +746,7 @@ domain::Result<SearchRequest> ParseSearch(const Services& s, const http::Request
       if (!field) continue;
       domain::FieldKind kind = KindOf(*field);
       if (kind == domain::FieldKind::kPhone || kind == domain::FieldKind::kCustom) {
-        errors.Add(path + ".field", path + ".field: " +
-                                        std::string(field_value->get_string()) +
+        errors.Add(path + ".field", path + ".field: " + std::string(field_value->get_string()) +
                                         " cannot be sorted on");
         continue;
       }

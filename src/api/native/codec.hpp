@@ -80,7 +80,6 @@ http::Response RenderShare(const http::RequestContext& context, const domain::Sh
 http::Response RenderShares(const http::RequestContext& context,
                             const std::vector<domain::Share>& shares);
 
-
 // One line of an NDJSON import: a create body where `company_name` may stand in for company_id
 // and `created_at` (ISO 8601) may keep the record's original creation time.
 struct ImportRow {

@@ -123,7 +123,8 @@ std::string_view RangeSql(domain::FilterOp op) {
 // in the range", $exists "has any".
 // `per_row` (a restricted list, which starts from the few contacts a user sees): equality
 // conditions are point lookups of each of those contacts' entries (EXISTS ... AND contact_id =
-// contacts.id), instead of the account's whole match; ranges still read their match once.
+// contacts.id), instead of the account's whole match; ranges and $exists still read their
+// match once.
 void AppendLookupCondition(ListSql& sql, std::string_view lookup,
                            const std::vector<SqlValue>& lookup_params,
                            const domain::Filter& filter, bool per_row) {
@@ -166,8 +167,10 @@ void AppendLookupCondition(ListSql& sql, std::string_view lookup,
       return;
     case domain::FilterOp::kExists:
     case domain::FilterOp::kNotExists:
-      // Any entry at all (the value column is never null).
-      has(filter.op == domain::FilterOp::kNotExists, "IS NOT NULL", 0, 0);
+      // Any entry at all (the value column is never null), read once: per row, with no value
+      // to look up by, each row would scan the account's entries.
+      sql.where += filter.op == domain::FilterOp::kExists ? "id IN " : "id NOT IN ";
+      match("IS NOT NULL", 0, 0, /*correlated=*/false);
       return;
     case domain::FilterOp::kLt:
     case domain::FilterOp::kLte:
@@ -213,6 +216,28 @@ void AppendSearchCondition(ListSql& sql, std::int64_t account_id,
 // Appends the condition of one filter to sql.where, its values to sql.params.
 void AppendFilter(ListSql& sql, const domain::Filter& filter, std::int64_t account_id,
                   bool per_row) {
+  // Whether there is a value; a custom field's, through its lookup (below).
+  bool valueless =
+      filter.op == domain::FilterOp::kExists || filter.op == domain::FilterOp::kNotExists;
+  if (valueless && filter.field->kind != domain::FieldKind::kCustom) {
+    bool exists = filter.op == domain::FilterOp::kExists;
+    if (filter.field->kind == domain::FieldKind::kTypeSet) {
+      sql.where += exists ? "contact_type_mask <> 0" : "contact_type_mask = 0";
+      return;
+    }
+    // The row's own lists: every number counts (free text ones too, which contact_phones,
+    // holding E.164 numbers, lacks).
+    if (filter.field->kind == domain::FieldKind::kTagSet ||
+        filter.field->kind == domain::FieldKind::kPhone) {
+      std::string column = filter.field->kind == domain::FieldKind::kTagSet ? "tags" : "phones";
+      sql.where += "json_array_length(" + column + (exists ? ") > 0" : ") = 0");
+      return;
+    }
+    // A value that is not empty text (length() reads numbers as their text; NULL stays NULL).
+    std::string length = "length(" + Column(*filter.field, /*for_filter=*/true) + ")";
+    sql.where += exists ? length + " > 0" : "coalesce(" + length + ", 0) = 0";
+    return;
+  }
   // Multi-valued fields, through their lookup tables (phone values are E.164 numbers: the
   // contact service normalized them).
   if (filter.field->kind == domain::FieldKind::kTagSet) {
@@ -243,17 +268,6 @@ void AppendFilter(ListSql& sql, const domain::Filter& filter, std::int64_t accou
     AppendLookupCondition(
         sql, "SELECT contact_id FROM contact_phones WHERE account_id = ? AND e164",
         {account_id}, filter, per_row);
-    return;
-  }
-  if (filter.op == domain::FilterOp::kExists || filter.op == domain::FilterOp::kNotExists) {
-    bool exists = filter.op == domain::FilterOp::kExists;
-    if (filter.field->kind == domain::FieldKind::kTypeSet) {
-      sql.where += exists ? "contact_type_mask <> 0" : "contact_type_mask = 0";
-      return;
-    }
-    // A value that is not empty text (length() reads numbers as their text; NULL stays NULL).
-    std::string length = "length(" + Column(*filter.field, /*for_filter=*/true) + ")";
-    sql.where += exists ? length + " > 0" : "coalesce(" + length + ", 0) = 0";
     return;
   }
   bool equality = filter.op == domain::FilterOp::kEq || filter.op == domain::FilterOp::kIn ||

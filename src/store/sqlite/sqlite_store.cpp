@@ -2728,7 +2728,10 @@ Result<UpsertResult> SqliteStore::UpsertContact(const domain::NewContact& contac
     }
     Result<std::size_t> picked = pick(matches);
     if (!picked) return std::unexpected(picked.error());
-    ContactId id = matches.at(*picked).id;
+    if (*picked >= matches.size()) {
+      return std::unexpected(Error::Internal("upsert picked no match"));
+    }
+    ContactId id = matches[*picked].id;
     std::optional<domain::Contact> current = SelectContact(c, contact.account, id);
     if (!current) return std::unexpected(Error::Internal("matched contact not found"));
     Result<domain::ContactChanges> planned = plan(*current);
