@@ -6,10 +6,6 @@
 namespace contactd::domain {
 namespace {
 
-// The refusals for a token's scopes (IsScopeError tells them by these).
-constexpr std::string_view kLacksScope = "This token lacks the scope ";
-constexpr std::string_view kNotCovered = "This token's scopes do not cover ";
-
 constexpr std::array<std::pair<Scope, std::string_view>, 8> kScopeNames{{
     {kContactsRead, "contacts.readonly"},
     {kContactsWrite, "contacts.write"},
@@ -80,18 +76,12 @@ Result<void> Authorize(const Principal& principal, Permission permission,
   bool reading = permission == Permission::kRead;
   std::uint32_t covering = reading ? (read | write) : write;
   if ((principal.scopes & covering) != 0) return {};
-  if (covering == 0) {
-    return std::unexpected(
-        Error::Forbidden(std::string(kNotCovered) + std::string(resource)));
-  }
-  return std::unexpected(Error::Forbidden(
-      std::string(kLacksScope) +
-      std::string(ScopeName(static_cast<Scope>(reading ? read : write)))));
-}
-
-bool IsScopeError(const Error& error) {
-  return error.code == ErrorCode::kForbidden &&
-         (error.message.starts_with(kLacksScope) || error.message.starts_with(kNotCovered));
+  Error refused = Error::Forbidden(
+      covering == 0 ? "This token's scopes do not cover " + std::string(resource)
+                    : "This token lacks the scope " +
+                          std::string(ScopeName(static_cast<Scope>(reading ? read : write))));
+  refused.reason = ErrorReason::kTokenScope;
+  return std::unexpected(std::move(refused));
 }
 
 std::string_view RoleName(Role role) {

@@ -68,15 +68,13 @@ inline ContactScope WholeAccount(AccountId account) { return {account, std::null
 bool Allows(Role role, Permission permission);
 
 // kForbidden unless the principal's role grants the permission ("User not authorized to <verb>
-// <resource>") and its token's scopes cover it ("This token lacks the scope <name>"). The one
+// <resource>") and its token's scopes cover it ("This token lacks the scope <name>", with
+// ErrorReason::kTokenScope). The one
 // check every use case and the pipeline (before a body is read) make. Resources are "contact",
 // "company", "settings", "custom field", "source", "hotness level", "webhook", "user" and
 // "token".
 Result<void> Authorize(const Principal& principal, Permission permission,
                        std::string_view resource);
-// Whether `error` is Authorize's refusal for a token's scopes (not for a role): surfaces whose
-// API answers that case apart (seed 004's 401) tell them so.
-bool IsScopeError(const Error& error);
 
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);

@@ -284,12 +284,12 @@ Error DuplicateError(const std::vector<store::Match>& matches, std::string_view 
   return Error{ErrorCode::kConflict, std::string(what) + ids, std::move(fields)};
 }
 
-constexpr std::string_view kNoDuplicates =
-    "This account does not allow duplicate contacts; it already has ";
-
 Result<void> RefuseDuplicates(const std::vector<store::Match>& matches) {
   if (matches.empty()) return {};
-  return std::unexpected(DuplicateError(matches, kNoDuplicates));
+  Error refused =
+      DuplicateError(matches, "This account does not allow duplicate contacts; it already has ");
+  refused.reason = ErrorReason::kDuplicateContact;
+  return std::unexpected(std::move(refused));
 }
 
 void AddErrors(const Error& error, FieldErrors& errors) {
@@ -744,10 +744,6 @@ Result<UpsertOutcome> ContactService::Upsert(const Principal& principal, Contact
                            *plan);
   if (!result) return std::unexpected(result.error());
   return UpsertOutcome{std::move(result->contact), result->created};
-}
-
-bool IsDuplicateError(const Error& error) {
-  return error.code == ErrorCode::kConflict && error.message.starts_with(kNoDuplicates);
 }
 
 Result<std::optional<Contact>> ContactService::FindDuplicate(

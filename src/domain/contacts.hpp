@@ -59,10 +59,6 @@ struct UpsertOutcome {
   bool created = false;
 };
 
-// Whether `error` is a create refused because the account does not allow duplicates (a surface
-// whose API answers it apart, seed 004's 400, tells it from other conflicts).
-bool IsDuplicateError(const Error& error);
-
 // What an upsert does when what it is sent matches several contacts: kRefuse is kConflict naming
 // them (the native API); kByPriority updates the oldest one matching on email, else the oldest
 // matching on phone (seed 004: email before phone, as HighLevel's duplicate rule has it).
@@ -94,7 +90,7 @@ class ContactService {
   // says otherwise (WritePolicy::requires_type_and_company).
   // The account's settings apply: its default country reads phone numbers (the policy's
   // default_country is overridden); with duplicates refused, a create whose email or phone
-  // matches a contact is kConflict naming it.
+  // matches a contact is kConflict naming it (ErrorReason::kDuplicateContact).
   Result<Contact> Create(const Principal& principal, ContactInput input, WritePolicy policy = {});
 
   // A create body plus what to match on (email and/or phone; empty: both), in one write: no

@@ -30,6 +30,14 @@ enum class ErrorCode {
   kInternal,              // a bug or an unexpected failure; details go to the log only
 };
 
+// Why an error happened, where a surface answers that case apart from others of its code (seed
+// 004 answers a token's missing scope with 401 and a duplicate contact with 400).
+enum class ErrorReason {
+  kNone,
+  kTokenScope,        // kForbidden: the token's scopes do not cover the request (not its role)
+  kDuplicateContact,  // kConflict: the account refuses duplicates and the contact is one
+};
+
 // One failing field of a request, named as the client sent it ("phones[1].raw").
 struct FieldError {
   std::string field;
@@ -43,6 +51,7 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   std::vector<FieldError> fields;
+  ErrorReason reason = ErrorReason::kNone;
 
   static Error BadRequest(std::string message, std::vector<FieldError> fields = {}) {
     return {ErrorCode::kBadRequest, std::move(message), std::move(fields)};

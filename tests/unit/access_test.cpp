@@ -48,11 +48,15 @@ TEST(Access, ScopesNarrowTheRoleAndNameWhatIsMissing) {
 TEST(Access, ScopeRefusalsAreToldApartFromRoleRefusals) {
   auto scope = Authorize(Caller(Role::kAdmin, kContactsRead), Permission::kUpdate, "contact");
   ASSERT_FALSE(scope.has_value());
-  EXPECT_TRUE(IsScopeError(scope.error()));
+  EXPECT_EQ(scope.error().reason, ErrorReason::kTokenScope);
   auto role = Authorize(Caller(Role::kViewer), Permission::kUpdate, "contact");
   ASSERT_FALSE(role.has_value());
-  EXPECT_FALSE(IsScopeError(role.error()));
-  EXPECT_FALSE(IsScopeError(Error::NotFound("This token lacks the scope x")));
+  EXPECT_EQ(role.error().reason, ErrorReason::kNone);
+  // The reason is the mark, not the wording.
+  EXPECT_EQ(Error::Forbidden("This token lacks the scope x").reason, ErrorReason::kNone);
+  auto uncovered = Authorize(Caller(Role::kAdmin, kContactsRead), Permission::kRead, "something new");
+  ASSERT_FALSE(uncovered.has_value());
+  EXPECT_EQ(uncovered.error().reason, ErrorReason::kTokenScope);
 }
 
 TEST(Access, ScopeNamesRoundTrip) {

@@ -9,8 +9,6 @@
 #include "api/json_writer.hpp"
 #include "api/params.hpp"
 #include "api/responses.hpp"
-#include "domain/access.hpp"
-#include "domain/contacts.hpp"
 #include "domain/custom_fields.hpp"
 #include "domain/locale.hpp"
 #include "domain/text.hpp"
@@ -176,7 +174,7 @@ Status StatusOf(const domain::Error& error) {
     case ErrorCode::kUnauthorized:
       return {401, "Unauthorized"};
     case ErrorCode::kForbidden:
-      if (domain::IsScopeError(error)) return {401, "Unauthorized"};
+      if (error.reason == domain::ErrorReason::kTokenScope) return {401, "Unauthorized"};
       return {403, "Forbidden"};
     case ErrorCode::kNotFound:
       return {404, "Not Found"};
@@ -184,7 +182,7 @@ Status StatusOf(const domain::Error& error) {
       return {405, "Method Not Allowed"};
     case ErrorCode::kConflict:
       // HighLevel refuses a duplicate contact with 400; other conflicts keep their 409.
-      if (domain::IsDuplicateError(error)) return {400, "Bad Request"};
+      if (error.reason == domain::ErrorReason::kDuplicateContact) return {400, "Bad Request"};
       return {409, "Conflict"};
     case ErrorCode::kGone:
       return {410, "Gone"};
