@@ -156,6 +156,30 @@ void ObjectReader::RejectUnknown() {
   }
 }
 
+domain::Input<std::vector<domain::DndChannelInput>> ReadDndSettings(
+    ObjectReader& reader, std::string_view key, std::span<const std::string_view> channel_keys) {
+  domain::Input<std::vector<domain::DndChannelInput>> input;
+  input.present = reader.Member(key) != nullptr;
+  const boost::json::object* object = reader.Object(key);
+  if (object == nullptr) return input;
+  ObjectReader settings(*object, reader.Path(key), reader.errors());
+  input.value.emplace();
+  for (std::size_t i = 0; i < channel_keys.size() && i < domain::kDndChannels.size(); ++i) {
+    const boost::json::object* entry = settings.Object(channel_keys[i]);
+    if (entry == nullptr) continue;
+    ObjectReader channel(*entry, settings.Path(channel_keys[i]), reader.errors());
+    domain::DndChannelInput channel_input;
+    channel_input.channel = std::string(domain::kDndChannels[i]);
+    channel_input.status = channel.String("status");
+    channel_input.message = channel.String("message");
+    channel_input.code = channel.String("code");
+    channel.RejectUnknown();
+    input.value->push_back(std::move(channel_input));
+  }
+  settings.RejectUnknown();
+  return input;
+}
+
 domain::Input<std::vector<domain::CustomValueInput>> ReadCustomValues(ObjectReader& reader,
                                                                      std::string_view key) {
   domain::Input<std::vector<domain::CustomValueInput>> input;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -64,6 +65,12 @@ class ObjectReader {
   domain::FieldErrors& errors_;
   std::vector<std::string_view> read_;
 };
+
+// Do-not-disturb settings under `key`: {"<channel>": {status, message?, code?}, ...}, each
+// channel named by `channel_keys`, in the order of domain::kDndChannels (the native API's own
+// names, seed 004's Call, Email, SMS, ...); other members are unknown fields.
+domain::Input<std::vector<domain::DndChannelInput>> ReadDndSettings(
+    ObjectReader& reader, std::string_view key, std::span<const std::string_view> channel_keys);
 
 // A custom_fields object of key -> value under `key`, each value sorted by its JSON shape (what
 // it must be depends on the field's type, which the domain knows).

@@ -2,20 +2,16 @@
 /compat/leadconnector: seed 004's create, get, update, tags, upserts, searches, duplicate lookups,
 the deprecated list and delete answer the shapes the SDK returns, and the server's refusals are
 the SDK's error classes."""
-import json
 import re
-import shutil
-import subprocess
 from datetime import datetime
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
 
-CLIENTS = Path(__file__).resolve().parents[1] / "clients"
-SCRIPT = CLIENTS / "leadconnector_sdk.mjs"
+from nodeclients import error, result, run_script
+
 SDK = "@gohighlevel/api-client"
 BASE_PATH = "/compat/leadconnector"
 DEFAULT_VERSION = "2023-02-21"  # what the SDK 3.x sends unless told otherwise
@@ -58,10 +54,6 @@ def sent(location):
 def run(server):
     """Runs the script once against a fresh account: its admin's token (every contacts scope)
     and a second token of the same user narrowed to contacts.readonly."""
-    node = shutil.which("node")
-    assert node, "node is not on PATH: run scripts/install-deps"
-    assert (CLIENTS / "node_modules" / SDK / "package.json").is_file(), \
-        f"tests/clients/node_modules has no {SDK}: run scripts/install-deps"
     tenant = server.tenant()
     admin = tenant.admin
     location = tenant.account["uid"]
@@ -71,28 +63,12 @@ def run(server):
     r = admin.post(f"/users/{owner_id}/tokens", {"scopes": ["contacts.readonly"]})
     assert r.status_code == 201, r.text
     readonly = r.json()["data"]["token"]
-    out = subprocess.run(
-        [node, str(SCRIPT), server.url + BASE_PATH, admin.token, location, readonly],
-        capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, f"leadconnector_sdk.mjs failed:\n{out.stderr}"
-    steps = json.loads(out.stdout)
+    steps = run_script("leadconnector_sdk.mjs", (SDK,), server.url + BASE_PATH, admin.token,
+                       location, readonly)
     assert steps["_client"]["api-client"] == "3.1.0"
     assert steps["_sent"] == sent(location)
     return SimpleNamespace(steps=steps, server=server, admin=admin, location=location,
                            owner_id=owner_id)
-
-
-def result(run, step):
-    """The step's result; fails naming the step when the server answered an error."""
-    got = run.steps[step]
-    assert "error" not in got, (step, got)
-    return got["result"]
-
-
-def error(run, step):
-    got = run.steps[step]
-    assert "result" not in got, (step, got)
-    return got["error"]
 
 
 def requests_of(run, step):

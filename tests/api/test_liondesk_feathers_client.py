@@ -1,20 +1,15 @@
 """The official FeathersJS REST client (tests/clients) speaks /compat/liondesk: seed 002's creates,
 get, patch, every find operator, $select, errors and remove come back as the contract says."""
-import json
 import re
-import shutil
-import subprocess
 from datetime import datetime
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from conftest import Client
+from nodeclients import error, result, run_script
 
-CLIENTS = Path(__file__).resolve().parents[1] / "clients"
-SCRIPT = CLIENTS / "liondesk_feathers.mjs"
 BASE_PATH = "/compat/liondesk"
 LD_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -64,11 +59,6 @@ def instant(text):
 def run(server):
     """Runs the script once against a fresh account: an admin token, a second (`own`) user to
     assign, a hotness level and a source (the seed's "Pending" and "Zillow Lead")."""
-    node = shutil.which("node")
-    assert node, "node is not on PATH: run scripts/install-deps"
-    for package in ("@feathersjs/feathers", "@feathersjs/rest-client"):
-        assert (CLIENTS / "node_modules" / package / "package.json").is_file(), \
-            f"tests/clients/node_modules has no {package}: run scripts/install-deps"
     account = server.account()
     token = server.token(account["id"], "admin")
     admin = Client(server, token)
@@ -78,31 +68,14 @@ def run(server):
     user = made(admin, "/users", {"role": "editor", "visibility": "own", "name": "Assignee"})
     level = made(admin, "/hotness-levels", {"name": "Pending", "rank": 14, "color": "#3b274c"})
     source = made(admin, "/sources", {"name": "Zillow Lead"})
-    out = subprocess.run(
-        [node, str(SCRIPT), server.url + BASE_PATH, token, str(user["id"]), str(level["id"]),
-         str(source["id"])],
-        capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, f"liondesk_feathers.mjs failed:\n{out.stderr}"
-    steps = json.loads(out.stdout)
+    steps = run_script("liondesk_feathers.mjs", ("@feathersjs/feathers", "@feathersjs/rest-client"),
+                       server.url + BASE_PATH, token, user["id"], level["id"], source["id"])
     assert steps["_sent"] == {
         "bill": {"assigned_user_id": user["id"], **BILL, "hotness_id": level["id"],
                  "source_id": source["id"]},
         "jobs": JOBS, "woz": WOZ}
     return SimpleNamespace(steps=steps, admin=admin, owner_id=owner_id, user_id=user["id"],
                            level=level, source=source)
-
-
-def result(run, step):
-    """The step's result; fails naming the step when the server answered an error."""
-    got = run.steps[step]
-    assert "error" not in got, (step, got)
-    return got["result"]
-
-
-def error(run, step):
-    got = run.steps[step]
-    assert "result" not in got, (step, got)
-    return got["error"]
 
 
 def requests_of(run, step):

@@ -71,29 +71,6 @@ domain::Input<std::int64_t> ReadUserId(ObjectReader& reader, std::string_view ke
   return input;
 }
 
-domain::Input<std::vector<domain::DndChannelInput>> ReadDndSettings(ObjectReader& reader) {
-  domain::Input<std::vector<domain::DndChannelInput>> input;
-  input.present = reader.Member("dndSettings") != nullptr;
-  const boost::json::object* object = reader.Object("dndSettings");
-  if (object == nullptr) return input;
-  ObjectReader settings(*object, "dndSettings", reader.errors());
-  input.value.emplace();
-  for (std::size_t i = 0; i < kDndKeys.size(); ++i) {
-    const boost::json::object* entry = settings.Object(kDndKeys[i]);
-    if (entry == nullptr) continue;
-    ObjectReader channel(*entry, settings.Path(kDndKeys[i]), reader.errors());
-    domain::DndChannelInput channel_input;
-    channel_input.channel = std::string(domain::kDndChannels[i]);
-    channel_input.status = channel.String("status");
-    channel_input.message = channel.String("message");
-    channel_input.code = channel.String("code");
-    channel.RejectUnknown();
-    input.value->push_back(std::move(channel_input));
-  }
-  settings.RejectUnknown();
-  return input;
-}
-
 // The definition a customFields entry names: by `id` (the definition's id, a string or a
 // number), else by `key` (with or without HighLevel's "contact." prefix).
 const domain::CustomField* NamedField(ObjectReader& entry, const std::string& path,
@@ -341,7 +318,7 @@ ContactBody ParseContactBody(const boost::json::object& body, BodyKind kind,
   input.company_name = reader.String("companyName");
   input.tags = reader.StringArray("tags", domain::kMaxTagsPerContact);
   input.dnd = reader.Bool("dnd");
-  input.dnd_settings = ReadDndSettings(reader);
+  input.dnd_settings = ReadDndSettings(reader, "dndSettings", kDndKeys);
   input.custom_fields = ReadCustomFields(reader, fields);
   input.assigned_user_id = ReadUserId(reader, "assignedTo");
   parsed.location_id = reader.String("locationId");

@@ -449,31 +449,6 @@ domain::Input<domain::SpouseInput> ReadSpouse(ObjectReader& reader) {
   return input;
 }
 
-// dnd_settings: {"<channel>": {status, message?, code?}, ...}; unknown channels are unknown fields.
-domain::Input<std::vector<domain::DndChannelInput>> ReadDndSettings(ObjectReader& reader) {
-  domain::Input<std::vector<domain::DndChannelInput>> input;
-  input.present = reader.Member("dnd_settings") != nullptr;
-  const json::object* object = reader.Object("dnd_settings");
-  if (object == nullptr) return input;
-  ObjectReader settings(*object, "dnd_settings", reader.errors());
-  input.value.emplace();
-  for (std::string_view channel : domain::kDndChannels) {
-    const json::object* entry = settings.Object(channel);
-    if (entry == nullptr) continue;
-    std::string path = "dnd_settings." + std::string(channel);
-    ObjectReader channel_reader(*entry, path, reader.errors());
-    domain::DndChannelInput channel_input;
-    channel_input.channel = std::string(channel);
-    channel_input.status = channel_reader.String("status");
-    channel_input.message = channel_reader.String("message");
-    channel_input.code = channel_reader.String("code");
-    channel_reader.RejectUnknown();
-    input.value->push_back(std::move(channel_input));
-  }
-  settings.RejectUnknown();
-  return input;
-}
-
 void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
                       bool allow_created_at = false) {
   input.contact_type = reader.String("contact_type");
@@ -486,7 +461,7 @@ void ReadContactInput(ObjectReader& reader, domain::ContactInput& input,
   input.phones.value = ReadPhones(reader);
   input.spouse = ReadSpouse(reader);
   input.dnd = reader.Bool("dnd");
-  input.dnd_settings = ReadDndSettings(reader);
+  input.dnd_settings = ReadDndSettings(reader, "dnd_settings", domain::kDndChannels);
   input.tags = reader.StringArray("tags", domain::kMaxTagsPerContact);
   input.addresses.present = reader.Member("addresses") != nullptr;
   input.addresses.value = ReadAddresses(reader);
