@@ -754,7 +754,9 @@ Result<std::optional<Contact>> ContactService::FindDuplicate(
     auto fields = ContactQueryFields();
     auto found = std::find_if(fields.begin(), fields.end(),
                               [&](const QueryField& f) { return f.name == name; });
-    if (found == fields.end()) return std::unexpected(Error::Internal("no query field " + *name));
+    if (found == fields.end()) {
+      return std::unexpected(Error::Internal(std::string("no query field ") + name));
+    }
     const QueryField* field = &*found;
     ListQuery query;
     query.connected = Connected::kAll;
