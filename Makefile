@@ -5,7 +5,7 @@ DB ?= data/contactd.db
 LISTEN ?= 127.0.0.1:8080
 PYTHON ?= /usr/bin/python3
 
-.PHONY: deps build run test unit api clean build-asan test-asan
+.PHONY: deps build run test unit api lint-openapi clean build-asan test-asan
 
 # ASan+UBSan build of everything in $(ASAN_BUILD_DIR); `make test-asan` runs the unit tests and the API
 # suite against it. Any sanitizer report fails the run (UBSan halts with exit 1, ASan/LSan abort).
@@ -39,7 +39,15 @@ unit: build
 api: build
 	$(PYTHON) -m pytest tests/api -q
 
-test: unit api
+# The OpenAPI documents lint clean: no error and no warning (.redocly.lint-ignore.yaml lists
+# the few findings that are not problems, with why).
+lint-openapi: deps
+	@out=$$(tools/node_modules/.bin/redocly lint docs/openapi/*.yaml 2>&1); status=$$?; \
+	echo "$$out" | grep -E "validated|error|warning|Woohoo|ignored" | grep -v "║"; \
+	if [ $$status -ne 0 ] || echo "$$out" | grep -qE "You have [0-9]+ warning"; then \
+	  echo "$$out"; echo "lint-openapi: the OpenAPI documents do not lint clean"; exit 1; fi
+
+test: unit lint-openapi api
 
 $(ASAN_BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(ASAN_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=g++ \

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
+import contract
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("CONTACTD_BIN", str(ROOT / "build" / "contactd"))
 API = "/api/external/v2"
@@ -127,6 +129,22 @@ class Tenant:
         self.admin = clients["admin"]
         self.editor = clients["editor"]
         self.viewer = clients["viewer"]
+
+
+contract.install()
+
+
+@pytest.fixture(autouse=True)
+def api_contract():
+    """Fails a test whose responses (and those of the fixtures set up before it) the surface's
+    OpenAPI document does not describe (see contract.py)."""
+    yield
+    problems = contract.take_problems()
+    if problems:
+        shown = "\n".join(problems[:20])
+        more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+        pytest.fail(f"responses the OpenAPI documents do not describe:\n{shown}{more}",
+                    pytrace=False)
 
 
 @pytest.fixture(scope="session")
