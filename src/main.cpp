@@ -17,6 +17,7 @@
 
 #include "app/admin.hpp"
 #include "app/config.hpp"
+#include "app/export.hpp"
 #include "app/import.hpp"
 #include "app/serve.hpp"
 #include "domain/rate_limit.hpp"
@@ -65,6 +66,13 @@ int main(int argc, char** argv) {
                  "Let webhook endpoints be on loopback, private or link-local addresses (tests, "
                  "private deployments)")
       ->envname("CONTACTD_WEBHOOK_ALLOW_PRIVATE");
+
+  std::string metrics_token;
+  serve
+      ->add_option("--metrics-token", metrics_token,
+                   "Bearer token that GET /metrics requires (default: none, and /metrics answers "
+                   "clients on this host only)")
+      ->envname("CONTACTD_METRICS_TOKEN");
 
   std::string rate_limit, rate_burst, auth_failure_limit = "20/min";
   serve
@@ -206,6 +214,17 @@ int main(int argc, char** argv) {
                    "for large loads) or keep (a transaction per 10,000 rows)")
       ->transform(CLI::CheckedTransformer(index_modes));
 
+  auto* export_command =
+      cli.add_subcommand("export", "Export an account's contacts as CSV or NDJSON");
+  contactd::app::ExportOptions export_options;
+  export_command->add_option("--account", export_options.account_id, "Account id")->required();
+  export_command->add_option("--format", export_options.format, "csv or ndjson")
+      ->required()
+      ->check(CLI::IsMember({"ndjson", "csv"}));
+  export_command->add_option("--out", export_options.out,
+                             "File to write (default: standard output)");
+  export_command->add_option("--db", db, "SQLite database file")->envname("CONTACTD_DB");
+
   CLI11_PARSE(cli, argc, argv);
 
   try {
@@ -225,6 +244,7 @@ int main(int argc, char** argv) {
       config.server.shutdown_grace = std::chrono::seconds(shutdown_grace);
       config.event_retention_seconds = std::int64_t{event_retention_days} * 24 * 3600;
       config.webhook_allow_private = webhook_allow_private;
+      if (!metrics_token.empty()) config.metrics_token = metrics_token;
       if (const char* scale = std::getenv("CONTACTD_WEBHOOK_RETRY_SCALE")) {
         char* end = nullptr;
         double value = std::strtod(scale, &end);
@@ -305,6 +325,10 @@ int main(int argc, char** argv) {
     if (*import) {
       import_options.db_path = db;
       return contactd::app::ImportCommand(import_options);
+    }
+    if (*export_command) {
+      export_options.db_path = db;
+      return contactd::app::ExportCommand(export_options);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "contactd: {}\n", e.what());

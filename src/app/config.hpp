@@ -28,6 +28,8 @@ struct ServeConfig {
   std::optional<domain::Rate> auth_failure_limit = domain::Rate{20, 60};
   // JWT bearer tokens an identity provider signs (not accepted without a secret or keys).
   domain::JwtSettings jwt;
+  // The bearer token GET /metrics requires; without one, /metrics answers loopback clients only.
+  std::optional<std::string> metrics_token;
 };
 
 struct ListenAddress {

@@ -12,9 +12,11 @@
 #include <fstream>
 #include <future>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <fmt/core.h>
@@ -22,6 +24,7 @@
 #include "api/native/codec.hpp"
 #include "app/admin.hpp"
 #include "app/csv.hpp"
+#include "app/progress.hpp"
 #include "domain/contacts.hpp"
 #include "domain/crypto.hpp"
 #include "domain/custom_fields.hpp"
@@ -139,6 +142,12 @@ class CsvSource final : public RowSource {
       if (cell == "false" || cell == "0") return false;
       return boost::json::value(cell);
     }
+    // Cells `contactd export` writes as JSON: structured members, and lists an item of which
+    // holds a ';'.
+    if (column == "phones" || column == "addresses" || column == "dnd_settings" ||
+        column == "contact_types" || column == "tags") {
+      if (auto parsed = JsonCell(cell)) return std::move(*parsed);
+    }
     if (column == "contact_types" || column == "tags") {
       boost::json::array types;
       for (const std::string& type : Split(cell, ';')) types.emplace_back(type);
@@ -182,6 +191,7 @@ class CsvSource final : public RowSource {
         if (cell == "false" || cell == "0") return false;
         return boost::json::value(cell);
       case domain::CustomFieldType::kMultiSelect: {
+        if (auto parsed = JsonCell(cell); parsed && parsed->is_array()) return std::move(*parsed);
         boost::json::array options;
         for (const std::string& option : Split(cell, ';')) options.emplace_back(option);
         return options;
@@ -189,6 +199,15 @@ class CsvSource final : public RowSource {
       default:
         return boost::json::value(cell);
     }
+  }
+
+  // A cell holding a JSON array or object, parsed; nullopt for any other cell.
+  static std::optional<boost::json::value> JsonCell(const std::string& cell) {
+    if (cell.empty() || (cell.front() != '[' && cell.front() != '{')) return std::nullopt;
+    boost::system::error_code ec;
+    boost::json::value value = boost::json::parse(cell, ec);
+    if (ec || !(value.is_array() || value.is_object())) return std::nullopt;
+    return value;
   }
 
   static std::vector<std::string> Split(const std::string& text, char separator) {
@@ -268,9 +287,9 @@ PreparedRow Prepare(const RawRow& raw, const AccountRules& rules) {
     if (!company_ids.contains(row.contact.company->value)) {
       errors.Add("company_id", "company_id must be the id of a company in this account");
     }
-  } else if (!row.company_name || row.company_name->empty()) {
-    errors.Add("company_id", "company_id or company_name is required");
-  } else if (domain::Utf8Length(*row.company_name) > 255) {
+  } else if (row.company_name && row.company_name->empty()) {
+    errors.Add("company_name", "company_name must not be empty");
+  } else if (row.company_name && domain::Utf8Length(*row.company_name) > 255) {
     errors.Add("company_name", "company_name must be at most 255 characters");
   }
   if (row.contact.source_id && !rules.source_ids.contains(*row.contact.source_id)) {
@@ -323,45 +342,6 @@ store::LoadMode ChooseLoadMode(IndexMode mode, const Batch& first, std::uintmax_
                                                         : store::LoadMode::kBatches;
 }
 
-// Progress on stderr: a redrawn bar on a terminal, a plain line every few seconds otherwise.
-class Progress {
- public:
-  explicit Progress(std::uintmax_t total_bytes)
-      : total_bytes_(std::max<std::uintmax_t>(total_bytes, 1)),
-        terminal_(isatty(STDERR_FILENO) != 0),
-        start_(Clock::now()),
-        last_(start_) {}
-
-  void Update(std::uintmax_t bytes, std::int64_t rows, bool done = false) {
-    auto now = Clock::now();
-    auto interval = terminal_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
-    if (!done && now - last_ < interval) return;
-    last_ = now;
-    double seconds = std::chrono::duration<double>(now - start_).count();
-    double fraction = done ? 1.0 : std::min(1.0, static_cast<double>(bytes) / total_bytes_);
-    double rate = seconds > 0 ? rows / seconds : 0;
-    double eta = fraction > 0 ? seconds / fraction - seconds : 0;
-    if (terminal_) {
-      constexpr int kWidth = 30;
-      int filled = static_cast<int>(fraction * kWidth);
-      fmt::print(stderr, "\r[{}{}] {:3.0f}%  {} rows  {:.0f} rows/s  ETA {:.0f}s   ",
-                 std::string(filled, '#'), std::string(kWidth - filled, '.'), fraction * 100, rows,
-                 rate, eta);
-      if (done) fmt::print(stderr, "\n");
-    } else {
-      fmt::print(stderr, "import: {:.0f}% {} rows {:.0f} rows/s ETA {:.0f}s\n", fraction * 100,
-                 rows, rate, eta);
-    }
-    std::fflush(stderr);
-  }
-
- private:
-  const std::uintmax_t total_bytes_;
-  const bool terminal_;
-  const Clock::time_point start_;
-  Clock::time_point last_;
-};
-
 }  // namespace
 
 int ImportCommand(const ImportOptions& options) {
@@ -409,6 +389,9 @@ int ImportCommand(const ImportOptions& options) {
   for (const domain::Source& source : *sources) rules.source_ids.insert(source.id);
   for (const domain::StoredHotnessLevel& level : *levels) rules.hotness_ids.insert(level.level.id);
   rules.policy.default_country = settings->default_country;
+  // A row may have no company and no type: contacts made through the other surfaces, or whose
+  // company was detached, have none, and an export of them must import again.
+  rules.policy.requires_type_and_company = false;
   rules.policy.custom_fields = std::move(*custom_fields);
   std::unique_ptr<RowSource> source;
   if (format == "csv") {
@@ -424,7 +407,7 @@ int ImportCommand(const ImportOptions& options) {
   }
   std::error_code size_error;
   std::uintmax_t file_bytes = std::filesystem::file_size(options.file, size_error);
-  Progress progress(file_bytes);
+  Progress progress(file_bytes, "import");
   std::int64_t imported = 0;
   std::int64_t failed = 0;
   std::int64_t companies_created = 0;

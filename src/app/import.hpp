@@ -25,12 +25,14 @@ struct ImportOptions {
 };
 
 // `contactd import`: reads contacts from NDJSON (one native create body per line, where
-// `company_name` may stand in for `company_id`; companies are found or created by name) or CSV
-// (the same field names as columns; `phones` as `raw[:type]` entries separated by ';',
-// `contact_types` separated by ';'). Every row goes through the API's validation and phone
-// normalization; invalid rows are reported on stderr with their line number and reason and the
-// rest are imported, in large transactions (see IndexMode). Shows a progress bar on a terminal, plain progress
-// lines otherwise. Returns 0 when every row was imported, 1 otherwise.
+// `company_name` may stand in for `company_id`; companies are found or created by name; unlike
+// the API's create, company and type may be absent) or CSV (the same field names as columns;
+// `phones` as `raw[:type]` entries separated by ';', `contact_types` separated by ';', or those
+// and other structured cells as JSON, as `contactd export` writes them). Every row goes through
+// the API's validation and phone normalization; invalid rows are reported on stderr with their
+// line number and reason and the rest are imported, in large transactions (see IndexMode). Shows
+// a progress bar on a terminal, plain progress lines otherwise. Returns 0 when every row was
+// imported, 1 otherwise.
 int ImportCommand(const ImportOptions& options);
 
 }  // namespace contactd::app

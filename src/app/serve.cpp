@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
+#include "api/docs/routes.hpp"
 #include "api/leadconnector/routes.hpp"
 #include "api/liondesk/routes.hpp"
 #include "api/native/routes.hpp"
@@ -27,6 +28,7 @@
 #include "domain/time.hpp"
 #include "domain/users.hpp"
 #include "domain/webhooks.hpp"
+#include "app/metrics_endpoint.hpp"
 #include "app/webhook_worker.hpp"
 #include "http/middleware.hpp"
 #include "http/router.hpp"
@@ -35,6 +37,13 @@
 
 namespace contactd::app {
 namespace {
+
+// The host part of a URL that reaches the server: a wildcard address is reached on loopback.
+std::string UrlHost(const std::string& host) {
+  if (host == "0.0.0.0" || host.empty()) return "127.0.0.1";
+  if (host == "::") return "[::1]";
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
 
 // On the very first start there is nobody to log in as: make a demo account and show its admin
 // token once. Later starts find the account and print nothing.
@@ -129,12 +138,18 @@ int Serve(const ServeConfig& config) {
   api::v1::AddRoutes(router, {contacts, companies, cursors});
   api::liondesk::AddRoutes(router, {contacts, cursors});
   api::leadconnector::AddRoutes(router, {contacts, cursors});
+  api::docs::AddRoutes(router);
+  AddMetricsRoute(router, {router, webhook_worker.counters(), store}, config.metrics_token);
   domain::RateLimiter limiter(store, config.rates, config.auth_failure_limit);
   http::Pipeline pipeline(router, accounts, limiter, idempotency);
   http::Server server(config.server, pipeline);
   server.Run([&](std::uint16_t port) {
     spdlog::info("contactd listening on {}:{} (database {})", config.server.host, port,
                  config.sqlite.path);
+    std::string base = fmt::format("http://{}:{}", UrlHost(config.server.host), port);
+    spdlog::info("API reference: {}/docs; OpenAPI documents: {}/openapi/{{native,v1,liondesk,"
+                 "leadconnector}}.json; Prometheus metrics: {}/metrics",
+                 base, base, base);
   });
   spdlog::info("contactd stopped");
   return 0;

@@ -291,14 +291,20 @@ void WebhookWorker::StartDue(CURLM* multi,
 }
 
 void WebhookWorker::Record(const std::vector<domain::AttemptOutcome>& outcomes) {
-  for (const domain::AttemptOutcome& outcome : outcomes) {
-    counters_.attempts++;
-    if (outcome.delivered) {
-      counters_.delivered++;
-    } else {
-      counters_.failed_attempts++;
+  {
+    std::lock_guard lock(counters_.mu);
+    for (const domain::AttemptOutcome& outcome : outcomes) {
+      counters_.attempts++;
+      WebhookCounters::Endpoint& endpoint = counters_.by_endpoint[outcome.attempt.webhook_id];
+      endpoint.attempts++;
+      if (outcome.delivered) {
+        counters_.delivered++;
+      } else {
+        counters_.failed_attempts++;
+        endpoint.failures++;
+      }
+      if (outcome.disable_reason) counters_.disabled++;
     }
-    if (outcome.disable_reason) counters_.disabled++;
   }
   // One write for every attempt that ended together.
   if (auto finished = store_.FinishAttempts(outcomes); !finished) {

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,18 @@ struct WebhookCounters {
   std::atomic<std::int64_t> delivered{0};
   std::atomic<std::int64_t> failed_attempts{0};
   std::atomic<std::int64_t> disabled{0};
+
+  // Attempts and failed attempts by endpoint (webhook id), for /metrics.
+  struct Endpoint {
+    std::int64_t attempts = 0;
+    std::int64_t failures = 0;
+  };
+  std::map<std::int64_t, Endpoint> ByEndpoint() const {
+    std::lock_guard lock(mu);
+    return by_endpoint;
+  }
+  mutable std::mutex mu;
+  std::map<std::int64_t, Endpoint> by_endpoint;  // guarded by mu
 };
 
 // Delivers webhooks on a thread of its own (never an I/O thread): reads the outbox into

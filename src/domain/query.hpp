@@ -95,6 +95,7 @@ struct ListQuery {
   std::vector<std::string> fields;           // selected output fields; empty: all
   bool deleted = false;                      // the restorable deleted contacts instead
   std::optional<SearchQuery> search;         // search=: words or a number to match
+  bool count_total = true;                   // false: Page::total is left 0 (an export's batches)
 };
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -44,9 +45,23 @@ struct Request {
 // read pool (a read that may take a while) or on the write pool (a write waiting for its commit).
 enum class Placement { kInline, kReadPool, kWritePool };
 
+// A body made piece by piece, for answers too large to hold (an export): the server sends it with
+// chunked transfer coding, asking for the next piece on the read pool once the previous one is
+// out, so memory holds one piece at a time whatever the size.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Appends the next piece to `out` (cleared by the caller); returns false once `out` holds the
+  // last piece, which may be empty. Throws on a failure: the server then ends the connection
+  // without the final chunk, so the client sees the body is incomplete.
+  virtual bool Next(std::string& out) = 0;
+};
+
 struct Response {
   unsigned status = 200;
   std::string body;
+  // When set, the body: `body` is ignored (see BodyStream).
+  std::shared_ptr<BodyStream> stream;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   // The caller's request limits after this request, at `rate_at` (unix seconds): written as the

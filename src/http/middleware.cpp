@@ -17,6 +17,7 @@
 #include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "http/auth.hpp"
+#include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 
@@ -101,8 +102,9 @@ Response Pipeline::Handle(const Request& request) {
   context.request_id = RequestIdFor(request.request_id);
   context.received_at = domain::NowSeconds();
   Response response;
+  const Route* route = nullptr;
   try {
-    response = Dispatch(request, context);
+    response = Dispatch(request, context, route);
   } catch (const std::exception& e) {
     spdlog::error("request {} failed: {}", context.request_id, e.what());
     response =
@@ -112,12 +114,15 @@ Response Pipeline::Handle(const Request& request) {
   response.rate = context.rate;
   response.rate_at = context.received_at;
   auto elapsed = std::chrono::steady_clock::now() - start;
+  (route != nullptr ? *route->metrics : router_.UnroutedMetrics(request.path))
+      .Record(response.status, std::chrono::duration<double>(elapsed).count());
   LogAccess(request, context, response.status,
             std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
   return response;
 }
 
-Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
+Response Pipeline::Dispatch(const Request& request, RequestContext& context,
+                            const Route*& matched) {
   // Errors raised before a route is known answer in the format of the closest surface.
   if (request.transport_error) {
     return router_.RendererFor(request.path)(context, *request.transport_error);
@@ -130,6 +135,7 @@ Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
   }
   auto& match = std::get<Router::Match>(found);
   const Route& route = *match.route;
+  matched = &route;
   context.path_params = std::move(match.params);
 
   if (route.options.authenticated) {
@@ -138,6 +144,7 @@ Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
     std::int64_t now_ms = domain::NowMilliseconds();
     const std::string& address = request.client_address;
     if (auto blocked = limiter_.AuthBlocked(address, now_ms)) {
+      Stats().rate_limited_auth.Add();
       return TooMany(route, context, "Too many failed authentications from this address",
                      blocked->retry_after_s);
     }
@@ -157,6 +164,7 @@ Response Pipeline::Dispatch(const Request& request, RequestContext& context) {
       const domain::RatePolicy& policy = context.rate->policy;
       bool burst = policy.burst && context.rate->burst < 1;
       const domain::Rate& hit = burst ? *policy.burst : *policy.sustained;
+      Stats().rate_limited_account.Add();
       return TooMany(route, context,
                      fmt::format("Rate limit exceeded: {} requests per {} s; retry in {} s",
                                  hit.count, hit.window_seconds, context.rate->retry_after_s),

@@ -45,7 +45,8 @@ class Pipeline final : public RequestHandler {
   Response Handle(const Request& request) override;
 
  private:
-  Response Dispatch(const Request& request, RequestContext& context);
+  // Sets `matched` to the route the request matched, if any (for its metrics).
+  Response Dispatch(const Request& request, RequestContext& context, const Route*& matched);
   // A POST, PATCH or PUT with an Idempotency-Key: answered as the first request with its key
   // was, or run with its answer kept in its own transaction.
   Response DispatchIdempotent(const Request& request, RequestContext& context,

@@ -79,7 +79,9 @@ std::string ResponseHead(const Response& response, bool keep_alive) {
     head += "\r\n";
   }
   if (response.rate) AppendRateHeaders(head, *response.rate, response.rate_at);
-  if (StatusHasBody(response.status)) {
+  if (response.stream) {
+    head += "Transfer-Encoding: chunked\r\n";
+  } else if (StatusHasBody(response.status)) {
     fmt::format_to(std::back_inserter(head), "Content-Length: {}\r\n", response.body.size());
   }
   if (!keep_alive) head += "Connection: close\r\n";

@@ -19,7 +19,7 @@ namespace contactd::http {
 //
 // `keep_alive` false adds `Connection: close`. `Content-Length` is the body's size (for a HEAD
 // request, the size of the body its GET would have), except on 1xx, 204 and 304 answers, which
-// carry none (RFC 9110 §8.6).
+// carry none (RFC 9110 §8.6). A streamed body (`response.stream`) is sent chunked instead.
 std::string ResponseHead(const Response& response, bool keep_alive);
 
 // Whether a response with this status has a body at all.

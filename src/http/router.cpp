@@ -38,7 +38,25 @@ bool IsParam(const std::string& segment) {
 void Router::Add(std::string method, std::string_view pattern, Handler handler,
                  ErrorRenderer render_error, RouteOptions options) {
   routes_.push_back({std::move(method), SplitPath(pattern), std::move(handler),
-                     std::move(render_error), std::move(options)});
+                     std::move(render_error), std::move(options), std::string(pattern), surface_,
+                     std::make_shared<RouteMetrics>()});
+}
+
+void Router::SetSurface(std::string surface) {
+  surface_ = std::move(surface);
+  for (const auto& [name, metrics] : unrouted_) {
+    if (name == surface_) return;
+  }
+  unrouted_.emplace_back(surface_, std::make_shared<RouteMetrics>());
+}
+
+RouteMetrics& Router::UnroutedMetrics(std::string_view path) const {
+  const Route* closest = Closest(path);
+  std::string_view surface = closest != nullptr ? closest->surface : "system";
+  for (const auto& [name, metrics] : unrouted_) {
+    if (name == surface) return *metrics;
+  }
+  return *unrouted_.front().second;
 }
 
 std::variant<Router::Match, Router::Miss> Router::Find(std::string_view method,
@@ -86,6 +104,11 @@ std::variant<Router::Match, Router::Miss> Router::Find(std::string_view method,
 }
 
 const ErrorRenderer& Router::RendererFor(std::string_view path) const {
+  const Route* best = Closest(path);
+  return best != nullptr ? best->render_error : default_renderer_;
+}
+
+const Route* Router::Closest(std::string_view path) const {
   std::vector<std::string> segments = SplitPath(path);
   const Route* best = nullptr;
   std::size_t best_prefix = 0;
@@ -100,7 +123,7 @@ const ErrorRenderer& Router::RendererFor(std::string_view path) const {
       best_prefix = prefix;
     }
   }
-  return best != nullptr ? best->render_error : default_renderer_;
+  return best;
 }
 
 }  // namespace contactd::http

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include "domain/access.hpp"
 #include "domain/error.hpp"
 #include "http/message.hpp"
+#include "http/metrics.hpp"
 
 namespace contactd::http {
 
@@ -54,6 +56,9 @@ struct Route {
   Handler handler;
   ErrorRenderer render_error;
   RouteOptions options;
+  std::string pattern;  // as added, the `route` label of its metrics
+  std::string surface;  // the API surface it belongs to (Router::SetSurface)
+  std::shared_ptr<RouteMetrics> metrics;
 };
 
 // Maps method + path to a route. Built once at start-up, then read-only and thread-safe. HEAD is
@@ -85,9 +90,33 @@ class Router {
 
   void SetDefaultRenderer(ErrorRenderer renderer) { default_renderer_ = std::move(renderer); }
 
+  // Names the surface (the `surface` label of metrics) of the routes added from now on.
+  void SetSurface(std::string surface);
+
+  // Where a request that matched no route is counted: with the unrouted paths of the surface
+  // whose routes best match `path` (as RendererFor picks it).
+  RouteMetrics& UnroutedMetrics(std::string_view path) const;
+
+  // Calls `visit(surface, route, method, metrics)` for every route, then for every surface's
+  // unrouted paths (route "unrouted", method "").
+  template <class Visit>
+  void ForEachMetrics(Visit&& visit) const {
+    for (const Route& route : routes_) {
+      visit(route.surface, route.pattern, route.method, *route.metrics);
+    }
+    for (const auto& [surface, metrics] : unrouted_) visit(surface, "unrouted", "", *metrics);
+  }
+
  private:
+  // The route whose literal path prefix best matches `path`, or null.
+  const Route* Closest(std::string_view path) const;
+
   std::vector<Route> routes_;
   ErrorRenderer default_renderer_;
+  std::string surface_ = "system";
+  // Each surface's unrouted paths; "system" for those closest to no route.
+  std::vector<std::pair<std::string, std::shared_ptr<RouteMetrics>>> unrouted_{
+      {"system", std::make_shared<RouteMetrics>()}};
 };
 
 }  // namespace contactd::http

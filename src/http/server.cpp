@@ -27,9 +27,11 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "domain/error.hpp"
+#include "http/metrics.hpp"
 #include "http/request_head.hpp"
 #include "http/response_head.hpp"
 
@@ -61,8 +63,11 @@ struct Shared {
 // Counts a connection for as long as its session lives.
 class ConnectionSlot {
  public:
-  explicit ConnectionSlot(Shared& shared) : shared_(shared) {}
-  ~ConnectionSlot() { shared_.connections.fetch_sub(1); }
+  explicit ConnectionSlot(Shared& shared) : shared_(shared) { Stats().connections_open.Add(1); }
+  ~ConnectionSlot() {
+    shared_.connections.fetch_sub(1);
+    Stats().connections_open.Add(-1);
+  }
   ConnectionSlot(const ConnectionSlot&) = delete;
   ConnectionSlot& operator=(const ConnectionSlot&) = delete;
 
@@ -117,16 +122,57 @@ net::awaitable<Response> Dispatch(Shared& shared, const Request& request) {
       net::use_awaitable);
 }
 
+// Sends a streamed body (see BodyStream) after `fields`, one chunk per piece. Each piece is made
+// on the read pool, since it reads the database, while this thread serves other connections; a
+// piece that fails ends the connection before the final chunk.
+net::awaitable<beast::error_code> WriteStream(beast::tcp_stream& stream, const std::string& fields,
+                                              BodyStream& body, bool head, Shared& shared) {
+  stream.expires_after(shared.options.io_timeout);
+  auto [ec, written] = co_await net::async_write(stream, net::buffer(fields), kNoThrow);
+  if (ec || head) co_return ec;
+  std::string piece;
+  bool more = true;
+  while (more) {
+    piece.clear();
+    bool failed = false;
+    more = co_await net::co_spawn(
+        shared.read_pool,
+        [&]() -> net::awaitable<bool> {
+          try {
+            co_return body.Next(piece);
+          } catch (const std::exception& e) {
+            spdlog::error("streamed response failed: {}", e.what());
+            failed = true;
+            co_return false;
+          }
+        },
+        net::use_awaitable);
+    if (failed) co_return net::error::make_error_code(net::error::connection_aborted);
+    if (piece.empty()) continue;
+    std::string size = fmt::format("{:x}\r\n", piece.size());
+    std::array<net::const_buffer, 3> chunk{net::buffer(size), net::buffer(piece),
+                                           net::buffer("\r\n", 2)};
+    stream.expires_after(shared.options.io_timeout);
+    auto [chunk_ec, n] = co_await net::async_write(stream, chunk, kNoThrow);
+    if (chunk_ec) co_return chunk_ec;
+  }
+  stream.expires_after(shared.options.io_timeout);
+  auto [end_ec, n] = co_await net::async_write(stream, net::buffer("0\r\n\r\n", 5), kNoThrow);
+  co_return end_ec;
+}
+
 // Writes a response; a HEAD request gets the headers of its GET answer (Content-Length too) and
 // no body. The head and the body go out in one gather write.
 net::awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, Response response,
-                                                bool head, bool keep_alive,
-                                                const ServerOptions& options) {
+                                                bool head, bool keep_alive, Shared& shared) {
   std::string fields = ResponseHead(response, keep_alive);
+  if (response.stream) {
+    co_return co_await WriteStream(stream, fields, *response.stream, head, shared);
+  }
   bool body = !head && StatusHasBody(response.status) && !response.body.empty();
   std::array<net::const_buffer, 2> buffers{net::buffer(fields), net::buffer(response.body)};
   std::span<const net::const_buffer> sent(buffers.data(), body ? 2 : 1);
-  stream.expires_after(options.io_timeout);
+  stream.expires_after(shared.options.io_timeout);
   auto [ec, written] = co_await net::async_write(stream, sent, kNoThrow);
   co_return ec;
 }
@@ -191,6 +237,7 @@ net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared, bool over
       request.transport_error = std::move(refused);
       must_close = true;
     } else if (over_capacity) {
+      Stats().connections_refused.Add();
       request.transport_error = domain::Error::Unavailable("Too many open connections");
     } else {
       auto& header = parser.get();
@@ -230,11 +277,13 @@ net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared, bool over
     bool head = request.method == "HEAD";
 
     shared.in_flight.fetch_add(1);
+    Stats().requests_in_flight.Add(1);
     Response response = co_await Dispatch(shared, request);
     if (shared.stopping.load()) keep_alive = false;
     beast::error_code write_ec =
-        co_await WriteResponse(stream, std::move(response), head, keep_alive, options);
+        co_await WriteResponse(stream, std::move(response), head, keep_alive, shared);
     shared.in_flight.fetch_sub(1);
+    Stats().requests_in_flight.Add(-1);
     if (write_ec) break;
     if (must_close) {
       co_await Drain(stream);

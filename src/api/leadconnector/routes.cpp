@@ -783,6 +783,7 @@ http::Response SearchContacts(const Services& s, const http::Request& request,
 }  // namespace
 
 void AddRoutes(http::Router& router, const Services& services) {
+  router.SetSurface("leadconnector");
   using HandlerFn =
       http::Response (*)(const Services&, const http::Request&, http::RequestContext&);
   auto add = [&](const char* method, std::string_view path, HandlerFn fn,

@@ -330,6 +330,7 @@ http::Response FindContacts(const Services& s, const http::Request& request,
 }  // namespace
 
 void AddRoutes(http::Router& router, const Services& services) {
+  router.SetSurface("liondesk");
   using HandlerFn = http::Response (*)(const Services&, const http::Request&,
                                        http::RequestContext&);
   auto add = [&](const char* method, std::string_view path, HandlerFn fn,

@@ -3,6 +3,7 @@
 #include "api/conditional.hpp"
 #include "api/native/codec.hpp"
 #include "api/native/events_codec.hpp"
+#include "api/native/export.hpp"
 #include "api/native/users_routes.hpp"
 #include "api/native/webhooks_routes.hpp"
 #include "api/params.hpp"
@@ -36,6 +37,28 @@ http::Response ListContacts(const Services& s, const http::Request& request,
   auto page = s.contacts.List(context.caller(), *query);
   if (!page) return RenderError(context, page.error());
   return RenderContactPage(context, *page, *query, s.cursors);
+}
+
+// Streams every contact the list's filters match as CSV or NDJSON that `contactd import` reads
+// back (see ContactExport).
+http::Response ExportContacts(const Services& s, const http::Request& request,
+                              http::RequestContext& context) {
+  auto params = ParseQueryString(request.query);
+  if (!params) return RenderError(context, params.error());
+  ExportFormat format = ExportFormat::kNdjson;
+  auto query = ParseExportQuery(std::move(*params), s.cursors, format);
+  if (!query) return RenderError(context, query.error());
+  auto stream = ContactExport::Open(s.contacts, s.companies, s.custom_fields, context.caller(),
+                                    std::move(*query), format);
+  if (!stream) return RenderError(context, stream.error());
+  http::Response response;
+  bool csv = format == ExportFormat::kCsv;
+  response.content_type = csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
+  response.headers.emplace_back(
+      "Content-Disposition",
+      csv ? "attachment; filename=\"contacts.csv\"" : "attachment; filename=\"contacts.ndjson\"");
+  response.stream = std::move(*stream);
+  return response;
 }
 
 http::Response GetContact(const Services& s, const http::Request& request,
@@ -432,6 +455,7 @@ http::Response Health(const Services& s, const http::Request&, http::RequestCont
 }  // namespace
 
 void AddRoutes(http::Router& router, const Services& services) {
+  router.SetSurface("native");
   router.SetDefaultRenderer(RenderError);
   using HandlerFn = http::Response (*)(const Services&, const http::Request&,
                                        http::RequestContext&);
@@ -455,6 +479,7 @@ void AddRoutes(http::Router& router, const Services& services) {
     // Before /{contact_id}: the router takes the first route that matches.
     add("GET", base + contacts + "/hierarchy", ContactHierarchy,
         needs(Permission::kRead, "contact"));
+    add("GET", base + contacts + "/export", ExportContacts, needs(Permission::kRead, "contact"));
     add("GET", base + contacts + "/{contact_id}/reports", ContactReports,
         needs(Permission::kRead, "contact"));
     add("POST", base + contacts, CreateContact, needs(Permission::kCreate, "contact"));
@@ -523,6 +548,7 @@ void AddRoutes(http::Router& router, const Services& services) {
       add(route.method, base + route.path, route.handler, route.options);
     }
   }
+  router.SetSurface("system");
   add("GET", "/healthz", Health,
       {.authenticated = false, .permission = {}, .resource = {}, .bounded_read = true});
 }

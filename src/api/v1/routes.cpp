@@ -372,6 +372,7 @@ http::Response SetPrimary(const Services& s, const http::Request& request,
 }  // namespace
 
 void AddRoutes(http::Router& router, const Services& services) {
+  router.SetSurface("v1");
   using HandlerFn = http::Response (*)(const Services&, const http::Request&,
                                        http::RequestContext&);
   auto add = [&](const char* method, std::string_view path, HandlerFn fn,

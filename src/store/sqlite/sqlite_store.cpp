@@ -17,6 +17,7 @@
 #include "store/sqlite/filter_sql.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/statement.hpp"
+#include "store/sqlite/stats.hpp"
 #include "store/sqlite/store_detail.hpp"
 
 namespace contactd::store::sqlite {
@@ -1130,7 +1131,7 @@ Page<T> SelectPage(Connection& c, const char* columns, const char* table, const 
     stmt.Bind(next + 1, query.offset);
     while (stmt.Step()) page.items.push_back(read(stmt));
   }
-  page.total = count();
+  if (query.count_total) page.total = count();
   if (page.items.size() > static_cast<std::size_t>(query.limit)) {
     page.items.pop_back();
     page.has_more = true;
@@ -1706,6 +1707,7 @@ void SqliteStore::RecordCompanyEvent(Connection& c, std::string_view type, Accou
 SqliteStore::~SqliteStore() = default;
 
 std::unique_ptr<Connection> SqliteStore::Acquire() {
+  Stats().connections_acquired.Add();
   {
     std::lock_guard lock(mu_);
     if (!idle_.empty()) {
@@ -1714,6 +1716,7 @@ std::unique_ptr<Connection> SqliteStore::Acquire() {
       return connection;
     }
   }
+  Stats().connections_opened.Add();
   return std::make_unique<Connection>(Connection::Options{
       options_.path, options_.busy_timeout_ms, options_.cache_kib, /*read_only=*/false,
       options_.create_if_missing});
@@ -1736,6 +1739,7 @@ void SqliteStore::JoinGroup(PendingWrite& write) {
   // Bounds a group, so that the first writers of a long queue are not kept waiting.
   constexpr std::size_t kMaxGroup = 256;
   std::unique_lock lock(write_mu_);
+  write.joined = std::chrono::steady_clock::now();
   writers_.push_back(&write);
   write.cv.wait(lock, [&] { return write.done || writers_.front() == &write; });
   if (write.done) return;
@@ -1747,6 +1751,12 @@ void SqliteStore::JoinGroup(PendingWrite& write) {
     group.push_back(next);
   }
   lock.unlock();
+  auto begins = std::chrono::steady_clock::now();
+  for (const PendingWrite* member : group) {
+    Stats().write_wait_seconds.Observe(
+        std::chrono::duration<double>(begins - member->joined).count());
+  }
+  Stats().commit_group_writes.Observe(static_cast<double>(group.size()));
   CommitGroup(group);
   lock.lock();
   for (PendingWrite* member : group) {
@@ -1841,13 +1851,21 @@ void SqliteStore::CommitGroup(const std::vector<PendingWrite*>& group) {
       if (!ok) c.Exec("ROLLBACK TO group_write");
       c.Exec("RELEASE group_write");
     }
+    auto committing = std::chrono::steady_clock::now();
     transaction.Commit();
+    Stats().commit_seconds.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - committing).count());
   } catch (const SqliteError& e) {
     for (PendingWrite* write : group) write->fail(FromSqlite(e));
   } catch (const std::exception& e) {
     // Nothing may escape: the group's other writers wait for this one to finish it.
     for (PendingWrite* write : group) write->fail(Error::Internal(e.what()));
   }
+}
+
+SqliteStats& Stats() {
+  static SqliteStats stats;
+  return stats;
 }
 
 Result<void> SqliteStore::Ping() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -229,6 +230,7 @@ class SqliteStore final : public Store {
     bool done = false;                             // guarded by write_mu_
     bool unit = false;  // a write unit's turn: it writes alone, never in a group
     std::condition_variable cv;
+    std::chrono::steady_clock::time_point joined;  // when it joined the writers' queue
   };
 
   // Runs `body` in a write transaction shared with the writes queued behind the one in progress

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "domain/text.hpp"
+#include "store/sqlite/stats.hpp"
 
 namespace contactd::store::sqlite {
 namespace {
@@ -137,10 +138,15 @@ std::optional<std::int64_t> Connection::CachedTotal(const std::string& key) {
   if (version != totals_version_) {
     totals_.clear();
     totals_version_ = version;
+    Stats().total_cache_misses.Add();
     return std::nullopt;
   }
   auto it = totals_.find(key);
-  if (it == totals_.end()) return std::nullopt;
+  if (it == totals_.end()) {
+    Stats().total_cache_misses.Add();
+    return std::nullopt;
+  }
+  Stats().total_cache_hits.Add();
   return it->second;
 }
 
@@ -188,9 +194,12 @@ Statement Connection::Prepare(const char* constant_sql) {
 Statement Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
+    Stats().statement_cache_misses.Add();
     // Dynamic list queries can have many shapes; keep the cache bounded.
     if (cache_.size() > 512) cache_.clear();
     it = cache_.emplace(sql, Compile(sql)).first;
+  } else {
+    Stats().statement_cache_hits.Add();
   }
   return Statement(it->second.get());
 }
