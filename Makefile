@@ -23,7 +23,7 @@ ASAN_STDERR = $(CURDIR)/$(ASAN_BUILD_DIR)/server-stderr
 deps:
 	@scripts/install-deps
 
-$(BUILD_DIR)/CMakeCache.txt:
+$(BUILD_DIR)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 build: deps $(BUILD_DIR)/CMakeCache.txt
@@ -49,7 +49,7 @@ lint-openapi: deps
 
 test: unit lint-openapi api
 
-$(ASAN_BUILD_DIR)/CMakeCache.txt:
+$(ASAN_BUILD_DIR)/CMakeCache.txt: | deps
 	cmake -S . -B $(ASAN_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=g++ \
 	  -DCMAKE_CXX_FLAGS="$(SANITIZE_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS="$(SANITIZE_FLAGS)"
 
@@ -79,7 +79,7 @@ FUZZ_TARGETS ?= contact_body list_query phone cursor import_row http_request
 
 .PHONY: fuzz
 
-$(FUZZ_BUILD_DIR)/CMakeCache.txt:
+$(FUZZ_BUILD_DIR)/CMakeCache.txt: | deps
 	CC=clang-16 CXX=clang++-16 cmake -S . -B $(FUZZ_BUILD_DIR) -DCONTACTD_FUZZ=ON \
 	  -DCONTACTD_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 

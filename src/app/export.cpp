@@ -10,9 +10,7 @@
 #include "api/native/export.hpp"
 #include "app/admin.hpp"
 #include "app/progress.hpp"
-#include "domain/companies.hpp"
 #include "domain/contacts.hpp"
-#include "domain/custom_fields.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace contactd::app {
@@ -41,8 +39,6 @@ int ExportCommand(const ExportOptions& options) {
                               .rates = {},
                               .account_uid = (*found)->uid};
   domain::ContactService contacts(store);
-  domain::CompanyService companies(store);
-  domain::CustomFieldService custom_fields(store);
   domain::ListQuery query;
   query.connected = domain::Connected::kAll;
   query.limit = 1;
@@ -64,8 +60,7 @@ int ExportCommand(const ExportOptions& options) {
   std::ostream& out = options.out.empty() ? std::cout : file;
 
   Progress progress(static_cast<std::uintmax_t>(counted->total), "export");
-  auto opened = api::native::ContactExport::Open(contacts, companies, custom_fields, principal,
-                                                 query, *format);
+  auto opened = api::native::ContactExport::Open(contacts, principal, query, *format);
   if (!opened) {
     fmt::print(stderr, "contactd: {}\n", opened.error().message);
     if (!options.out.empty()) std::filesystem::remove(partial);

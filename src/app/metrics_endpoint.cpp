@@ -14,6 +14,7 @@
 #include "app/webhook_worker.hpp"
 #include "domain/crypto.hpp"
 #include "domain/error.hpp"
+#include "http/auth.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "metrics/metrics.hpp"
@@ -41,8 +42,8 @@ void RenderRequests(Exposition& out, const http::Router& router) {
         });
   });
   out.Family("contactd_http_request_duration_seconds", "histogram",
-             "Time from reading a request to having its answer, by API surface, route template, "
-             "method and status.");
+             "Time from reading a request to having its answer (for a streamed body, its first "
+             "piece), by API surface, route template, method and status.");
   router.ForEachMetrics([&](std::string_view surface, std::string_view route,
                             std::string_view method, const http::RouteMetrics& metrics) {
     metrics.ForEachStatus(
@@ -69,6 +70,11 @@ void RenderServer(Exposition& out) {
              "Connections answered 503 and closed because too many were open.");
   out.Sample("contactd_http_connections_refused_total", {},
              static_cast<double>(server.connections_refused.Value()));
+  out.Family("contactd_http_responses_cut_total", "counter",
+             "Streamed bodies (exports) ended before they were complete: a failed read, or the "
+             "server stopping. Their requests count with the status they began with.");
+  out.Sample("contactd_http_responses_cut_total", {},
+             static_cast<double>(server.responses_cut.Value()));
   out.Family("contactd_rate_limit_rejections_total", "counter",
              "Requests refused with 429: over the account's request limits, or from an address "
              "that failed to authenticate too often.");
@@ -179,11 +185,6 @@ void RenderProcess(Exposition& out) {
   out.Sample("process_max_fds", {}, static_cast<double>(limit.rlim_cur));
 }
 
-// Whether the peer is this host: 127.0.0.0/8, or ::1 (which the server keys by its /64).
-bool FromLoopback(std::string_view address) {
-  return address.starts_with("127.") || address == "::/64";
-}
-
 }  // namespace
 
 std::string RenderMetrics(const MetricsSources& sources) {
@@ -203,13 +204,11 @@ void AddMetricsRoute(http::Router& router, const MetricsSources& sources,
   auto handler = [sources, token = std::move(token)](const http::Request& request,
                                                      http::RequestContext& context) {
     if (token) {
-      constexpr std::string_view kBearer = "Bearer ";
-      std::string_view sent = request.authorization;
-      if (!sent.starts_with(kBearer) ||
-          !domain::ConstantTimeEquals(sent.substr(kBearer.size()), *token)) {
+      // Compared in constant time; a token long and random enough cannot be guessed by trying.
+      if (!domain::ConstantTimeEquals(http::BearerToken(request.authorization), *token)) {
         return api::native::RenderError(context, domain::Error::Unauthorized());
       }
-    } else if (!FromLoopback(request.client_address)) {
+    } else if (!request.peer_is_loopback) {
       return api::native::RenderError(
           context, domain::Error::Forbidden("/metrics answers clients on this host only; set "
                                             "--metrics-token to scrape it from elsewhere"));

@@ -33,6 +33,7 @@ struct Request {
   std::string request_id;     // the client's X-Request-Id
   std::string api_version;    // Version, which seed 004's API requires
   std::string client_address;  // the peer's IP address (an IPv6 one's /64), "" when unknown
+  bool peer_is_loopback = false;  // the peer is this host (127.0.0.0/8 or ::1)
   std::string if_match;        // conditional request headers, "" when absent
   std::string if_none_match;
   std::optional<std::string> idempotency_key;  // Idempotency-Key, when sent
@@ -61,7 +62,7 @@ struct Response {
   unsigned status = 200;
   std::string body;
   // When set, the body: `body` is ignored (see BodyStream).
-  std::shared_ptr<BodyStream> stream;
+  std::unique_ptr<BodyStream> stream;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   // The caller's request limits after this request, at `rate_at` (unix seconds): written as the

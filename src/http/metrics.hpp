@@ -44,6 +44,7 @@ struct ServerStats {
   metrics::Gauge connections_open;
   metrics::Gauge requests_in_flight;
   metrics::Counter connections_refused;   // past the connection cap: 503 and closed
+  metrics::Counter responses_cut;         // streamed bodies ended early (a failed read, shutdown)
   metrics::Counter rate_limited_account;  // 429: the account's request limits
   metrics::Counter rate_limited_auth;     // 429: too many failed authentications
 };

@@ -58,7 +58,7 @@ bool StatusHasBody(unsigned status) {
   return status >= 200 && status != 204 && status != 304;
 }
 
-std::string ResponseHead(const Response& response, bool keep_alive) {
+std::string ResponseHead(const Response& response, bool keep_alive, bool chunked) {
   std::string head;
   std::size_t size = (response.rate ? 384 : 128) + response.content_type.size();
   for (const auto& [name, value] : response.headers) size += name.size() + value.size() + 4;
@@ -80,7 +80,7 @@ std::string ResponseHead(const Response& response, bool keep_alive) {
   }
   if (response.rate) AppendRateHeaders(head, *response.rate, response.rate_at);
   if (response.stream) {
-    head += "Transfer-Encoding: chunked\r\n";
+    if (chunked) head += "Transfer-Encoding: chunked\r\n";
   } else if (StatusHasBody(response.status)) {
     fmt::format_to(std::back_inserter(head), "Content-Length: {}\r\n", response.body.size());
   }

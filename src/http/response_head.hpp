@@ -19,8 +19,9 @@ namespace contactd::http {
 //
 // `keep_alive` false adds `Connection: close`. `Content-Length` is the body's size (for a HEAD
 // request, the size of the body its GET would have), except on 1xx, 204 and 304 answers, which
-// carry none (RFC 9110 §8.6). A streamed body (`response.stream`) is sent chunked instead.
-std::string ResponseHead(const Response& response, bool keep_alive);
+// carry none (RFC 9110 §8.6). A streamed body (`response.stream`) has no Content-Length: it is
+// sent chunked, or, when `chunked` is false (an HTTP/1.0 client), ended by closing the connection.
+std::string ResponseHead(const Response& response, bool keep_alive, bool chunked = true);
 
 // Whether a response with this status has a body at all.
 bool StatusHasBody(unsigned status);

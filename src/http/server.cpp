@@ -122,40 +122,54 @@ net::awaitable<Response> Dispatch(Shared& shared, const Request& request) {
       net::use_awaitable);
 }
 
-// Sends a streamed body (see BodyStream) after `fields`, one chunk per piece. Each piece is made
-// on the read pool, since it reads the database, while this thread serves other connections; a
-// piece that fails ends the connection before the final chunk.
+// Sends a streamed body (see BodyStream) after `fields`, one chunk per piece (or, to an HTTP/1.0
+// client, which knows no chunks, the pieces as they are, the end of the body being the close of
+// the connection). Each piece is made on the read pool, since it reads the database, while this
+// thread serves other connections. A piece that fails, or a shutdown, ends the connection before
+// the body is complete, which the client sees (no final chunk, or fewer bytes than it expects).
 net::awaitable<beast::error_code> WriteStream(beast::tcp_stream& stream, const std::string& fields,
-                                              BodyStream& body, bool head, Shared& shared) {
+                                              const Response& response, bool head, bool chunked,
+                                              Shared& shared) {
   stream.expires_after(shared.options.io_timeout);
   auto [ec, written] = co_await net::async_write(stream, net::buffer(fields), kNoThrow);
   if (ec || head) co_return ec;
+  auto cut = [&](std::string_view why) {
+    Stats().responses_cut.Add();
+    std::string_view request_id;
+    for (const auto& [name, value] : response.headers) {
+      if (name == "X-Request-Id") request_id = value;
+    }
+    spdlog::error("request {}: streamed response cut: {}", request_id, why);
+    return net::error::make_error_code(net::error::connection_aborted);
+  };
+  BodyStream& body = *response.stream;
   std::string piece;
   bool more = true;
   while (more) {
+    if (shared.stopping.load()) co_return cut("the server is stopping");
     piece.clear();
-    bool failed = false;
+    std::string failure;
     more = co_await net::co_spawn(
         shared.read_pool,
         [&]() -> net::awaitable<bool> {
           try {
             co_return body.Next(piece);
           } catch (const std::exception& e) {
-            spdlog::error("streamed response failed: {}", e.what());
-            failed = true;
+            failure = e.what();
             co_return false;
           }
         },
         net::use_awaitable);
-    if (failed) co_return net::error::make_error_code(net::error::connection_aborted);
+    if (!failure.empty()) co_return cut(failure);
     if (piece.empty()) continue;
-    std::string size = fmt::format("{:x}\r\n", piece.size());
+    std::string size = chunked ? fmt::format("{:x}\r\n", piece.size()) : std::string();
     std::array<net::const_buffer, 3> chunk{net::buffer(size), net::buffer(piece),
-                                           net::buffer("\r\n", 2)};
+                                           net::buffer("\r\n", chunked ? 2 : 0)};
     stream.expires_after(shared.options.io_timeout);
     auto [chunk_ec, n] = co_await net::async_write(stream, chunk, kNoThrow);
     if (chunk_ec) co_return chunk_ec;
   }
+  if (!chunked) co_return beast::error_code{};
   stream.expires_after(shared.options.io_timeout);
   auto [end_ec, n] = co_await net::async_write(stream, net::buffer("0\r\n\r\n", 5), kNoThrow);
   co_return end_ec;
@@ -164,10 +178,11 @@ net::awaitable<beast::error_code> WriteStream(beast::tcp_stream& stream, const s
 // Writes a response; a HEAD request gets the headers of its GET answer (Content-Length too) and
 // no body. The head and the body go out in one gather write.
 net::awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, Response response,
-                                                bool head, bool keep_alive, Shared& shared) {
-  std::string fields = ResponseHead(response, keep_alive);
+                                                bool head, bool keep_alive, bool http10,
+                                                Shared& shared) {
+  std::string fields = ResponseHead(response, keep_alive, /*chunked=*/!http10);
   if (response.stream) {
-    co_return co_await WriteStream(stream, fields, *response.stream, head, shared);
+    co_return co_await WriteStream(stream, fields, response, head, !http10, shared);
   }
   bool body = !head && StatusHasBody(response.status) && !response.body.empty();
   std::array<net::const_buffer, 2> buffers{net::buffer(fields), net::buffer(response.body)};
@@ -192,16 +207,28 @@ std::string AddressKey(std::string_view address) {
   return boost::asio::ip::address_v6(bytes).to_string() + "/64";
 }
 
+// 127.0.0.0/8 or ::1, also written as an IPv4-mapped IPv6 address.
+bool IsLoopback(const net::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).is_loopback();
+  }
+  return address.is_loopback();
+}
+
 net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared, bool over_capacity) {
   ConnectionSlot slot(shared);
   const ServerOptions& options = shared.options;
   const RequestLimits& limits = options.limits;
   beast::flat_buffer buffer;
   std::string client_address;
+  bool peer_is_loopback = false;
   {
     beast::error_code ec;
     auto peer = stream.socket().remote_endpoint(ec);
-    if (!ec) client_address = AddressKey(peer.address().to_string());
+    if (!ec) {
+      client_address = AddressKey(peer.address().to_string());
+      peer_is_loopback = IsLoopback(peer.address());
+    }
   }
   for (;;) {
     // Wait for the first byte of the next request under the idle timeout; the header timeout
@@ -261,6 +288,7 @@ net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared, bool over
       }
     }
     bool keep_alive = !must_close && parser.is_header_done() && parser.get().keep_alive();
+    bool http10 = parser.is_header_done() && parser.get().version() < 11;
     if (!request.transport_error) {
       request = ToRequest(parser.get());
     } else if (parser.is_header_done()) {
@@ -274,14 +302,17 @@ net::awaitable<void> Session(beast::tcp_stream stream, Shared& shared, bool over
                                                 buffer.data().size()});
     }
     request.client_address = client_address;
+    request.peer_is_loopback = peer_is_loopback;
     bool head = request.method == "HEAD";
 
     shared.in_flight.fetch_add(1);
     Stats().requests_in_flight.Add(1);
     Response response = co_await Dispatch(shared, request);
     if (shared.stopping.load()) keep_alive = false;
+    // An HTTP/1.0 client learns where a streamed body ends from the close of the connection.
+    if (response.stream && http10) keep_alive = false;
     beast::error_code write_ec =
-        co_await WriteResponse(stream, std::move(response), head, keep_alive, shared);
+        co_await WriteResponse(stream, std::move(response), head, keep_alive, http10, shared);
     shared.in_flight.fetch_sub(1);
     Stats().requests_in_flight.Add(-1);
     if (write_ec) break;

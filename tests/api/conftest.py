@@ -122,6 +122,18 @@ class Client:
         return r.json()["data"]
 
 
+def new_user(tenant, role, visibility="own", name=None):
+    """A new user of the tenant's account, as a Client with a token of its own (`.user`)."""
+    r = tenant.admin.post("/users", {"role": role, "visibility": visibility, "name": name})
+    assert r.status_code == 201, r.text
+    user = r.json()["data"]
+    r = tenant.admin.post(f"/users/{user['id']}/tokens", {})
+    assert r.status_code == 201, r.text
+    client = Client(tenant.server, r.json()["data"]["token"])
+    client.user = user
+    return client
+
+
 class Tenant:
     def __init__(self, server, account, clients):
         self.server = server

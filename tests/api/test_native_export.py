@@ -10,8 +10,8 @@ import subprocess
 import pytest
 import requests
 
-from conftest import BIN, Client, Server, assert_error, free_port, start_server
-from rawhttp import connect, read_response, send
+from conftest import BIN, Client, Server, assert_error, free_port, new_user, start_server
+from rawhttp import connect, read_response, read_to_eof, send, split_head
 
 EXPORT = "/contacts/export"
 
@@ -140,17 +140,6 @@ def import_file(server, account_id, path):
     assert result.returncode == 0, result.stderr
     assert "0 rows failed" in result.stderr, result.stderr
     return result
-
-
-def new_user(tenant, role, visibility):
-    r = tenant.admin.post("/users", {"role": role, "visibility": visibility})
-    assert r.status_code == 201, r.text
-    user = r.json()["data"]
-    r = tenant.admin.post(f"/users/{user['id']}/tokens", {})
-    assert r.status_code == 201, r.text
-    client = Client(tenant.server, r.json()["data"]["token"])
-    client.user = user
-    return client
 
 
 # --- the round trip ---------------------------------------------------------------------------
@@ -382,12 +371,14 @@ def scoped_client(server, tenant, scopes):
 
 
 @pytest.mark.parametrize("scopes", [
-    ["contacts.readonly", "companies.readonly"],
+    ["contacts.readonly"],
+    ["contacts.readonly", "settings.readonly"],
     ["contacts.readonly", "settings.readonly", "companies.readonly"],
 ], ids=lambda s: "+".join(s))
-def test_a_token_that_reads_contacts_and_companies_exports_them(server, tenant, scopes):
-    """Rows name their company, so the export reads contacts and companies; the custom field
-    columns need no settings scope (contacts show their custom fields' keys anyway)."""
+def test_a_token_that_reads_contacts_exports_them(server, tenant, scopes):
+    """The export is a read of contacts (as the list is): a token scoped to read contacts gets the
+    admin's export, company names and custom field columns included, as the other surfaces show
+    company names to it; never an internal error."""
     define_custom_fields(tenant.admin)
     company = tenant.admin.company("Scoped Co")
     tenant.admin.contact(company["id"], first_name="Scoped", custom_fields={"score": 7},
@@ -398,20 +389,7 @@ def test_a_token_that_reads_contacts_and_companies_exports_them(server, tenant, 
         r = scoped.get(EXPORT, params={"format": fmt})
         assert r.status_code == 200, r.text
         assert r.content == export(tenant.admin, fmt).content
-
-
-@pytest.mark.parametrize("scopes", [
-    ["contacts.readonly"],
-    ["contacts.readonly", "settings.readonly"],
-], ids=lambda s: "+".join(s))
-def test_a_token_that_cannot_read_companies_is_refused_before_anything_is_sent(
-        server, tenant, scopes):
-    company = tenant.admin.company("Hidden Co")
-    tenant.admin.contact(company["id"], first_name="Hidden", is_connected=True)
-    scoped = scoped_client(server, tenant, scopes)
-    for fmt in ("csv", "ndjson"):
-        error = assert_error(scoped.get(EXPORT, params={"format": fmt}), 403, "forbidden")
-        assert error["message"] == "This token lacks the scope companies.readonly"
+        assert b"Scoped Co" in r.content
 
 
 def test_a_token_without_the_contacts_scope_is_refused(server, tenant):
@@ -742,6 +720,21 @@ def test_the_body_is_sent_in_chunks_on_a_connection_that_stays_open(server, many
         again = read_response(reader)
         assert again.status == 200
         assert again.body == export(many.viewer, "csv").content
+
+
+def test_an_http_1_0_client_gets_the_body_until_the_connection_closes(server, many):
+    """HTTP/1.0 has no chunked coding (RFC 9112 §7.1): the body ends where the connection does."""
+    target = "/api/external/v2/contacts/export?format=csv"
+    whole = export(many.viewer, "csv").content
+    with connect(server.port, timeout=30) as sock:
+        send(sock, (f"GET {target} HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+                    f"Authorization: Bearer {many.viewer.token}\r\n\r\n").encode())
+        status, head, body = split_head(read_to_eof(sock))
+    assert status == 200
+    headers = head.decode("latin-1").lower()
+    assert "transfer-encoding" not in headers and "content-length" not in headers
+    assert "connection: close" in headers
+    assert body == whole
 
 
 # --- memory ------------------------------------------------------------------------------------

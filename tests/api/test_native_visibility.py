@@ -2,22 +2,11 @@
 `account` users): who sees, changes, shares and deletes a contact, on every read and write path."""
 import pytest
 
-from conftest import Client, assert_error
+from conftest import assert_error, new_user
 
 
 def delete(client, path, **kw):
     return client.session.delete(client.server.api + path, **kw)
-
-
-def new_user(tenant, role, visibility="own", name=None):
-    r = tenant.admin.post("/users", {"role": role, "visibility": visibility, "name": name})
-    assert r.status_code == 201, r.text
-    user = r.json()["data"]
-    r = tenant.admin.post(f"/users/{user['id']}/tokens", {})
-    assert r.status_code == 201, r.text
-    client = Client(tenant.server, r.json()["data"]["token"])
-    client.user = user
-    return client
 
 
 def ids(response):

@@ -9,9 +9,7 @@
 #include <utility>
 
 #include "api/native/codec.hpp"
-#include "domain/companies.hpp"
 #include "domain/contacts.hpp"
-#include "domain/custom_fields.hpp"
 
 namespace contactd::api::native {
 namespace {
@@ -20,8 +18,6 @@ namespace json = boost::json;
 
 // Contacts per read: a piece of a few hundred kilobytes.
 constexpr int kBatchRows = 500;
-// Company names kept between batches; past it the cache starts again.
-constexpr std::size_t kMaxCachedCompanies = 4096;
 
 // Members of the native contact that an import cannot take back, or that would not mean the same
 // in another account.
@@ -199,29 +195,22 @@ domain::Result<domain::ListQuery> ParseExportQuery(domain::QueryParams params,
 }
 
 domain::Result<std::unique_ptr<ContactExport>> ContactExport::Open(
-    domain::ContactService& contacts, domain::CompanyService& companies,
-    domain::CustomFieldService& custom_fields, const domain::Principal& principal,
-    domain::ListQuery query, ExportFormat format) {
-  if (auto allowed = domain::Authorize(principal, domain::Permission::kRead, "company"); !allowed) {
-    return std::unexpected(allowed.error());
-  }
-  // The CSV columns of the account's custom fields: their keys, which its contacts show anyway,
-  // so that a token without settings.readonly reads them too.
-  domain::Principal keys_reader = principal;
-  keys_reader.scopes = domain::kAllScopes;
-  auto fields = custom_fields.List(keys_reader);
-  if (!fields) return std::unexpected(fields.error());
-  auto exporter = std::make_unique<ContactExport>(contacts, companies, principal, std::move(query),
-                                                  format, std::move(*fields));
+    domain::ContactService& contacts, const domain::Principal& principal, domain::ListQuery query,
+    ExportFormat format) {
+  constexpr domain::ExtrasWanted kColumns{
+      .custom_fields = true, .sources = false, .company_names = false};
+  auto extras = contacts.ExtrasOf(principal, {}, kColumns);
+  if (!extras) return std::unexpected(extras.error());
+  auto exporter = std::make_unique<ContactExport>(contacts, principal, std::move(query), format,
+                                                  std::move(extras->custom_fields));
   if (auto started = exporter->Start(); !started) return std::unexpected(started.error());
   return exporter;
 }
 
-ContactExport::ContactExport(domain::ContactService& contacts, domain::CompanyService& companies,
-                             domain::Principal principal, domain::ListQuery query,
-                             ExportFormat format, std::vector<domain::CustomField> custom_fields)
+ContactExport::ContactExport(domain::ContactService& contacts, domain::Principal principal,
+                             domain::ListQuery query, ExportFormat format,
+                             std::vector<domain::CustomField> custom_fields)
     : contacts_(contacts),
-      companies_(companies),
       principal_(std::move(principal)),
       query_(std::move(query)),
       format_(format),
@@ -255,21 +244,19 @@ bool ContactExport::Next(std::string& out) {
 domain::Result<bool> ContactExport::Read(std::string& out) {
   auto page = contacts_.List(principal_, query_);
   if (!page) return std::unexpected(page.error());
-  for (const domain::Contact& contact : page->items) AppendRow(out, contact);
+  constexpr domain::ExtrasWanted kCompanyNames{
+      .custom_fields = false, .sources = false, .company_names = true};
+  auto extras = contacts_.ExtrasOf(principal_, page->items, kCompanyNames);
+  if (!extras) return std::unexpected(extras.error());
+  static const std::string kNone;
+  for (const domain::Contact& contact : page->items) {
+    auto name = contact.company ? extras->company_names.find(contact.company->value)
+                                : extras->company_names.end();
+    AppendRow(out, contact, name != extras->company_names.end() ? name->second : kNone);
+  }
   exported_ += static_cast<std::int64_t>(page->items.size());
   if (!page->items.empty()) query_.after_id = page->items.back().id.value;
   return page->has_more;
-}
-
-std::string ContactExport::CompanyName(domain::CompanyId id) {
-  if (auto it = company_names_.find(id.value); it != company_names_.end()) return it->second;
-  if (company_names_.size() >= kMaxCachedCompanies) company_names_.clear();
-  auto company = companies_.Get(principal_, id);
-  if (!company) {
-    throw std::runtime_error("export: reading company " + std::to_string(id.value) +
-                             " failed: " + company.error().message);
-  }
-  return company_names_[id.value] = company->name;
 }
 
 void ContactExport::AppendCsvHeader(std::string& out) const {
@@ -291,8 +278,8 @@ void ContactExport::AppendCsvHeader(std::string& out) const {
   out += "\r\n";
 }
 
-void ContactExport::AppendRow(std::string& out, const domain::Contact& contact) {
-  std::string company_name = contact.company ? CompanyName(*contact.company) : std::string();
+void ContactExport::AppendRow(std::string& out, const domain::Contact& contact,
+                              const std::string& company_name) {
   json::object row = ExportObject(contact, company_name);
   if (format_ == ExportFormat::kNdjson) {
     out += json::serialize(row);

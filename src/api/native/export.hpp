@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "domain/access.hpp"
@@ -14,10 +13,8 @@
 #include "http/message.hpp"
 
 namespace contactd::domain {
-class CompanyService;
 class ContactService;
 class CursorCodec;
-class CustomFieldService;
 }  // namespace contactd::domain
 
 namespace contactd::api::native {
@@ -46,15 +43,15 @@ domain::Result<domain::ListQuery> ParseExportQuery(domain::QueryParams params,
 class ContactExport final : public http::BodyStream {
  public:
   // An export that has read its first batch, so that a refusal or a failing read is an error
-  // answer rather than a body cut short. Rows name their company, so the principal must be
-  // allowed to read companies too (a token's companies.readonly scope).
-  static domain::Result<std::unique_ptr<ContactExport>> Open(
-      domain::ContactService& contacts, domain::CompanyService& companies,
-      domain::CustomFieldService& custom_fields, const domain::Principal& principal,
-      domain::ListQuery query, ExportFormat format);
+  // answer rather than a body cut short. A reader of contacts may export them: the company
+  // names and custom field keys a row shows come with its contacts (ContactService::ExtrasOf).
+  static domain::Result<std::unique_ptr<ContactExport>> Open(domain::ContactService& contacts,
+                                                             const domain::Principal& principal,
+                                                             domain::ListQuery query,
+                                                             ExportFormat format);
 
-  ContactExport(domain::ContactService& contacts, domain::CompanyService& companies,
-                domain::Principal principal, domain::ListQuery query, ExportFormat format,
+  ContactExport(domain::ContactService& contacts, domain::Principal principal,
+                domain::ListQuery query, ExportFormat format,
                 std::vector<domain::CustomField> custom_fields);
 
   // Reads the first batch. Call once, before Next.
@@ -68,17 +65,15 @@ class ContactExport final : public http::BodyStream {
  private:
   // Appends the next batch; returns whether more may follow.
   domain::Result<bool> Read(std::string& out);
-  std::string CompanyName(domain::CompanyId id);
   void AppendCsvHeader(std::string& out) const;
-  void AppendRow(std::string& out, const domain::Contact& contact);
+  void AppendRow(std::string& out, const domain::Contact& contact,
+                 const std::string& company_name);
 
   domain::ContactService& contacts_;
-  domain::CompanyService& companies_;
   const domain::Principal principal_;
   domain::ListQuery query_;
   const ExportFormat format_;
   const std::vector<domain::CustomField> custom_fields_;
-  std::unordered_map<std::int64_t, std::string> company_names_;  // a bounded cache
   std::string first_;  // the batch Start read, until Next hands it out
   bool more_after_first_ = false;
   bool started_ = false;

@@ -48,8 +48,7 @@ http::Response ExportContacts(const Services& s, const http::Request& request,
   ExportFormat format = ExportFormat::kNdjson;
   auto query = ParseExportQuery(std::move(*params), s.cursors, format);
   if (!query) return RenderError(context, query.error());
-  auto stream = ContactExport::Open(s.contacts, s.companies, s.custom_fields, context.caller(),
-                                    std::move(*query), format);
+  auto stream = ContactExport::Open(s.contacts, context.caller(), std::move(*query), format);
   if (!stream) return RenderError(context, stream.error());
   http::Response response;
   bool csv = format == ExportFormat::kCsv;
