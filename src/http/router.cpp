@@ -52,7 +52,7 @@ void Router::SetSurface(std::string surface) {
 
 RouteMetrics& Router::UnroutedMetrics(std::string_view path) const {
   const Route* closest = Closest(path);
-  std::string_view surface = closest != nullptr ? closest->surface : "system";
+  std::string_view surface = closest != nullptr ? std::string_view(closest->surface) : "system";
   for (const auto& [name, metrics] : unrouted_) {
     if (name == surface) return *metrics;
   }

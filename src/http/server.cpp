@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <thread>
@@ -148,7 +149,7 @@ net::awaitable<beast::error_code> WriteStream(beast::tcp_stream& stream, const s
   while (more) {
     if (shared.stopping.load()) co_return cut("the server is stopping");
     piece.clear();
-    std::string failure;
+    std::optional<std::string> failure;
     more = co_await net::co_spawn(
         shared.read_pool,
         [&]() -> net::awaitable<bool> {
@@ -160,7 +161,7 @@ net::awaitable<beast::error_code> WriteStream(beast::tcp_stream& stream, const s
           }
         },
         net::use_awaitable);
-    if (!failure.empty()) co_return cut(failure);
+    if (failure) co_return cut(*failure);
     if (piece.empty()) continue;
     std::string size = chunked ? fmt::format("{:x}\r\n", piece.size()) : std::string();
     std::array<net::const_buffer, 3> chunk{net::buffer(size), net::buffer(piece),

@@ -748,6 +748,38 @@ def rss(pid):
     raise AssertionError("no VmRSS")
 
 
+def test_a_shutdown_cuts_an_export_the_client_is_not_reading(tmp_path):
+    """A stream could outlast any grace period: on SIGTERM it ends before its final chunk, and the
+    server exits cleanly (not by the grace period's exit code 1)."""
+    db = tmp_path / "cut.db"
+    subprocess.run([BIN, "accounts", "create", "--name", "Cut", "--create-db", "--db", str(db)],
+                   check=True, capture_output=True)
+    path = tmp_path / "cut.ndjson"
+    with path.open("w") as out:
+        for i in range(8000):  # about 16 MB exported: more than the sockets' buffers hold
+            out.write(json.dumps({"last_name": f"C{i:05d}", "notes": f"{i} " + "x" * 1900})
+                      + "\n")
+    port = free_port()
+    proc = start_server(db, port, args=["--shutdown-grace", "5"])
+    try:
+        server = Server(db, port, proc)
+        import_file(server, 1, path)
+        token = server.token(1, "viewer")
+        with connect(port, timeout=30) as sock:
+            send(sock, raw_request("GET", server, token,
+                                   "/api/external/v2/contacts/export?format=ndjson"))
+            first = sock.recv(65536)
+            assert first.startswith(b"HTTP/1.1 200") and b"chunked" in first.lower()
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=60) == 0
+            body = first + read_to_eof(sock)
+        assert not body.endswith(b"0\r\n\r\n")
+        assert len(body) < 8000 * 1900
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
 # Under `make test-asan` the sanitizer keeps freed memory in quarantine (256 MB by default), so the
 # process's RSS measures that rather than what the export holds; the plain run measures it.
 @pytest.mark.skipif("ASAN_OPTIONS" in os.environ,
