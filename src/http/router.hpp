@@ -81,7 +81,8 @@ class Router {
            ErrorRenderer render_error, RouteOptions options = {});
 
   // Returns the matching route or why there is none. Path segments are percent-decoded before
-  // matching.
+  // matching; where routes of several shapes match, the one with a literal where the others
+  // first have a parameter decides (its methods, else a 405).
   std::variant<Match, Miss> Find(std::string_view method, std::string_view path) const;
 
   // The error renderer of the route whose path prefix best matches `path`, for errors raised
@@ -111,7 +112,8 @@ class Router {
   // The route whose literal path prefix best matches `path`, or null.
   const Route* Closest(std::string_view path) const;
 
-  std::vector<Route> routes_;
+  std::vector<Route> routes_;          // in the order they were added
+  std::vector<std::size_t> by_shape_;  // indexes into routes_, in Compare's order (router.cpp)
   ErrorRenderer default_renderer_;
   std::string surface_ = "system";
   // Each surface's unrouted paths; "system" for those closest to no route.

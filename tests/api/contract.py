@@ -5,7 +5,8 @@ drift apart. conftest.py records the responses of each test and fails it on any 
 A response is described when its operation (path template + method) declares its status code,
 the headers it marks required are present, and its body has a declared media type and, for JSON,
 is valid against the schema (JSON Schema 2020-12, formats checked). A path no template matches
-is described by the spec's `components.responses.Error404`, a method its path lacks by `Error405`.
+is described by the spec's `components.responses.Error404`, a method its path lacks by `Error405`
+(or a 400, for a path that does not decode).
 
 Run as a script: `contract.py check SURFACE` checks the document itself (schemas valid, every
 $ref resolves), `contract.py dump SURFACE` prints it as JSON.
@@ -131,6 +132,10 @@ def violations(method, url, status, headers, content_type, body):
         operation = item.get("get" if method == "HEAD" else method.lower())
     if operation is None:
         name = "Error405" if item is not None else "Error404"
+        expected = 405 if item is not None else 404
+        if status not in (expected, 400):
+            return [f"{spec.surface}: {method} {path} has no operation: {expected} expected, "
+                    f"got {status}"]
         response = doc.get("components", {}).get("responses", {}).get(name)
         if response is None:
             return [f"{spec.surface}: no operation, and no components.responses.{name}"]

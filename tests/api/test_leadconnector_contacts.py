@@ -329,6 +329,9 @@ def test_a_non_json_content_type_is_415_and_other_routes_keep_the_shape(acct):
     assert_lc_error(r, 415, "Content-Type must be application/json")
     assert_lc_error(acct.lc.request("PATCH", f"/contacts/{contact['id']}", {"city": "Reno"}), 405,
                     "Method PATCH is not allowed on this path; allowed: DELETE, GET, HEAD, PUT")
+    # /contacts/search is the search, whatever the method: never the contact whose id is "search".
+    assert_lc_error(acct.lc.get("/contacts/search"), 405,
+                    "Method GET is not allowed on this path; allowed: POST")
     assert_lc_error(acct.lc.get("/nothing"), 404, f"No such endpoint: {BASE}/nothing")
     assert acct.lc.total() == 1 and acct.lc.read(contact["id"]) == contact
 

@@ -130,6 +130,10 @@ def test_405_on_a_contact_allows_exactly_get_head_patch_delete(acct):
     ("PUT", API + "/companies", {"GET", "HEAD", "POST"}),
     ("PUT", API + "/companies/1", {"GET", "HEAD", "PATCH", "DELETE"}),
     ("POST", "/healthz", {"GET", "HEAD"}),
+    # A literal segment wins over {contact_id}: these are not contacts named "upsert" or "export".
+    ("GET", API + "/contacts/upsert", {"POST"}),
+    ("PATCH", API + "/contacts/export", {"GET", "HEAD"}),
+    ("DELETE", API + "/build/contacts/hierarchy", {"GET", "HEAD"}),
 ])
 def test_every_405_carries_allow(acct, method, path, expected):
     r = acct.admin.session.request(method, acct.server.url + path, json={})

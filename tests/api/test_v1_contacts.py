@@ -584,6 +584,12 @@ def test_hierarchy_maps_each_manager_to_its_direct_reports(org, server):
     assert Org(server.tenant()).viewer.page("/contacts/hierarchy") == {}
 
 
+def test_another_method_on_the_hierarchy_is_405_not_a_contact_named_hierarchy(org):
+    r = org.admin.put("/contacts/hierarchy", {"name": "Nobody"})
+    assert_v1_error(r, 405, "METHOD_NOT_ALLOWED")
+    assert r.headers["Allow"] == "GET, HEAD", r.headers
+
+
 def test_clearing_reports_to_takes_a_report_out_of_the_hierarchy(org):
     boss = org.admin.create(name="Boss Person")
     report = org.admin.create(name="Report Person", metadata={"reportsTo": boss["id"]})

@@ -475,7 +475,6 @@ void AddRoutes(http::Router& router, const Services& services) {
   std::string base(kBase);
   for (const char* contacts : {"/contacts", "/build/contacts"}) {
     add("GET", base + contacts, ListContacts, needs(Permission::kRead, "contact"));
-    // Before /{contact_id}: the router takes the first route that matches.
     add("GET", base + contacts + "/hierarchy", ContactHierarchy,
         needs(Permission::kRead, "contact"));
     add("GET", base + contacts + "/export", ExportContacts, needs(Permission::kRead, "contact"));

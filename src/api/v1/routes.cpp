@@ -394,7 +394,6 @@ void AddRoutes(http::Router& router, const Services& services) {
   };
   add("POST", "/contacts", CreateContact, needs(Permission::kCreate));
   add("GET", "/contacts", ListContacts, needs(Permission::kRead));
-  // Before /contacts/{id}: the router takes the first route that matches.
   add("GET", "/contacts/hierarchy", Hierarchy, needs(Permission::kRead));
   add("GET", "/contacts/company/{companyId}", CompanyContacts, needs(Permission::kRead));
   add("GET", "/contacts/department/{department}", DepartmentContacts, needs(Permission::kRead));
