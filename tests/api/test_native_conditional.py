@@ -144,7 +144,7 @@ def test_companies_honour_etags_and_if_match(tenant):
 
 def test_webhooks_honour_etags_and_if_match(tenant):
     r = tenant.admin.post("/webhooks", {"url": "http://93.184.216.34/hook", "events": ["*"]})
-    assert r.status_code == 201, r.text
+    assert r.status_code == 201 and r.headers["ETag"] == '"1"', (r.text, r.headers)
     hook = r.json()["data"]
     path = f"/webhooks/{hook['id']}"
     r = tenant.admin.get(path)
@@ -154,9 +154,13 @@ def test_webhooks_honour_etags_and_if_match(tenant):
                  412, "precondition_failed")
     r = tenant.admin.patch(path, {"description": "x", "version": 1})
     assert r.status_code == 200 and r.headers["ETag"] == '"2"'
-    assert_error(delete(tenant.admin, path, headers={"If-Match": '"1"'}), 412,
+    # A new secret is a new version, and its answer says which.
+    r = tenant.admin.post(path + "/rotate-secret")
+    assert r.status_code == 200 and r.headers["ETag"] == '"3"', (r.text, r.headers)
+    assert r.json()["data"]["version"] == 3
+    assert_error(delete(tenant.admin, path, headers={"If-Match": '"2"'}), 412,
                  "precondition_failed")
-    assert delete(tenant.admin, path, headers={"If-Match": '"2"'}).status_code == 204
+    assert delete(tenant.admin, path, headers={"If-Match": '"3"'}).status_code == 204
 
 
 def test_resources_without_versions_match_only_the_wildcard(tenant):

@@ -584,6 +584,19 @@ def test_hierarchy_maps_each_manager_to_its_direct_reports(org, server):
     assert Org(server.tenant()).viewer.page("/contacts/hierarchy") == {}
 
 
+def test_each_answer_carries_the_version_that_if_match_and_if_none_match_name(org):
+    r = org.admin.post("/contacts", {"name": "Ada Lovelace"})
+    assert r.status_code == 201 and r.headers["ETag"] == '"1"', (r.status_code, r.headers)
+    path = f"/contacts/{r.json()['id']}"
+    assert org.viewer.get(path, headers={"If-None-Match": '"1"'}).status_code == 304
+    r = org.admin.put(path, {"displayName": "Ada"}, headers={"If-Match": '"1"'})
+    assert r.status_code == 200 and r.headers["ETag"] == '"2"', r.text
+    assert_v1_error(org.admin.put(path, {"displayName": "Countess"}, headers={"If-Match": '"1"'}),
+                    412, "PRECONDITION_FAILED")
+    r = org.viewer.get(path, headers={"If-None-Match": '"1"'})
+    assert r.status_code == 200 and r.json()["displayName"] == "Ada", r.text
+
+
 def test_another_method_on_the_hierarchy_is_405_not_a_contact_named_hierarchy(org):
     r = org.admin.put("/contacts/hierarchy", {"name": "Nobody"})
     assert_v1_error(r, 405, "METHOD_NOT_ALLOWED")

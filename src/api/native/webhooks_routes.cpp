@@ -64,11 +64,14 @@ http::Response RenderWebhook(const http::RequestContext& context, const domain::
   return response;
 }
 
+// One endpoint with its secret (shown once), and its entity tag.
 http::Response RenderWithSecret(const http::RequestContext& context,
                                 const domain::WebhookWithSecret& created, unsigned status) {
   json::object data = WebhookJson(created.webhook);
   data["secret"] = created.secret;
-  return Render(context, std::move(data), status);
+  http::Response response = Render(context, std::move(data), status);
+  response.headers.emplace_back("ETag", EntityTag(created.webhook.version));
+  return response;
 }
 
 domain::Result<std::int64_t> WebhookId(const http::RequestContext& context) {

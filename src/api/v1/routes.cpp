@@ -129,7 +129,7 @@ http::Response CreateContact(const Services& s, const http::Request& request,
   RequireName(body->input, /*create=*/true);
   auto contact = s.contacts.Create(context.caller(), std::move(body->input), Policy());
   if (!contact) return RenderError(context, contact.error());
-  return Render(s, context, *contact, 201);
+  return Tagged(Render(s, context, *contact, 201), contact->version);
 }
 
 domain::Result<domain::ContactId> ContactParam(const Services& s, const http::RequestContext& c,
