@@ -1,7 +1,9 @@
 #include "api/params.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <vector>
 
 #include <boost/url/parse_query.hpp>
 
@@ -80,6 +82,22 @@ domain::Result<std::int64_t> ParseIdParam(const std::string& value, std::string_
     return std::unexpected(domain::Error::BadRequest(message, {{std::string(name), message}}));
   }
   return id;
+}
+
+domain::Result<void> ParseNoParams(std::string_view query) {
+  auto params = ParseQueryString(query);
+  if (!params) return std::unexpected(params.error());
+  if (params->empty()) return {};
+  std::vector<domain::FieldError> fields;
+  for (const auto& [raw_key, value] : *params) {
+    std::string key = domain::ToValidUtf8(raw_key);
+    bool named = std::any_of(fields.begin(), fields.end(),
+                             [&](const domain::FieldError& field) { return field.field == key; });
+    if (!named) fields.push_back({key, "unknown query parameter '" + key + "'"});
+  }
+  std::string message = fields.front().message + (fields.size() > 1 ? ", and more" : "") +
+                        ": this endpoint takes no query parameters";
+  return std::unexpected(domain::Error::BadRequest(std::move(message), std::move(fields)));
 }
 
 domain::Result<bool> ParseFlagParams(std::string_view query, const std::string& flag) {

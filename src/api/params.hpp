@@ -16,6 +16,9 @@ namespace contactd::api {
 // broken percent-encoding.
 domain::Result<domain::QueryParams> ParseQueryString(std::string_view query);
 
+// Checks that a query string holds no parameter: kBadRequest naming each one otherwise.
+domain::Result<void> ParseNoParams(std::string_view query);
+
 // Reads a query string that may hold only `flag`, true or false (default false). kBadRequest
 // naming any other parameter or value.
 domain::Result<bool> ParseFlagParams(std::string_view query, const std::string& flag);

@@ -515,6 +515,22 @@ def test_bad_or_unknown_list_parameters_are_400_naming_them(org, params, field):
     assert_v1_error(org.viewer.get("/contacts", params=params), 400, "VALIDATION_ERROR", [field])
 
 
+def test_routes_without_parameters_refuse_them_by_name_and_change_nothing(org):
+    company = org.company("Params Inc")
+    contact = org.admin.create(name="Kept Name")
+    path = f"/contacts/{contact['id']}"
+    for r, field in ((org.viewer.get(path + "?fields=name"), "fields"),
+                     (org.viewer.get("/contacts/hierarchy?depth=2"), "depth"),
+                     (org.admin.put(path + "?dryRun=1", {"name": "Changed"}), "dryRun"),
+                     (org.admin.post("/contacts?dryRun=1", {"name": "Never Made"}), "dryRun"),
+                     (org.admin.delete(path + "?hard=true"), "hard"),
+                     (org.admin.post(f"{path}/set-primary/{company['uid']}?x=1"), "x")):
+        assert_v1_error(r, 400, "VALIDATION_ERROR", [field])
+    assert org.viewer.read(contact["id"])["name"] == "Kept Name"
+    assert [c["name"] for c in org.viewer.page()["data"]] == ["Kept Name"]
+    assert org.viewer.get(path).status_code == 200
+
+
 def test_limit_100_is_accepted(org):
     org.admin.create(name="Only One")
     assert_envelope(org.viewer.page(limit=100), total=1, limit=100)
@@ -988,8 +1004,11 @@ def test_a_contact_an_own_user_does_not_see_is_missing_whatever_the_request(org)
         # A bad body does not tell a hidden contact from a missing one.
         assert_v1_error(editor.put(f"/contacts/{contact_id}", {"email": "bad"}), 404,
                         "CONTACT_NOT_FOUND")
-        assert_v1_error(editor.delete(f"/contacts/{contact_id}", params={"x": "1"}), 404,
-                        "CONTACT_NOT_FOUND")
+        assert_v1_error(editor.delete(f"/contacts/{contact_id}"), 404, "CONTACT_NOT_FOUND")
+        # A parameter the route does not take is refused before the contact is looked up: the
+        # same answer for both.
+        assert_v1_error(editor.delete(f"/contacts/{contact_id}", params={"x": "1"}), 400,
+                        "VALIDATION_ERROR", ["x"])
         assert_v1_error(editor.post(f"/contacts/{contact_id}/set-primary/{missing}"), 404,
                         "CONTACT_NOT_FOUND")
     assert [c["id"] for c in editor.page()["data"]] == [mine["id"]]

@@ -194,11 +194,8 @@ http::Response ContactReports(const Services& s, const http::Request& request,
   return reports ? RenderReports(context, *reports) : RenderError(context, reports.error());
 }
 
-http::Response ContactHierarchy(const Services& s, const http::Request& request,
+http::Response ContactHierarchy(const Services& s, const http::Request&,
                                 http::RequestContext& context) {
-  if (!request.query.empty()) {
-    return RenderError(context, domain::Error::BadRequest("hierarchy takes no parameters"));
-  }
   auto hierarchy = s.contacts.Hierarchy(context.caller());
   return hierarchy ? RenderHierarchy(context, *hierarchy) : RenderError(context, hierarchy.error());
 }
@@ -458,10 +455,18 @@ void AddRoutes(http::Router& router, const Services& services) {
   router.SetDefaultRenderer(RenderError);
   using HandlerFn = http::Response (*)(const Services&, const http::Request&,
                                        http::RequestContext&);
-  auto add = [&](const char* method, std::string path, HandlerFn fn, http::RouteOptions options) {
+  // A handler that reads the query string names each parameter it does not know; a parameter
+  // sent to any other route is refused the same way, never silently ignored.
+  auto add = [&](const char* method, std::string path, HandlerFn fn, http::RouteOptions options,
+                 bool reads_query = false) {
     router.Add(
         method, path,
-        [services, fn](const http::Request& request, http::RequestContext& context) {
+        [services, fn, reads_query](const http::Request& request, http::RequestContext& context) {
+          if (!reads_query && !request.query.empty()) {
+            if (auto none = ParseNoParams(request.query); !none) {
+              return RenderError(context, none.error());
+            }
+          }
           return fn(services, request, context);
         },
         RenderError, std::move(options));
@@ -474,12 +479,14 @@ void AddRoutes(http::Router& router, const Services& services) {
   };
   std::string base(kBase);
   for (const char* contacts : {"/contacts", "/build/contacts"}) {
-    add("GET", base + contacts, ListContacts, needs(Permission::kRead, "contact"));
+    add("GET", base + contacts, ListContacts, needs(Permission::kRead, "contact"),
+        /*reads_query=*/true);
     add("GET", base + contacts + "/hierarchy", ContactHierarchy,
         needs(Permission::kRead, "contact"));
-    add("GET", base + contacts + "/export", ExportContacts, needs(Permission::kRead, "contact"));
+    add("GET", base + contacts + "/export", ExportContacts, needs(Permission::kRead, "contact"),
+        /*reads_query=*/true);
     add("GET", base + contacts + "/{contact_id}/reports", ContactReports,
-        needs(Permission::kRead, "contact"));
+        needs(Permission::kRead, "contact"), /*reads_query=*/true);
     add("POST", base + contacts, CreateContact, needs(Permission::kCreate, "contact"));
     add("GET", base + contacts + "/{contact_id}", GetContact,
         needs(Permission::kRead, "contact", /*bounded_read=*/true));
@@ -488,7 +495,7 @@ void AddRoutes(http::Router& router, const Services& services) {
     add("POST", base + contacts + "/upsert", UpsertContact,
         needs(Permission::kUpdate, "contact"));
     add("DELETE", base + contacts + "/{contact_id}", DeleteContact,
-        http::Versioned(needs(Permission::kUpdate, "contact")));
+        http::Versioned(needs(Permission::kUpdate, "contact")), /*reads_query=*/true);
     add("POST", base + contacts + "/{contact_id}/restore", RestoreContact,
         needs(Permission::kDelete, "contact"));
     add("GET", base + contacts + "/{contact_id}/shares", ListShares,
@@ -502,7 +509,7 @@ void AddRoutes(http::Router& router, const Services& services) {
     add("DELETE", base + contacts + "/{contact_id}/tags", RemoveTags,
         needs(Permission::kUpdate, "contact"));
   }
-  add("GET", base + "/tags", ListTags, needs(Permission::kRead, "contact"));
+  add("GET", base + "/tags", ListTags, needs(Permission::kRead, "contact"), /*reads_query=*/true);
   // Everyone reads the definitions; the service lets only admins change them.
   add("GET", base + "/custom-fields", ListCustomFields, needs(Permission::kRead, "custom field"));
   add("POST", base + "/custom-fields", CreateCustomField,
@@ -527,23 +534,24 @@ void AddRoutes(http::Router& router, const Services& services) {
       needs(Permission::kUpdate, "hotness level"));
   add("GET", base + "/settings", GetSettings, needs(Permission::kRead, "settings"));
   add("PATCH", base + "/settings", UpdateSettings, needs(Permission::kUpdate, "settings"));
-  add("GET", base + "/companies", ListCompanies, needs(Permission::kRead, "company"));
+  add("GET", base + "/companies", ListCompanies, needs(Permission::kRead, "company"),
+      /*reads_query=*/true);
   add("POST", base + "/companies", CreateCompany, needs(Permission::kCreate, "company"));
   add("GET", base + "/companies/{company_id}", GetCompany,
       needs(Permission::kRead, "company", /*bounded_read=*/true));
   add("PATCH", base + "/companies/{company_id}", UpdateCompany,
       http::Versioned(needs(Permission::kUpdate, "company")));
   add("DELETE", base + "/companies/{company_id}", DeleteCompany,
-      http::Versioned(needs(Permission::kDelete, "company")));
+      http::Versioned(needs(Permission::kDelete, "company")), /*reads_query=*/true);
   add("PUT", base + "/companies/{company_id}/primary-contact", SetPrimaryContact,
       http::Versioned(needs(Permission::kUpdate, "company")));
   add("DELETE", base + "/companies/{company_id}/primary-contact", ClearPrimaryContact,
       http::Versioned(needs(Permission::kUpdate, "company")));
   // The service checks contact and company reads apart: a token may have either.
-  add("GET", base + "/events", ListEvents, {});
+  add("GET", base + "/events", ListEvents, {}, /*reads_query=*/true);
   for (const auto& routes : {UserRoutes(), WebhookRoutes()}) {
     for (const RouteSpec& route : routes) {
-      add(route.method, base + route.path, route.handler, route.options);
+      add(route.method, base + route.path, route.handler, route.options, route.reads_query);
     }
   }
   router.SetSurface("system");

@@ -9,11 +9,7 @@
 namespace contactd::api::native {
 namespace {
 
-http::Response GetMe(const Services& s, const http::Request& request,
-                     http::RequestContext& context) {
-  if (!request.query.empty()) {
-    return RenderError(context, domain::Error::BadRequest("/me takes no parameters"));
-  }
+http::Response GetMe(const Services& s, const http::Request&, http::RequestContext& context) {
   auto me = s.users.GetMe(context.caller());
   return me ? RenderMe(context, *me) : RenderError(context, me.error());
 }
@@ -88,7 +84,7 @@ std::vector<RouteSpec> UserRoutes() {
   return {
       // Any valid token may ask whom it acts as, whatever its scopes.
       {"GET", "/me", GetMe, {}},
-      {"GET", "/users", ListUsers, Needs(Permission::kRead, "user")},
+      {"GET", "/users", ListUsers, Needs(Permission::kRead, "user"), /*reads_query=*/true},
       {"POST", "/users", CreateUser, Needs(Permission::kCreate, "user")},
       {"PATCH", "/users/{user_id}", UpdateUser, Needs(Permission::kUpdate, "user")},
       {"GET", "/users/{user_id}/tokens", ListTokens, Needs(Permission::kRead, "token")},

@@ -16,6 +16,9 @@ struct RouteSpec {
   const char* path;  // below the native base path
   Handler handler;
   http::RouteOptions options;
+  // The handler reads the query string (and names what it does not know); a parameter sent to
+  // any other route is refused.
+  bool reads_query = false;
 };
 
 // /me, /users, /users/{id}/tokens and /tokens/{id}.

@@ -184,9 +184,6 @@ http::Response DeleteContact(const Services& s, const http::Request& request,
                              http::RequestContext& context) {
   auto id = ContactParam(s, context);
   if (!id) return RenderError(context, id.error());
-  if (!request.query.empty()) {
-    return RenderError(context, Invalid("query", "DELETE /contacts/{id} takes no parameters"));
-  }
   domain::VersionCheck expected;
   ApplyIfMatch(request.if_match, expected);
   auto deleted = s.contacts.Delete(context.caller(), *id, /*permanent=*/false, expected);
@@ -322,11 +319,8 @@ http::Response MethodContacts(const Services& s, const http::Request& request,
   return RunList(s, context, std::move(*list));
 }
 
-http::Response Hierarchy(const Services& s, const http::Request& request,
+http::Response Hierarchy(const Services& s, const http::Request&,
                          http::RequestContext& context) {
-  if (!request.query.empty()) {
-    return RenderError(context, Invalid("query", "hierarchy takes no parameters"));
-  }
   auto hierarchy = s.contacts.Hierarchy(context.caller());
   if (!hierarchy) return RenderError(context, hierarchy.error());
   std::vector<domain::ContactId> ids;
@@ -375,11 +369,17 @@ void AddRoutes(http::Router& router, const Services& services) {
   router.SetSurface("v1");
   using HandlerFn = http::Response (*)(const Services&, const http::Request&,
                                        http::RequestContext&);
+  // As on the native API: a route that does not read the query string refuses any parameter.
   auto add = [&](const char* method, std::string_view path, HandlerFn fn,
-                 http::RouteOptions options) {
+                 http::RouteOptions options, bool reads_query = false) {
     router.Add(
         method, std::string(kBase) + std::string(path),
-        [services, fn](const http::Request& request, http::RequestContext& context) {
+        [services, fn, reads_query](const http::Request& request, http::RequestContext& context) {
+          if (!reads_query && !request.query.empty()) {
+            if (auto none = ParseNoParams(request.query); !none) {
+              return RenderError(context, none.error());
+            }
+          }
           return fn(services, request, context);
         },
         [](const http::RequestContext& context, const domain::Error& error) {
@@ -393,11 +393,14 @@ void AddRoutes(http::Router& router, const Services& services) {
         .permission = permission, .resource = "contact", .bounded_read = bounded_read};
   };
   add("POST", "/contacts", CreateContact, needs(Permission::kCreate));
-  add("GET", "/contacts", ListContacts, needs(Permission::kRead));
+  add("GET", "/contacts", ListContacts, needs(Permission::kRead), /*reads_query=*/true);
   add("GET", "/contacts/hierarchy", Hierarchy, needs(Permission::kRead));
-  add("GET", "/contacts/company/{companyId}", CompanyContacts, needs(Permission::kRead));
-  add("GET", "/contacts/department/{department}", DepartmentContacts, needs(Permission::kRead));
-  add("GET", "/contacts/contact-method/{method}", MethodContacts, needs(Permission::kRead));
+  add("GET", "/contacts/company/{companyId}", CompanyContacts, needs(Permission::kRead),
+      /*reads_query=*/true);
+  add("GET", "/contacts/department/{department}", DepartmentContacts, needs(Permission::kRead),
+      /*reads_query=*/true);
+  add("GET", "/contacts/contact-method/{method}", MethodContacts, needs(Permission::kRead),
+      /*reads_query=*/true);
   add("GET", "/contacts/{id}", GetContact, needs(Permission::kRead, /*bounded_read=*/true));
   add("PUT", "/contacts/{id}", UpdateContact, http::Versioned(needs(Permission::kUpdate)));
   add("DELETE", "/contacts/{id}", DeleteContact, http::Versioned(needs(Permission::kUpdate)));
